@@ -1,0 +1,305 @@
+/* analyzer.c - raw tokens to index terms: hyphenated words and dates into parts
+ * plus a whole, reduplications into their base, Indonesian number forms, and
+ * the stemming stage, memoised per distinct word because vocabulary is Zipfian. */
+#include "core/analyzer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/stemmer.h"
+#include "core/tokenizer.h"
+
+#define ANALYZER_FAMILY "cari-id/1"
+
+enum {
+    MEMO_MAX_ENTRIES = 1 << 20, /* then the memo starts afresh: memory stays bounded */
+    MEMO_MIN_CAP = 1024
+};
+
+struct memo_entry {
+    uint64_t hash;
+    uint32_t word_off, root_off;
+    uint16_t word_len, root_len; /* word_len 0: empty slot */
+};
+
+struct cari_analyzer {
+    const struct stemmer_ops *stemmer;
+    void *stemmer_state;
+    struct memo_entry *memo;
+    size_t memo_cap, memo_count;
+    buf memo_text;
+    char name[96];
+};
+
+int cari_analyzer_new(cari_analyzer **out)
+{
+    *out = NULL;
+    cari_analyzer *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return error_oom();
+    a->stemmer = &stemmer_snowball_indonesian;
+    int rc = a->stemmer->open(&a->stemmer_state);
+    if (rc != 0) {
+        free(a);
+        return rc;
+    }
+    snprintf(a->name, sizeof a->name, "%s %s", ANALYZER_FAMILY, a->stemmer->name);
+    *out = a;
+    return 0;
+}
+
+void cari_analyzer_free(cari_analyzer *a)
+{
+    if (a == NULL)
+        return;
+    a->stemmer->close(a->stemmer_state);
+    free(a->memo);
+    buf_free(&a->memo_text);
+    free(a);
+}
+
+const char *cari_analyzer_name(const cari_analyzer *a) { return a->name; }
+
+int analyzer_name_supported(const char *name)
+{
+    return strcmp(name, ANALYZER_FAMILY " snowball-indonesian") == 0;
+}
+
+static void memo_reset(cari_analyzer *a)
+{
+    memset(a->memo, 0, a->memo_cap * sizeof *a->memo);
+    a->memo_count = 0;
+    buf_clear(&a->memo_text);
+}
+
+static int memo_grow(cari_analyzer *a)
+{
+    size_t cap = a->memo_cap ? a->memo_cap * 2 : MEMO_MIN_CAP;
+    struct memo_entry *m = calloc(cap, sizeof *m);
+    if (m == NULL)
+        return error_oom();
+    for (size_t i = 0; i < a->memo_cap; i++) {
+        if (a->memo[i].word_len == 0)
+            continue;
+        size_t j = a->memo[i].hash & (cap - 1);
+        while (m[j].word_len != 0)
+            j = (j + 1) & (cap - 1);
+        m[j] = a->memo[i];
+    }
+    free(a->memo);
+    a->memo = m;
+    a->memo_cap = cap;
+    return 0;
+}
+
+/* The root of a folded word; *root points into the memo until the next call. */
+static int analyzer_root(cari_analyzer *a, const char *word, size_t len, const char **root,
+                         size_t *root_len)
+{
+    uint64_t h = hash_bytes(word, len);
+    if (a->memo_cap > 0) {
+        for (size_t j = h & (a->memo_cap - 1); a->memo[j].word_len != 0; j = (j + 1) & (a->memo_cap - 1)) {
+            struct memo_entry *e = &a->memo[j];
+            if (e->hash == h && e->word_len == len &&
+                memcmp(a->memo_text.data + e->word_off, word, len) == 0) {
+                *root = (const char *)a->memo_text.data + e->root_off;
+                *root_len = e->root_len;
+                return 0;
+            }
+        }
+    }
+    const char *stem;
+    size_t stem_len;
+    int rc = a->stemmer->stem(a->stemmer_state, word, len, &stem, &stem_len);
+    if (rc != 0)
+        return rc;
+    if (stem_len == 0 || stem_len > FORMAT_MAX_TERM)
+        stem = word, stem_len = len;
+
+    if (a->memo_count >= MEMO_MAX_ENTRIES || a->memo_text.len > (UINT32_MAX >> 2))
+        memo_reset(a);
+    if ((a->memo_count + 1) * 2 > a->memo_cap && (rc = memo_grow(a)) != 0)
+        return rc;
+    struct memo_entry e = { h, (uint32_t)a->memo_text.len, 0, (uint16_t)len, (uint16_t)stem_len };
+    buf_append(&a->memo_text, word, len);
+    e.root_off = (uint32_t)a->memo_text.len;
+    buf_append(&a->memo_text, stem, stem_len);
+    if (a->memo_text.rc != 0)
+        return a->memo_text.rc;
+    size_t j = h & (a->memo_cap - 1);
+    while (a->memo[j].word_len != 0)
+        j = (j + 1) & (a->memo_cap - 1);
+    a->memo[j] = e;
+    a->memo_count++;
+    *root = (const char *)a->memo_text.data + e.root_off;
+    *root_len = stem_len;
+    return 0;
+}
+
+/* 10.000 -> 10000 (a dot before exactly three digits groups thousands);
+ * 2,5 -> 2.5 (the decimal comma); 3.5 stays. Dots and commas only ever stand
+ * between digits here. Returns the new length (never longer). */
+static size_t normalize_number(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '.') {
+            size_t j = i + 1;
+            while (j < n && s[j] >= '0' && s[j] <= '9')
+                j++;
+            if (j - (i + 1) == 3)
+                continue;
+        }
+        out[o++] = c == ',' ? '.' : c;
+    }
+    return o;
+}
+
+struct run {
+    cari_analyzer *a;
+    cari_token_fn fn;
+    void *payload;
+    uint32_t position;
+};
+
+static unsigned part_flags(const struct raw_part *p)
+{
+    unsigned f = 0;
+    if (p->first_upper)
+        f |= CARI_TOKEN_CAPITALIZED;
+    if (p->letters >= 2 && p->uppers == p->letters)
+        f |= CARI_TOKEN_ALLCAPS;
+    if (p->letters == 0)
+        f |= CARI_TOKEN_NUMBER;
+    return f;
+}
+
+/* Emits one term; words with letters and no digits are stemmed. */
+static int emit(struct run *r, uint32_t position, unsigned flags, size_t start, size_t end,
+                const char *exact, size_t exact_len, int stem)
+{
+    cari_token t = { position, flags, start, end, exact, exact_len, exact, exact_len };
+    if (stem) {
+        int rc = analyzer_root(r->a, exact, exact_len, &t.root, &t.root_len);
+        if (rc != 0)
+            return rc;
+    }
+    return r->fn(&t, r->payload);
+}
+
+static int stemmable(const struct raw_part *p) { return p->letters > 0 && p->digits == 0; }
+
+/* The whole of a d/m/yyyy date as yyyy-mm-dd, or 0 when the parts are no date. */
+static size_t iso_date(const struct raw_token *tok, char parts[][FORMAT_MAX_TERM + 1],
+                       const size_t *lens, char *out)
+{
+    if (tok->nparts != 3 || lens[0] > 2 || lens[1] > 2 || lens[2] != 4)
+        return 0;
+    for (unsigned i = 0; i < 3; i++)
+        if (tok->parts[i].letters != 0 || memchr(parts[i], '.', lens[i]) != NULL)
+            return 0;
+    int day = atoi(parts[0]), month = atoi(parts[1]);
+    if (day < 1 || day > 31 || month < 1 || month > 12)
+        return 0;
+    return (size_t)snprintf(out, 16, "%.4s-%02d-%02d", parts[2], month, day);
+}
+
+static int all_parts_equal(const struct raw_token *tok, char parts[][FORMAT_MAX_TERM + 1],
+                           const size_t *lens)
+{
+    for (unsigned i = 1; i < tok->nparts; i++)
+        if (lens[i] != lens[0] || memcmp(parts[i], parts[0], lens[0]) != 0)
+            return 0;
+    return 1;
+}
+
+/* teman-teman: one position, the exact term is the whole, the root that of one part. */
+static int emit_reduplication(struct run *r, const struct raw_token *tok, const char *part,
+                              size_t part_len, const char *whole, size_t whole_len, unsigned flags)
+{
+    cari_token t = { r->position++, flags | CARI_TOKEN_REDUPLICATED, tok->start, tok->end,
+                     whole, whole_len, part, part_len };
+    if (stemmable(&tok->parts[0])) {
+        int rc = analyzer_root(r->a, part, part_len, &t.root, &t.root_len);
+        if (rc != 0)
+            return rc;
+    }
+    return r->fn(&t, r->payload);
+}
+
+static int emit_compound(struct run *r, const struct raw_token *tok, unsigned sentence)
+{
+    char parts[TOKENIZER_MAX_PARTS][FORMAT_MAX_TERM + 1];
+    size_t lens[TOKENIZER_MAX_PARTS];
+    char whole[FORMAT_MAX_TERM + TOKENIZER_MAX_PARTS + 1];
+    size_t whole_len = 0;
+    for (unsigned i = 0; i < tok->nparts; i++) {
+        const struct raw_part *p = &tok->parts[i];
+        lens[i] = normalize_number(tok->text + p->text_off, p->text_len, parts[i]);
+        parts[i][lens[i]] = '\0';
+        if (i > 0)
+            whole[whole_len++] = '-';
+        memcpy(whole + whole_len, parts[i], lens[i]);
+        whole_len += lens[i];
+    }
+    unsigned first = part_flags(&tok->parts[0]) | sentence;
+    int slash = (tok->flags & RAW_HAS_SLASH) != 0;
+    if (!slash && tok->parts[0].letters > 0 && all_parts_equal(tok, parts, lens))
+        return emit_reduplication(r, tok, parts[0], lens[0], whole, whole_len, first);
+    if (slash)
+        whole_len = iso_date(tok, parts, lens, whole);
+    uint32_t base = r->position;
+    for (unsigned i = 0; i < tok->nparts; i++) {
+        const struct raw_part *p = &tok->parts[i];
+        unsigned f = part_flags(p) | CARI_TOKEN_PART | (i == 0 ? sentence : 0);
+        int rc = emit(r, base + i, f, p->start, p->end, parts[i], lens[i], stemmable(p));
+        if (rc == 0 && i == 0 && whole_len > 0 && whole_len <= FORMAT_MAX_TERM)
+            rc = emit(r, base, first | CARI_TOKEN_WHOLE, tok->start, tok->end, whole, whole_len, 0);
+        if (rc != 0)
+            return rc;
+    }
+    r->position = base + tok->nparts;
+    return 0;
+}
+
+static int emit_simple(struct run *r, const struct raw_token *tok, unsigned sentence)
+{
+    const struct raw_part *p = &tok->parts[0];
+    char text[FORMAT_MAX_TERM + 1];
+    size_t len = normalize_number(tok->text, tok->len, text);
+    return emit(r, r->position++, part_flags(p) | sentence, tok->start, tok->end, text, len,
+                stemmable(p));
+}
+
+int analyzer_run(cari_analyzer *a, const char *text, size_t len, uint32_t first_position,
+                 cari_token_fn fn, void *payload, uint32_t *next_position)
+{
+    struct run r = { a, fn, payload, first_position };
+    tokenizer t;
+    struct raw_token tok;
+    int rc = 0;
+    tokenizer_init(&t, text, len);
+    while (rc == 0 && tokenizer_next(&t, &tok)) {
+        if (r.position > UINT32_MAX - TOKENIZER_MAX_PARTS - 1) {
+            rc = error_set(CARI_ELIMIT, "more than 4 billion tokens in one document");
+            break;
+        }
+        unsigned sentence = (tok.flags & RAW_SENTENCE_START) ? CARI_TOKEN_SENTENCE_START : 0;
+        rc = tok.nparts == 1 ? emit_simple(&r, &tok, sentence) : emit_compound(&r, &tok, sentence);
+    }
+    if (next_position != NULL)
+        *next_position = r.position;
+    return rc;
+}
+
+int cari_analyze(cari_analyzer *a, const char *text, size_t len, cari_token_fn fn, void *payload)
+{
+    if (a == NULL || (text == NULL && len > 0) || fn == NULL)
+        return error_set(CARI_EINVAL, "cari_analyze: NULL argument");
+    return analyzer_run(a, text, len, 0, fn, payload, NULL);
+}

@@ -1,0 +1,53 @@
+/* format.h - the constants of the index format; docs/FORMAT.md is the prose. */
+#ifndef CARI_CORE_FORMAT_H
+#define CARI_CORE_FORMAT_H
+
+#include <stdint.h>
+
+#define FORMAT_MAGIC "\x89" "CARI\r\n\x1a"
+#define FORMAT_FOOTER_MAGIC "cEND"
+
+enum {
+    FORMAT_VERSION = 1,
+    FORMAT_HEADER_SIZE = 64,
+    FORMAT_FOOTER_SIZE = 16,
+    FORMAT_TABLE_ENTRY_SIZE = 32,
+    FORMAT_ALIGN = 8,
+
+    FORMAT_TERMS_PER_BLOCK = 16,
+    FORMAT_POSTINGS_BLOCK = 128,
+    FORMAT_SKIP_ENTRY_SIZE = 20,
+
+    /* Keys: a term of at most FORMAT_MAX_TERM bytes, plus the namespace byte. */
+    FORMAT_MAX_TERM = 128,
+    FORMAT_MAX_KEY = FORMAT_MAX_TERM + 1,
+    FORMAT_ROOT_MARK = 0x01,
+
+    FORMAT_FIELD_TITLE = 0,
+    FORMAT_FIELD_TEXT = 1,
+
+    /* The decompressed size of a store block is checked against this before
+     * any memory is allocated for it (a damaged frame header cannot ask for more). */
+    FORMAT_MAX_STORE_BLOCK = 1u << 30,
+};
+
+enum format_section {
+    SECTION_META = 1,
+    SECTION_FIELDS = 2,
+    SECTION_DOC_IDS = 3,
+    SECTION_DOC_LENGTHS = 4,
+    SECTION_NORMS = 5,
+    SECTION_TERM_BLOCKS = 6,
+    SECTION_TERM_INDEX = 7,
+    SECTION_POSTINGS = 8,
+    SECTION_POSITIONS = 9,
+    SECTION_STORE = 10,
+    SECTION_STORE_INDEX = 11,
+    SECTION_DOC_RECORDS = 12,
+    SECTION_MAX = 12
+};
+
+/* The name of a section id, for messages ("POSTINGS"). */
+const char *format_section_name(uint32_t id);
+
+#endif

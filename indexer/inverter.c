@@ -1,0 +1,198 @@
+/* inverter.c - hash table of terms with growing byte runs of postings. */
+#include "indexer/inverter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/varint.h"
+
+int inverter_init(inverter *inv)
+{
+    memset(inv, 0, sizeof *inv);
+    inv->table_cap = 1 << 16;
+    inv->table = calloc(inv->table_cap, sizeof *inv->table);
+    return inv->table == NULL ? error_oom() : 0;
+}
+
+void inverter_free(inverter *inv)
+{
+    for (size_t i = 0; i < inv->nterms; i++) {
+        free(inv->terms[i].docs.data);
+        free(inv->terms[i].positions.data);
+    }
+    free(inv->terms);
+    free(inv->table);
+    free(inv->doc_terms);
+    buf_free(&inv->keys);
+    memset(inv, 0, sizeof *inv);
+}
+
+static int run_append_varint(inverter *inv, struct byte_run *r, uint64_t v)
+{
+    if (r->cap - r->len < VARINT_MAX64) {
+        uint64_t cap = r->cap ? (uint64_t)r->cap * 2 : 16;
+        if (cap > UINT32_MAX)
+            return error_set(CARI_ELIMIT, "postings of one term exceed 4 GiB in memory");
+        uint8_t *p = realloc(r->data, (size_t)cap);
+        if (p == NULL)
+            return error_oom();
+        inv->bytes += (size_t)(cap - r->cap);
+        r->data = p;
+        r->cap = (uint32_t)cap;
+    }
+    r->len += (uint32_t)varint_put(r->data + r->len, v);
+    return 0;
+}
+
+static int grow_table(inverter *inv)
+{
+    size_t cap = inv->table_cap * 2;
+    uint32_t *t = calloc(cap, sizeof *t);
+    if (t == NULL)
+        return error_oom();
+    for (size_t i = 0; i < inv->nterms; i++) {
+        size_t j = inv->terms[i].hash & (cap - 1);
+        while (t[j] != 0)
+            j = (j + 1) & (cap - 1);
+        t[j] = (uint32_t)i + 1;
+    }
+    free(inv->table);
+    inv->table = t;
+    inv->table_cap = cap;
+    return 0;
+}
+
+static int new_term(inverter *inv, const char *key, size_t key_len, uint32_t hash, size_t slot,
+                    struct inv_term **out)
+{
+    if (inv->nterms == inv->terms_cap) {
+        size_t cap = inv->terms_cap ? inv->terms_cap * 2 : 1024;
+        struct inv_term *t = realloc(inv->terms, cap * sizeof *t);
+        if (t == NULL)
+            return error_oom();
+        inv->terms = t;
+        inv->terms_cap = cap;
+    }
+    if (inv->keys.len + key_len > UINT32_MAX)
+        return error_set(CARI_ELIMIT, "term keys exceed 4 GiB");
+    struct inv_term *t = &inv->terms[inv->nterms];
+    *t = (struct inv_term){ .hash = hash, .key_off = (uint32_t)inv->keys.len,
+                            .key_len = (uint32_t)key_len, .last_doc = UINT32_MAX };
+    buf_append(&inv->keys, key, key_len);
+    if (inv->keys.rc != 0)
+        return inv->keys.rc;
+    inv->table[slot] = (uint32_t)++inv->nterms;
+    *out = t;
+    if (inv->nterms * 2 > inv->table_cap)
+        return grow_table(inv);
+    return 0;
+}
+
+static int find_term(inverter *inv, const char *key, size_t key_len, struct inv_term **out)
+{
+    uint32_t h = (uint32_t)hash_bytes(key, key_len);
+    size_t mask = inv->table_cap - 1;
+    for (size_t j = h & mask;; j = (j + 1) & mask) {
+        uint32_t idx = inv->table[j];
+        if (idx == 0)
+            return new_term(inv, key, key_len, h, j, out);
+        struct inv_term *t = &inv->terms[idx - 1];
+        if (t->hash == h && t->key_len == key_len &&
+            memcmp(inv->keys.data + t->key_off, key, key_len) == 0) {
+            *out = t;
+            return 0;
+        }
+    }
+}
+
+int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position)
+{
+    struct inv_term *t = NULL;
+    int rc = find_term(inv, key, key_len, &t);
+    if (rc != 0)
+        return rc;
+    if (t->last_doc != doc) {
+        if (inv->ndoc_terms == inv->doc_terms_cap) {
+            size_t cap = inv->doc_terms_cap ? inv->doc_terms_cap * 2 : 256;
+            uint32_t *d = realloc(inv->doc_terms, cap * sizeof *d);
+            if (d == NULL)
+                return error_oom();
+            inv->doc_terms = d;
+            inv->doc_terms_cap = cap;
+        }
+        inv->doc_terms[inv->ndoc_terms++] = (uint32_t)(t - inv->terms);
+        t->last_doc = doc;
+        t->tf = 0;
+        t->last_pos = 0;
+    }
+    t->tf++;
+    rc = run_append_varint(inv, &t->positions, position - t->last_pos);
+    t->last_pos = position;
+    return rc;
+}
+
+int inverter_end_doc(inverter *inv)
+{
+    for (size_t i = 0; i < inv->ndoc_terms; i++) {
+        struct inv_term *t = &inv->terms[inv->doc_terms[i]];
+        int rc = run_append_varint(inv, &t->docs, t->last_doc - t->next_doc_min);
+        if (rc == 0)
+            rc = run_append_varint(inv, &t->docs, t->tf);
+        if (rc != 0)
+            return rc;
+        t->next_doc_min = t->last_doc + 1;
+        inv->postings++;
+    }
+    inv->ndoc_terms = 0;
+    return 0;
+}
+
+static int compare_keys(const void *a, const void *b, void *ctx)
+{
+    const inverter *inv = ctx;
+    const struct inv_term *x = &inv->terms[*(const uint32_t *)a];
+    const struct inv_term *y = &inv->terms[*(const uint32_t *)b];
+    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+    int c = memcmp(inv->keys.data + x->key_off, inv->keys.data + y->key_off, n);
+    if (c != 0)
+        return c;
+    return x->key_len < y->key_len ? -1 : x->key_len > y->key_len;
+}
+
+/* A plain merge sort: qsort_r is not in C11 or POSIX. */
+static void sort_range(uint32_t *a, uint32_t *tmp, size_t n, const inverter *inv)
+{
+    if (n < 2)
+        return;
+    size_t half = n / 2;
+    sort_range(a, tmp, half, inv);
+    sort_range(a + half, tmp, n - half, inv);
+    size_t i = 0, j = half, k = 0;
+    while (i < half && j < n)
+        tmp[k++] = compare_keys(&a[j], &a[i], (void *)inv) < 0 ? a[j++] : a[i++];
+    while (i < half)
+        tmp[k++] = a[i++];
+    while (j < n)
+        tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
+}
+
+int inverter_sorted_terms(const inverter *inv, uint32_t **out)
+{
+    size_t n = inv->nterms;
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    uint32_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (order == NULL || tmp == NULL) {
+        free(order);
+        free(tmp);
+        return error_oom();
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)i;
+    sort_range(order, tmp, n, inv);
+    free(tmp);
+    *out = order;
+    return 0;
+}

@@ -1,0 +1,58 @@
+/* inverter.h - the in-memory inverted index of the documents added so far:
+ * term -> (doc gaps and frequencies, positions), both varint-coded. The
+ * positions use the on-disk encoding already, so writing them is a copy. */
+#ifndef CARI_INDEXER_INVERTER_H
+#define CARI_INDEXER_INVERTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+struct byte_run {
+    uint8_t *data;
+    uint32_t len, cap;
+};
+
+struct inv_term {
+    uint32_t hash;
+    uint32_t key_off;
+    uint32_t key_len;
+    uint32_t last_doc;     /* the doc being collected, or UINT32_MAX */
+    uint32_t next_doc_min; /* previous finished doc + 1: the base of the next gap */
+    uint32_t tf, last_pos; /* of the doc being collected */
+    struct byte_run docs;  /* per doc: varint (doc - next_doc_min), varint tf */
+    struct byte_run positions;
+};
+
+typedef struct inverter {
+    struct inv_term *terms;
+    size_t nterms, terms_cap;
+    uint32_t *table; /* open addressing: term index + 1, 0 = empty */
+    size_t table_cap;
+    buf keys;
+    uint32_t *doc_terms; /* terms touched by the current doc */
+    size_t ndoc_terms, doc_terms_cap;
+    uint64_t postings; /* (term, doc) pairs */
+    size_t bytes;      /* memory held by postings */
+} inverter;
+
+int inverter_init(inverter *inv);
+void inverter_free(inverter *inv);
+
+/* Records one occurrence of `key` at `position` in document `doc`. Documents
+ * are added in increasing order; positions of a doc in increasing order. */
+int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position);
+
+/* Closes document `doc`: writes its frequencies. */
+int inverter_end_doc(inverter *inv);
+
+/* The term indices in key order (caller frees). */
+int inverter_sorted_terms(const inverter *inv, uint32_t **out);
+
+static inline const char *inverter_key(const inverter *inv, const struct inv_term *t)
+{
+    return (const char *)inv->keys.data + t->key_off;
+}
+
+#endif

@@ -1,0 +1,20 @@
+/* postings_writer.h - one term's postings in the on-disk layout: skip entries,
+ * bit-packed full blocks of 128 docs, a variable-byte tail. */
+#ifndef CARI_INDEXER_POSTINGS_WRITER_H
+#define CARI_INDEXER_POSTINGS_WRITER_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+
+struct term_postings {
+    const uint32_t *docs;       /* increasing */
+    const uint32_t *tfs;        /* >= 1 */
+    const uint64_t *pos_starts; /* where each doc's positions start in the term's positions */
+    uint32_t n;
+};
+
+/* Appends the encoded postings to `out`. `norms` is indexed by doc. */
+int postings_encode(buf *out, buf *scratch, const struct term_postings *p, const uint8_t *norms);
+
+#endif

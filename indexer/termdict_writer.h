@@ -1,0 +1,35 @@
+/* termdict_writer.h - the front-coded term blocks and their sparse index. */
+#ifndef CARI_INDEXER_TERMDICT_WRITER_H
+#define CARI_INDEXER_TERMDICT_WRITER_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/format.h"
+
+struct term_info {
+    uint32_t df, max_tf, group_df;
+    uint64_t cf;
+    uint64_t postings_len, positions_len;
+};
+
+typedef struct termdict_writer {
+    buf blocks;        /* TERM_BLOCKS */
+    buf offsets;       /* u64 block offsets */
+    uint32_t nterms;
+    uint64_t postings_at, positions_at; /* where the next term's data starts */
+    char prev_key[FORMAT_MAX_KEY];
+    size_t prev_len;
+} termdict_writer;
+
+void termdict_writer_init(termdict_writer *tw);
+void termdict_writer_free(termdict_writer *tw);
+
+/* Adds the next term; keys come in strictly increasing byte order. */
+int termdict_writer_add(termdict_writer *tw, const char *key, size_t key_len,
+                        const struct term_info *info);
+
+/* Appends the TERM_INDEX bytes to `out`. */
+void termdict_writer_index(const termdict_writer *tw, buf *out);
+
+#endif

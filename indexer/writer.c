@@ -1,0 +1,315 @@
+/* writer.c - cari_writer: documents in, analysed into the inverter, stored
+ * fields streamed into the document store; a repeated id replaces the earlier
+ * document (as an Elasticsearch bulk load or an SQLite REPLACE would). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/analyzer.h"
+#include "core/array.h"
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/unicode.h"
+#include "indexer/writer_internal.h"
+
+enum { STORE_LEVEL_DEFAULT = 6, STORE_BLOCK_DEFAULT = 32 * 1024 };
+
+static int writer_setup(cari_writer *w, const char *path, const cari_writer_opts *opts)
+{
+    int level = opts != NULL && opts->store_level != 0 ? opts->store_level : STORE_LEVEL_DEFAULT;
+    size_t block = opts != NULL && opts->store_block_size != 0 ? opts->store_block_size
+                                                               : STORE_BLOCK_DEFAULT;
+    int rc = cari_analyzer_new(&w->analyzer);
+    if (rc == 0)
+        rc = inverter_init(&w->inv);
+    if (rc == 0)
+        rc = docstore_writer_init(&w->store, level, block);
+    if (rc != 0)
+        return rc;
+    w->id_table_cap = 1024;
+    w->id_table = calloc(w->id_table_cap, sizeof *w->id_table);
+    w->field_names[0] = strdup("title");
+    w->field_names[1] = strdup("text");
+    w->nfield_names = 2;
+    if (w->id_table == NULL || w->field_names[0] == NULL || w->field_names[1] == NULL)
+        return error_oom();
+    rc = file_writer_open(&w->file, path);
+    if (rc == 0)
+        file_writer_begin(&w->file, SECTION_STORE);
+    return rc;
+}
+
+int cari_writer_open(cari_writer **out, const char *path, const cari_writer_opts *opts)
+{
+    *out = NULL;
+    if (path == NULL || *path == '\0')
+        return error_set(CARI_EINVAL, "cari_writer_open: no path");
+    if (opts != NULL && opts->version != CARI_WRITER_OPTS_VERSION)
+        return error_set(CARI_EINVAL, "cari_writer_opts version %u, expected %u", opts->version,
+                         CARI_WRITER_OPTS_VERSION);
+    cari_writer *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return error_oom();
+    w->file.fd = -1;
+    int rc = writer_setup(w, path, opts);
+    if (rc != 0) {
+        cari_writer_free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+void cari_writer_free(cari_writer *w)
+{
+    if (w == NULL)
+        return;
+    if (!w->committed)
+        file_writer_abort(&w->file);
+    docstore_writer_free(&w->store);
+    inverter_free(&w->inv);
+    cari_analyzer_free(w->analyzer);
+    buf_free(&w->ids);
+    buf_free(&w->clean);
+    free(w->id_offsets);
+    free(w->lengths);
+    free(w->replaced);
+    free(w->id_table);
+    free(w->stored);
+    for (size_t i = 0; i < w->nfield_names; i++)
+        free(w->field_names[i]);
+    free(w);
+}
+
+static uint32_t id_hash(const char *id, size_t len) { return (uint32_t)hash_bytes(id, len); }
+
+static const char *record_id(const cari_writer *w, size_t record, size_t *len)
+{
+    uint64_t start = w->id_offsets[record];
+    uint64_t end = record + 1 < w->records ? w->id_offsets[record + 1] : w->ids.len;
+    *len = (size_t)(end - start - 1);
+    return (const char *)w->ids.data + start;
+}
+
+/* The slot of `id` in the id table: either the slot holding it or an empty one. */
+static size_t id_slot(const cari_writer *w, const char *id, size_t len)
+{
+    size_t mask = w->id_table_cap - 1;
+    for (size_t j = id_hash(id, len) & mask;; j = (j + 1) & mask) {
+        uint32_t r = w->id_table[j];
+        if (r == 0)
+            return j;
+        size_t l;
+        const char *other = record_id(w, r - 1, &l);
+        if (l == len && memcmp(other, id, len) == 0)
+            return j;
+    }
+}
+
+static int grow_id_table(cari_writer *w)
+{
+    size_t cap = w->id_table_cap * 2;
+    uint32_t *t = calloc(cap, sizeof *t);
+    if (t == NULL)
+        return error_oom();
+    for (size_t j = 0; j < w->id_table_cap; j++) {
+        uint32_t r = w->id_table[j];
+        if (r == 0)
+            continue;
+        size_t len;
+        const char *id = record_id(w, r - 1, &len);
+        size_t k = id_hash(id, len) & (cap - 1);
+        while (t[k] != 0)
+            k = (k + 1) & (cap - 1);
+        t[k] = r;
+    }
+    free(w->id_table);
+    w->id_table = t;
+    w->id_table_cap = cap;
+    return 0;
+}
+
+/* Records the id of the new record, marking an earlier record with it replaced. */
+static int register_id(cari_writer *w, const char *id, size_t len)
+{
+    size_t r = w->records;
+    int rc = array_reserve((void **)&w->id_offsets, &w->ids_cap, r + 1, sizeof *w->id_offsets);
+    if (rc == 0)
+        rc = array_reserve((void **)&w->replaced, &w->replaced_cap, r + 1, 1);
+    if (rc == 0 && (w->records + 1) * 2 > w->id_table_cap)
+        rc = grow_id_table(w);
+    if (rc != 0)
+        return rc;
+    size_t slot = id_slot(w, id, len);
+    if (w->id_table[slot] != 0) {
+        w->replaced[w->id_table[slot] - 1] = 1;
+        w->nreplaced++;
+    }
+    w->id_offsets[r] = w->ids.len;
+    w->replaced[r] = 0;
+    buf_append(&w->ids, id, len);
+    buf_byte(&w->ids, 0);
+    w->id_table[slot] = (uint32_t)r + 1;
+    return w->ids.rc;
+}
+
+static int field_number(cari_writer *w, const char *name, uint32_t *out)
+{
+    for (size_t i = 0; i < w->nfield_names; i++) {
+        if (strcmp(w->field_names[i], name) == 0) {
+            *out = (uint32_t)i;
+            return 0;
+        }
+    }
+    if (w->nfield_names == WRITER_MAX_FIELDS)
+        return error_set(CARI_EINPUT, "more than %d distinct field names", WRITER_MAX_FIELDS);
+    if ((w->field_names[w->nfield_names] = strdup(name)) == NULL)
+        return error_oom();
+    *out = (uint32_t)w->nfield_names++;
+    return 0;
+}
+
+/* Fills w->stored with the non-empty fields, values made valid UTF-8. */
+static int prepare_fields(cari_writer *w, const cari_field *fields, size_t nfields, size_t *nstored)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < nfields; i++)
+        need += fields[i].value_len * 3;
+    buf_clear(&w->clean);
+    int rc = buf_reserve(&w->clean, need + 1);
+    if (rc == 0)
+        rc = array_reserve((void **)&w->stored, &w->stored_cap, nfields + 1, sizeof *w->stored);
+    if (rc != 0)
+        return rc;
+    size_t n = 0;
+    for (size_t i = 0; i < nfields; i++) {
+        const cari_field *f = &fields[i];
+        if (f->value_len == 0)
+            continue;
+        struct stored_field *s = &w->stored[n];
+        if ((rc = field_number(w, f->name, &s->number)) != 0)
+            return rc;
+        if (utf8_valid(f->value, f->value_len)) {
+            s->value = f->value;
+            s->len = f->value_len;
+        } else {
+            s->value = (const char *)w->clean.data + w->clean.len;
+            s->len = utf8_sanitize(f->value, f->value_len, (char *)w->clean.data + w->clean.len);
+            w->clean.len += s->len;
+        }
+        n++;
+    }
+    *nstored = n;
+    return 0;
+}
+
+struct add_state {
+    cari_writer *w;
+    uint32_t doc;
+    uint32_t tokens;
+};
+
+static int index_token(const cari_token *t, void *payload)
+{
+    struct add_state *s = payload;
+    int rc = inverter_add(&s->w->inv, s->doc, t->exact, t->exact_len, t->position);
+    if (rc == 0 && (t->root_len != t->exact_len || memcmp(t->root, t->exact, t->exact_len) != 0)) {
+        char key[FORMAT_MAX_KEY];
+        memcpy(key, t->root, t->root_len);
+        key[t->root_len] = FORMAT_ROOT_MARK;
+        rc = inverter_add(&s->w->inv, s->doc, key, t->root_len + 1, t->position);
+    }
+    if (!(t->flags & CARI_TOKEN_WHOLE))
+        s->tokens++;
+    return rc;
+}
+
+/* Title first, then the text one position later, so no phrase spans the two. */
+static int analyze_fields(cari_writer *w, uint32_t doc, size_t nstored, uint32_t *length)
+{
+    struct add_state s = { w, doc, 0 };
+    uint32_t position = 0;
+    for (uint32_t want = FORMAT_FIELD_TITLE; want <= FORMAT_FIELD_TEXT; want++) {
+        for (size_t i = 0; i < nstored; i++) {
+            if (w->stored[i].number != want)
+                continue;
+            uint32_t next;
+            int rc = analyzer_run(w->analyzer, w->stored[i].value, w->stored[i].len, position,
+                                  index_token, &s, &next);
+            if (rc != 0)
+                return rc;
+            position = next > position ? next + 1 : position;
+        }
+    }
+    *length = s.tokens;
+    return 0;
+}
+
+static int check_id(const char *id, size_t id_len)
+{
+    if (id == NULL || id_len == 0)
+        return error_set(CARI_EINPUT, "document without an id");
+    if (id_len > WRITER_MAX_ID)
+        return error_set(CARI_EINPUT, "id of %zu bytes (at most %d)", id_len, WRITER_MAX_ID);
+    if (memchr(id, '\0', id_len) != NULL)
+        return error_set(CARI_EINPUT, "id contains a NUL byte");
+    if (!utf8_valid(id, id_len))
+        return error_set(CARI_EINPUT, "id is not valid UTF-8");
+    return 0;
+}
+
+int cari_writer_add(cari_writer *w, const char *id, size_t id_len, const cari_field *fields,
+                    size_t nfields)
+{
+    if (w == NULL || (fields == NULL && nfields > 0))
+        return error_set(CARI_EINVAL, "cari_writer_add: NULL argument");
+    if (w->failed || w->committed)
+        return error_set(CARI_EINVAL, "cari_writer_add: the writer has %s",
+                         w->committed ? "been committed" : "failed");
+    for (size_t i = 0; i < nfields; i++)
+        if (fields[i].name == NULL || (fields[i].value == NULL && fields[i].value_len > 0))
+            return error_set(CARI_EINVAL, "cari_writer_add: field %zu has no name or value", i);
+    int rc = check_id(id, id_len);
+    if (rc != 0)
+        return rc;
+    if (w->records >= UINT32_MAX - 1)
+        return error_set(CARI_ELIMIT, "more than %u documents", UINT32_MAX - 2);
+
+    size_t nstored = 0;
+    uint32_t length = 0;
+    uint32_t doc = (uint32_t)w->records;
+    rc = prepare_fields(w, fields, nfields, &nstored);
+    if (rc == 0)
+        rc = array_reserve((void **)&w->lengths, &w->records_cap, w->records + 1, sizeof *w->lengths);
+    if (rc == 0)
+        rc = analyze_fields(w, doc, nstored, &length);
+    if (rc == 0)
+        rc = inverter_end_doc(&w->inv);
+    if (rc == 0)
+        rc = docstore_writer_add(&w->store, &w->file, w->stored, nstored);
+    if (rc == 0)
+        rc = register_id(w, id, id_len);
+    if (rc != 0) {
+        w->failed = 1;
+        return rc;
+    }
+    w->lengths[doc] = length;
+    w->tokens += length;
+    w->records++;
+    return 0;
+}
+
+int cari_writer_commit(cari_writer *w)
+{
+    if (w == NULL)
+        return error_set(CARI_EINVAL, "cari_writer_commit: NULL writer");
+    if (w->failed || w->committed)
+        return error_set(CARI_EINVAL, "cari_writer_commit: the writer has %s",
+                         w->committed ? "been committed" : "failed");
+    int rc = writer_commit_sections(w);
+    if (rc != 0) {
+        w->failed = 1;
+        return rc;
+    }
+    w->committed = 1;
+    return 0;
+}

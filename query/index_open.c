@@ -1,0 +1,333 @@
+/* index_open.c - cari_index_open: mmap the file and check its frame (header,
+ * table, footer, section bounds) in time independent of its size. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/analyzer.h"
+#include "core/crc32c.h"
+#include "core/endian.h"
+#include "core/error.h"
+#include "core/varint.h"
+#include "query/index_reader.h"
+
+int index_corrupt(const cari_index *ix, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return error_set(CARI_ECORRUPT, "%s: corrupt index: %s", ix->path, msg);
+}
+
+static int check_header(cari_index *ix, uint64_t *table_offset, uint32_t *nsections,
+                        uint32_t *table_crc)
+{
+    const uint8_t *h = ix->map;
+    if (ix->size < FORMAT_HEADER_SIZE + FORMAT_FOOTER_SIZE || memcmp(h, FORMAT_MAGIC, 8) != 0)
+        return error_set(CARI_ECORRUPT, "%s: not a cari index (no magic number)", ix->path);
+    if (crc32c_update(0, h, 60) != le32_load(h + 60))
+        return index_corrupt(ix, "header checksum mismatch");
+    uint32_t version = le32_load(h + 8);
+    if (version != FORMAT_VERSION)
+        return error_set(CARI_EVERSION, "%s: index format version %u; this build reads version %u",
+                         ix->path, version, FORMAT_VERSION);
+    uint64_t file_size = le64_load(h + 16);
+    if (file_size != ix->size)
+        return index_corrupt(ix, "the header says %llu bytes but the file has %zu (truncated?)",
+                             (unsigned long long)file_size, ix->size);
+    *table_offset = le64_load(h + 24);
+    *nsections = le32_load(h + 32);
+    *table_crc = le32_load(h + 36);
+    const uint8_t *f = ix->map + ix->size - FORMAT_FOOTER_SIZE;
+    if (memcmp(f + 12, FORMAT_FOOTER_MAGIC, 4) != 0 || le64_load(f) != *table_offset ||
+        le32_load(f + 8) != le32_load(h + 60))
+        return index_corrupt(ix, "the footer does not match the header");
+    if (*nsections > SECTION_MAX * 4 || *table_offset < FORMAT_HEADER_SIZE ||
+        *table_offset + (uint64_t)*nsections * FORMAT_TABLE_ENTRY_SIZE !=
+            ix->size - FORMAT_FOOTER_SIZE)
+        return index_corrupt(ix, "section table out of place");
+    return 0;
+}
+
+static int read_table(cari_index *ix)
+{
+    uint64_t table_offset = 0;
+    uint32_t n = 0, table_crc = 0;
+    int rc = check_header(ix, &table_offset, &n, &table_crc);
+    if (rc != 0)
+        return rc;
+    const uint8_t *t = ix->map + table_offset;
+    if (crc32c_update(0, t, (size_t)n * FORMAT_TABLE_ENTRY_SIZE) != table_crc)
+        return index_corrupt(ix, "section table checksum mismatch");
+    uint64_t prev_end = FORMAT_HEADER_SIZE;
+    for (uint32_t i = 0; i < n; i++, t += FORMAT_TABLE_ENTRY_SIZE) {
+        uint32_t id = le32_load(t);
+        uint64_t off = le64_load(t + 8), len = le64_load(t + 16);
+        if (off % FORMAT_ALIGN != 0 || off < prev_end || off > table_offset ||
+            len > table_offset - off)
+            return index_corrupt(ix, "section %u out of bounds", id);
+        prev_end = off + len;
+        if (id == 0 || id > SECTION_MAX)
+            continue; /* a section this version does not know */
+        if (ix->sec[id].present)
+            return index_corrupt(ix, "section %s appears twice", format_section_name(id));
+        ix->sec[id] = (struct section_view){ ix->map + off, off, len, le32_load(t + 24), 1 };
+    }
+    for (uint32_t id = 1; id <= SECTION_MAX; id++)
+        if (!ix->sec[id].present && id != SECTION_DOC_RECORDS)
+            return index_corrupt(ix, "section %s is missing", format_section_name(id));
+    return 0;
+}
+
+static int check_crc(const cari_index *ix, uint32_t id)
+{
+    const struct section_view *s = &ix->sec[id];
+    if (crc32c_update(0, s->data, (size_t)s->len) != s->crc)
+        return index_corrupt(ix, "section %s checksum mismatch", format_section_name(id));
+    return 0;
+}
+
+static int meta_number(const char *meta, size_t len, const char *key, uint64_t *out)
+{
+    size_t klen = strlen(key);
+    for (const char *p = meta, *end = meta + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl ? nl : end;
+        if ((size_t)(line_end - p) > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
+            uint64_t v = 0;
+            const char *q = p + klen + 1;
+            if (q == line_end)
+                return -1;
+            for (; q < line_end; q++) {
+                if (*q < '0' || *q > '9' || v > (UINT64_MAX - 9) / 10)
+                    return -1;
+                v = v * 10 + (uint64_t)(*q - '0');
+            }
+            *out = v;
+            return 0;
+        }
+        p = line_end + 1;
+    }
+    return -1;
+}
+
+static int meta_string(const char *meta, size_t len, const char *key, char *out, size_t cap)
+{
+    size_t klen = strlen(key);
+    for (const char *p = meta, *end = meta + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl ? nl : end;
+        if ((size_t)(line_end - p) > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
+            size_t n = (size_t)(line_end - p) - klen - 1;
+            if (n >= cap)
+                return -1;
+            memcpy(out, p + klen + 1, n);
+            out[n] = '\0';
+            return 0;
+        }
+        p = line_end + 1;
+    }
+    return -1;
+}
+
+static int read_meta(cari_index *ix)
+{
+    int rc = check_crc(ix, SECTION_META);
+    if (rc != 0)
+        return rc;
+    const char *m = (const char *)ix->sec[SECTION_META].data;
+    size_t n = (size_t)ix->sec[SECTION_META].len;
+    uint64_t docs, terms;
+    if (meta_number(m, n, "documents", &docs) != 0 || docs >= UINT32_MAX ||
+        meta_number(m, n, "tokens", &ix->tokens) != 0 ||
+        meta_number(m, n, "terms", &terms) != 0 || terms >= UINT32_MAX ||
+        meta_number(m, n, "postings", &ix->postings) != 0 ||
+        meta_number(m, n, "records", &ix->records) != 0 || ix->records < docs ||
+        meta_string(m, n, "analyzer", ix->analyzer, sizeof ix->analyzer) != 0)
+        return index_corrupt(ix, "META lacks a required key");
+    ix->ndocs = (uint32_t)docs;
+    ix->nterms = (uint32_t)terms;
+    ix->avgdl = docs > 0 ? (double)ix->tokens / (double)docs : 1.0;
+    if (ix->avgdl <= 0)
+        ix->avgdl = 1.0;
+    if (!analyzer_name_supported(ix->analyzer))
+        return error_set(CARI_EVERSION,
+                         "%s: the index was analysed with \"%s\", which this build does not have",
+                         ix->path, ix->analyzer);
+    return 0;
+}
+
+static int read_fields(cari_index *ix)
+{
+    int rc = check_crc(ix, SECTION_FIELDS);
+    if (rc != 0)
+        return rc;
+    const uint8_t *p = ix->sec[SECTION_FIELDS].data, *end = p + ix->sec[SECTION_FIELDS].len;
+    uint32_t n;
+    if (varint_get32(&p, end, &n) != 0 || n < 2 || n > (uint32_t)(end - p))
+        return index_corrupt(ix, "FIELDS count");
+    ix->field_names = calloc(n, sizeof *ix->field_names);
+    if (ix->field_names == NULL)
+        return error_oom();
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t len;
+        if (varint_get32(&p, end, &len) != 0 || len > (uint64_t)(end - p))
+            return index_corrupt(ix, "FIELDS entry %u", i);
+        if ((ix->field_names[i] = strndup((const char *)p, len)) == NULL)
+            return error_oom();
+        ix->nfields++;
+        p += len;
+    }
+    if (strcmp(ix->field_names[0], "title") != 0 || strcmp(ix->field_names[1], "text") != 0)
+        return index_corrupt(ix, "FIELDS must start with title and text");
+    return 0;
+}
+
+/* Checks that every fixed-size array agrees with the document and term counts. */
+static int check_sizes(cari_index *ix)
+{
+    uint64_t n = ix->ndocs;
+    const struct section_view *ids = &ix->sec[SECTION_DOC_IDS];
+    if (ids->len < 4 + 4 * (n + 1) || le32_load(ids->data) != n)
+        return index_corrupt(ix, "DOC_IDS does not hold %llu documents", (unsigned long long)n);
+    ix->id_offsets = ids->data + 4;
+    ix->id_strings = ids->data + 4 + 4 * (n + 1);
+    ix->id_strings_len = ids->len - 4 - 4 * (n + 1);
+    if (ix->sec[SECTION_DOC_LENGTHS].len != 4 * n || ix->sec[SECTION_NORMS].len != n)
+        return index_corrupt(ix, "DOC_LENGTHS or NORMS size");
+    ix->norms = ix->sec[SECTION_NORMS].data;
+    if (ix->sec[SECTION_DOC_RECORDS].present && ix->sec[SECTION_DOC_RECORDS].len != 4 * n)
+        return index_corrupt(ix, "DOC_RECORDS size");
+    if (!ix->sec[SECTION_DOC_RECORDS].present && ix->records != n)
+        return index_corrupt(ix, "DOC_RECORDS is missing");
+    const struct section_view *ti = &ix->sec[SECTION_TERM_INDEX];
+    if (ti->len < 8 || le32_load(ti->data) != ix->nterms)
+        return index_corrupt(ix, "TERM_INDEX term count");
+    ix->nblocks = le32_load(ti->data + 4);
+    if (ix->nblocks != (ix->nterms + FORMAT_TERMS_PER_BLOCK - 1) / FORMAT_TERMS_PER_BLOCK ||
+        ti->len != 8 + 8 * (uint64_t)ix->nblocks)
+        return index_corrupt(ix, "TERM_INDEX block count");
+    const struct section_view *si = &ix->sec[SECTION_STORE_INDEX];
+    if (si->len < 16)
+        return index_corrupt(ix, "STORE_INDEX size");
+    ix->store_nblocks = le32_load(si->data);
+    ix->store_nrecords = le32_load(si->data + 4);
+    ix->store_max_block = le32_load(si->data + 8);
+    if (si->len != 16 + 16 * ((uint64_t)ix->store_nblocks + 1) || ix->store_nrecords != ix->records ||
+        ix->store_max_block > FORMAT_MAX_STORE_BLOCK)
+        return index_corrupt(ix, "STORE_INDEX does not hold %llu records",
+                             (unsigned long long)ix->records);
+    return 0;
+}
+
+static int map_file(cari_index *ix, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? error_set(CARI_ENOTFOUND, "%s: no such index", path)
+                               : error_set_errno(errno, "cannot open %s", path);
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) != 0)
+        rc = error_set_errno(errno, "cannot stat %s", path);
+    else if (!S_ISREG(st.st_mode))
+        rc = error_set(CARI_EINVAL, "%s is not a file", path);
+    else if ((uint64_t)st.st_size < FORMAT_HEADER_SIZE + FORMAT_FOOTER_SIZE)
+        rc = error_set(CARI_ECORRUPT, "%s: not a cari index (%lld bytes)", path,
+                       (long long)st.st_size);
+    if (rc == 0) {
+        ix->size = (size_t)st.st_size;
+        void *m = mmap(NULL, ix->size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m == MAP_FAILED)
+            rc = error_set_errno(errno, "cannot map %s", path);
+        else
+            ix->map = m;
+    }
+    close(fd);
+    return rc;
+}
+
+int cari_index_open(cari_index **out, const char *path, unsigned flags)
+{
+    *out = NULL;
+    if (path == NULL)
+        return error_set(CARI_EINVAL, "cari_index_open: NULL path");
+    cari_index *ix = calloc(1, sizeof *ix);
+    if (ix == NULL || (ix->path = strdup(path)) == NULL) {
+        free(ix);
+        return error_oom();
+    }
+    int rc = map_file(ix, path);
+    if (rc == 0)
+        rc = read_table(ix);
+    if (rc == 0)
+        rc = read_meta(ix);
+    if (rc == 0)
+        rc = read_fields(ix);
+    if (rc == 0)
+        rc = check_sizes(ix);
+    if (rc == 0 && (flags & CARI_OPEN_VERIFY))
+        rc = cari_index_verify(ix);
+    if (rc != 0) {
+        cari_index_close(ix);
+        return rc;
+    }
+    *out = ix;
+    return 0;
+}
+
+void cari_index_close(cari_index *ix)
+{
+    if (ix == NULL)
+        return;
+    if (ix->map != NULL)
+        munmap(ix->map, ix->size);
+    for (size_t i = 0; i < ix->nfields; i++)
+        free(ix->field_names[i]);
+    free(ix->field_names);
+    free(ix->path);
+    free(ix);
+}
+
+uint32_t cari_index_doc_count(const cari_index *ix) { return ix->ndocs; }
+
+const char *cari_index_analyzer_name(const cari_index *ix) { return ix->analyzer; }
+
+const char *cari_index_doc_id(const cari_index *ix, uint32_t doc, size_t *len)
+{
+    if (doc >= ix->ndocs) {
+        error_set(CARI_EINVAL, "document %u out of range (%u documents)", doc, ix->ndocs);
+        return NULL;
+    }
+    uint32_t start = le32_load(ix->id_offsets + 4 * (size_t)doc);
+    uint32_t end = le32_load(ix->id_offsets + 4 * (size_t)doc + 4);
+    if (end <= start || end > ix->id_strings_len || ix->id_strings[end - 1] != 0) {
+        index_corrupt(ix, "DOC_IDS entry %u", doc);
+        return NULL;
+    }
+    if (len != NULL)
+        *len = end - start - 1;
+    return (const char *)ix->id_strings + start;
+}
+
+int index_doc_record(const cari_index *ix, uint32_t doc, uint32_t *record)
+{
+    if (doc >= ix->ndocs)
+        return error_set(CARI_EINVAL, "document %u out of range (%u documents)", doc, ix->ndocs);
+    if (!ix->sec[SECTION_DOC_RECORDS].present) {
+        *record = doc;
+        return 0;
+    }
+    *record = le32_load(ix->sec[SECTION_DOC_RECORDS].data + 4 * (size_t)doc);
+    if (*record >= ix->records)
+        return index_corrupt(ix, "DOC_RECORDS entry %u", doc);
+    return 0;
+}

@@ -1,0 +1,51 @@
+/* index_reader.h - an open index: the mapped file and the validated places of
+ * its sections. Shared by every part of the read path. */
+#ifndef CARI_QUERY_INDEX_READER_H
+#define CARI_QUERY_INDEX_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cari.h"
+#include "core/format.h"
+
+struct section_view {
+    const uint8_t *data;
+    uint64_t offset, len;
+    uint32_t crc;
+    int present;
+};
+
+struct cari_index {
+    char *path;
+    uint8_t *map;
+    size_t size;
+    struct section_view sec[SECTION_MAX + 1];
+
+    uint32_t ndocs;
+    uint64_t tokens, postings, records;
+    uint32_t nterms, nblocks;
+    double avgdl;
+    char analyzer[128];
+
+    char **field_names;
+    size_t nfields;
+
+    const uint8_t *id_offsets, *id_strings; /* DOC_IDS, after its count */
+    uint64_t id_strings_len;
+    const uint8_t *norms;
+
+    uint32_t store_nblocks, store_nrecords, store_max_block;
+};
+
+/* Formats a corruption error about `ix` and returns CARI_ECORRUPT. */
+int index_corrupt(const cari_index *ix, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The store record of document `doc`. */
+int index_doc_record(const cari_index *ix, uint32_t doc, uint32_t *record);
+
+#endif

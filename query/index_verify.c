@@ -1,0 +1,262 @@
+/* index_verify.c - cari_index_verify: every checksum, then every structure,
+ * each failure named by section and place. Reads the whole file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/array.h"
+#include "core/crc32c.h"
+#include "core/endian.h"
+#include "core/error.h"
+#include "core/norms.h"
+#include "core/varint.h"
+#include "query/docstore_reader.h"
+#include "query/postings_cursor.h"
+#include "query/termdict_reader.h"
+
+static int verify_checksums(const cari_index *ix)
+{
+    for (uint32_t id = 1; id <= SECTION_MAX; id++) {
+        const struct section_view *s = &ix->sec[id];
+        if (s->present && crc32c_update(0, s->data, (size_t)s->len) != s->crc)
+            return index_corrupt(ix, "section %s (bytes %llu..%llu) checksum mismatch",
+                                 format_section_name(id), (unsigned long long)s->offset,
+                                 (unsigned long long)(s->offset + s->len));
+    }
+    return 0;
+}
+
+static int verify_documents(const cari_index *ix)
+{
+    uint64_t tokens = 0;
+    const uint8_t *lengths = ix->sec[SECTION_DOC_LENGTHS].data;
+    for (uint32_t d = 0; d < ix->ndocs; d++) {
+        size_t len;
+        const char *id = cari_index_doc_id(ix, d, &len);
+        if (id == NULL)
+            return CARI_ECORRUPT;
+        if (strlen(id) != len || (d > 0 && le32_load(ix->id_offsets + 4 * (size_t)d) <
+                                               le32_load(ix->id_offsets + 4 * (size_t)d - 4)))
+            return index_corrupt(ix, "DOC_IDS entry %u", d);
+        uint32_t length = le32_load(lengths + 4 * (size_t)d);
+        if (norm_encode(length) != ix->norms[d])
+            return index_corrupt(ix, "NORMS entry %u does not match its length %u", d, length);
+        tokens += length;
+        uint32_t record;
+        if (index_doc_record(ix, d, &record) != 0)
+            return CARI_ECORRUPT;
+        if (d > 0 && ix->sec[SECTION_DOC_RECORDS].present &&
+            record <= le32_load(ix->sec[SECTION_DOC_RECORDS].data + 4 * (size_t)d - 4))
+            return index_corrupt(ix, "DOC_RECORDS entry %u out of order", d);
+    }
+    if (tokens != ix->tokens)
+        return index_corrupt(ix, "DOC_LENGTHS add up to %llu tokens, META says %llu",
+                             (unsigned long long)tokens, (unsigned long long)ix->tokens);
+    return 0;
+}
+
+struct term_check {
+    const cari_index *ix;
+    char key[FORMAT_MAX_KEY + 1];     /* NUL-terminated */
+    char display[FORMAT_MAX_KEY + 8]; /* the key for messages: root keys as "r (root)" */
+    size_t key_len;
+    uint32_t *prev_docs, *docs; /* the previous term's docs, for the union of r and r\x01 */
+    size_t prev_n, n, docs_cap, prev_cap;
+    char prev_key[FORMAT_MAX_KEY];
+    size_t prev_key_len;
+};
+
+static int term_error(const struct term_check *t, const char *what)
+{
+    return index_corrupt(t->ix, "term \"%s\": %s", t->display, what);
+}
+
+/* Walks the positions of one document sequentially from *p. */
+static int check_positions(struct term_check *t, const uint8_t **p, const uint8_t *end,
+                           uint32_t tf, uint32_t doc_length)
+{
+    uint32_t pos = 0;
+    for (uint32_t k = 0; k < tf; k++) {
+        uint32_t delta;
+        if (varint_get32(p, end, &delta) != 0 || (k > 0 && delta == 0) || delta > UINT32_MAX - pos)
+            return term_error(t, "POSITIONS do not decode");
+        pos += delta;
+        if (pos > doc_length)
+            return term_error(t, "a position beyond the document's length");
+    }
+    return 0;
+}
+
+static int check_block_skip(struct term_check *t, const postings_cursor *c, uint64_t pos_offset)
+{
+    if (c->skips == NULL)
+        return 0;
+    const uint8_t *e = c->skips + (size_t)c->block * FORMAT_SKIP_ENTRY_SIZE;
+    uint32_t max_tf = 0;
+    uint8_t min_norm = 255;
+    for (uint32_t i = 0; i < c->count; i++) {
+        max_tf = c->tfs[i] > max_tf ? c->tfs[i] : max_tf;
+        min_norm = t->ix->norms[c->docs[i]] < min_norm ? t->ix->norms[c->docs[i]] : min_norm;
+    }
+    if (le32_load(e + 12) != max_tf || e[16] != min_norm || le32_load(e + 8) != pos_offset)
+        return term_error(t, "a skip entry does not match its block");
+    return 0;
+}
+
+static uint32_t union_size(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, n = 0;
+    while (i < na && j < nb) {
+        if (a[i] == b[j])
+            i++, j++;
+        else if (a[i] < b[j])
+            i++;
+        else
+            j++;
+        n++;
+    }
+    return (uint32_t)(n + (na - i) + (nb - j));
+}
+
+static int verify_term(struct term_check *t, const struct term_entry *e)
+{
+    int error = 0;
+    postings_cursor c;
+    if (postings_open(&c, t->ix, e, &error) != 0)
+        return error;
+    const uint8_t *p = c.positions, *lengths = t->ix->sec[SECTION_DOC_LENGTHS].data;
+    uint64_t cf = 0;
+    uint32_t max_tf = 0, last_block = UINT32_MAX;
+    t->n = 0;
+    for (; c.doc != CURSOR_END; postings_next(&c)) {
+        if (c.block != last_block) {
+            last_block = c.block;
+            if (check_block_skip(t, &c, (uint64_t)(p - c.positions)) != 0)
+                return CARI_ECORRUPT;
+        }
+        uint32_t tf = postings_tf(&c);
+        cf += tf;
+        max_tf = tf > max_tf ? tf : max_tf;
+        int rc = check_positions(t, &p, c.positions_end, tf, le32_load(lengths + 4 * (size_t)c.doc));
+        if (rc == 0)
+            rc = array_reserve((void **)&t->docs, &t->docs_cap, t->n + 1, sizeof *t->docs);
+        if (rc != 0)
+            return rc;
+        t->docs[t->n++] = c.doc;
+    }
+    if (error != 0)
+        return error;
+    if (t->n != e->df || cf != e->cf || max_tf != e->max_tf)
+        return term_error(t, "df, cf or max_tf disagree with the postings");
+    if (p != c.positions_end)
+        return term_error(t, "POSITIONS length disagrees with the postings");
+    size_t len = t->key_len;
+    uint32_t group = e->df;
+    if (t->key[len - 1] == FORMAT_ROOT_MARK && t->prev_key_len == len - 1 &&
+        memcmp(t->prev_key, t->key, len - 1) == 0)
+        group = union_size(t->prev_docs, t->prev_n, t->docs, t->n);
+    if (e->group_df != group)
+        return term_error(t, "group_df disagrees with the postings");
+    return 0;
+}
+
+/* Takes the next key: in order, without control bytes but a final root mark. */
+static int next_key(struct term_check *t, const term_block_reader *r, uint32_t count)
+{
+    t->prev_key_len = t->key_len;
+    memcpy(t->prev_key, t->key, t->key_len);
+    memcpy(t->key, r->key, r->key_len);
+    t->key_len = r->key_len;
+    t->key[t->key_len] = '\0';
+    int root = t->key[t->key_len - 1] == FORMAT_ROOT_MARK;
+    snprintf(t->display, sizeof t->display, "%.*s%s", (int)(t->key_len - (size_t)root), t->key,
+             root ? " (root)" : "");
+    for (size_t i = 0; i + (size_t)root < t->key_len; i++)
+        if ((unsigned char)t->key[i] < 0x20)
+            return term_error(t, "a control byte in the key");
+    if (count > 0) {
+        size_t n = t->prev_key_len < t->key_len ? t->prev_key_len : t->key_len;
+        int c = memcmp(t->prev_key, t->key, n);
+        if (c > 0 || (c == 0 && t->prev_key_len >= t->key_len))
+            return term_error(t, "terms out of order");
+    }
+    return 0;
+}
+
+static int verify_terms(const cari_index *ix, struct term_check *t)
+{
+    uint64_t postings_at = 0, positions_at = 0, postings = 0;
+    uint32_t count = 0;
+    for (uint32_t b = 0; b < ix->nblocks; b++) {
+        term_block_reader r;
+        struct term_entry e;
+        int rc = term_block_start(&r, ix, b);
+        if (rc != 0)
+            return rc;
+        if (r.postings_at != postings_at || r.positions_at != positions_at)
+            return index_corrupt(ix, "TERM_BLOCKS block %u starts at the wrong offsets", b);
+        while ((rc = term_block_next(&r, &e)) == 0) {
+            if ((rc = next_key(t, &r, count)) != 0 || (rc = verify_term(t, &e)) != 0)
+                return rc;
+            uint32_t *swap = t->prev_docs;
+            size_t swap_cap = t->prev_cap;
+            t->prev_docs = t->docs, t->prev_cap = t->docs_cap, t->prev_n = t->n;
+            t->docs = swap, t->docs_cap = swap_cap;
+            postings_at += e.postings_len;
+            positions_at += e.positions_len;
+            postings += e.df;
+            count++;
+        }
+        if (rc != CARI_ITEROVER)
+            return rc;
+    }
+    if (count != ix->nterms || postings != ix->postings ||
+        postings_at != ix->sec[SECTION_POSTINGS].len || positions_at != ix->sec[SECTION_POSITIONS].len)
+        return index_corrupt(ix, "the dictionary does not account for all postings and positions");
+    return 0;
+}
+
+static int verify_store(const cari_index *ix)
+{
+    uint32_t expected_first = 0;
+    for (uint32_t b = 0; b < ix->store_nblocks; b++) {
+        uint8_t *block;
+        size_t len;
+        uint32_t first, n;
+        int rc = docstore_read_block(ix, b, &block, &len, &first, &n);
+        if (rc == 0 && first != expected_first)
+            rc = index_corrupt(ix, "STORE_INDEX block %u starts at record %u, not %u", b, first,
+                               expected_first);
+        if (rc == 0)
+            rc = docstore_check_block(ix, block, len, n);
+        free(block);
+        if (rc != 0)
+            return error_wrap(rc, "store block %u", b);
+        expected_first = first + n;
+    }
+    if (expected_first != ix->records)
+        return index_corrupt(ix, "STORE holds %u records, META says %llu", expected_first,
+                             (unsigned long long)ix->records);
+    return 0;
+}
+
+int cari_index_verify(const cari_index *ix)
+{
+    if (ix == NULL)
+        return error_set(CARI_EINVAL, "cari_index_verify: NULL index");
+    struct term_check *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return error_oom();
+    t->ix = ix;
+    int rc = verify_checksums(ix);
+    if (rc == 0)
+        rc = verify_documents(ix);
+    if (rc == 0)
+        rc = verify_terms(ix, t);
+    if (rc == 0)
+        rc = verify_store(ix);
+    free(t->docs);
+    free(t->prev_docs);
+    free(t);
+    return rc;
+}

@@ -1,0 +1,64 @@
+/* matcher.h - the evaluation tree of a query: document-at-a-time iterators
+ * over words (exact and root postings together), phrases and boolean groups,
+ * each able to move to its next match and to score it with BM25. */
+#ifndef CARI_QUERY_MATCHER_H
+#define CARI_QUERY_MATCHER_H
+
+#include <stdint.h>
+
+#include "query/postings_cursor.h"
+#include "query/query_ast.h"
+
+struct bm25 {
+    float k1, b;
+    float length_factor[256]; /* k1 * (1 - b + b * length / avgdl) by norm byte */
+    const uint8_t *norms;
+    uint32_t ndocs;
+};
+
+/* The postings of one word: its exact key and its root key, merged. */
+struct word_cursor {
+    postings_cursor c[2];
+    int n;
+    uint32_t doc;
+    uint32_t df; /* of the union */
+    uint32_t *positions;
+    size_t positions_cap;
+};
+
+int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct qword *word,
+                     int *error);
+void word_cursor_close(struct word_cursor *w);
+void word_cursor_advance(struct word_cursor *w, uint32_t target);
+uint32_t word_cursor_tf(const struct word_cursor *w);
+int word_cursor_positions(struct word_cursor *w, uint32_t *count);
+
+enum matcher_kind { M_WORD, M_PHRASE, M_BOOL };
+
+struct matcher {
+    enum matcher_kind kind;
+    int started;
+    int *error;    /* the search's sticky error */
+    uint32_t doc;  /* current match, CURSOR_END when done */
+    float weight;  /* idf * (k1 + 1) for words and phrases */
+    const struct bm25 *bm25;
+    struct word_cursor *words; /* one (M_WORD) or the phrase's */
+    uint32_t *offsets;
+    size_t nwords;
+    uint32_t phrase_freq;
+    struct matcher **must, **should, **must_not;
+    size_t nmust, nshould, nmust_not;
+};
+
+void bm25_init(struct bm25 *s, const cari_index *ix, float k1, float b);
+
+/* Builds the matcher of a query node; words missing from the index match nothing. */
+int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode *n,
+                  const struct bm25 *s, int *error);
+void matcher_free(struct matcher *m);
+
+/* Moves to the first match >= target (target 0 starts the iteration). */
+void matcher_advance(struct matcher *m, uint32_t target);
+float matcher_score(struct matcher *m);
+
+#endif

@@ -1,0 +1,192 @@
+/* postings_cursor.c - decoding of docs/FORMAT.md POSTINGS and POSITIONS, with
+ * every value checked (doc numbers increasing and below N, sizes in bounds). */
+#include "query/postings_cursor.h"
+
+#include "core/bitpack.h"
+#include "core/endian.h"
+#include "core/error.h"
+#include "core/varint.h"
+
+static void fail(postings_cursor *c, const char *what)
+{
+    if (*c->error == 0)
+        *c->error = index_corrupt(c->ix, "POSTINGS: %s (block %u)", what, c->block);
+    c->doc = CURSOR_END;
+    c->count = 0;
+}
+
+static const uint8_t *skip_entry(const postings_cursor *c, uint32_t b)
+{
+    return c->skips + (size_t)b * FORMAT_SKIP_ENTRY_SIZE;
+}
+
+/* Checks the docs of a decoded block: increasing, below N, and ending where the skip says. */
+static int check_block(postings_cursor *c, uint32_t b)
+{
+    if (c->docs[c->count - 1] >= c->ix->ndocs)
+        return -1;
+    if (c->skips != NULL && c->docs[c->count - 1] != le32_load(skip_entry(c, b)))
+        return -1;
+    return 0;
+}
+
+static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
+                       const uint8_t *skip, uint32_t prev_plus1)
+{
+    unsigned doc_bits = skip[17], tf_bits = skip[18];
+    if (doc_bits > 32 || tf_bits > 32 ||
+        (size_t)(end - p) != bitpack_size(doc_bits) + bitpack_size(tf_bits))
+        return -1;
+    bitpack_unpack128(p, doc_bits, c->docs);
+    bitpack_unpack128(p + bitpack_size(doc_bits), tf_bits, c->tfs);
+    for (unsigned i = 0; i < FORMAT_POSTINGS_BLOCK; i++) {
+        uint32_t doc = prev_plus1 + c->docs[i];
+        if (doc < prev_plus1 || c->tfs[i] == UINT32_MAX)
+            return -1;
+        c->docs[i] = doc;
+        c->tfs[i] += 1;
+        prev_plus1 = doc + 1;
+    }
+    return 0;
+}
+
+static int decode_tail(postings_cursor *c, const uint8_t *p, const uint8_t *end, uint32_t n,
+                       uint32_t prev_plus1)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t v;
+        uint32_t extra = 0;
+        if (varint_get64(&p, end, &v) != 0 || v >> 1 > UINT32_MAX)
+            return -1;
+        if (!(v & 1) && (varint_get32(&p, end, &extra) != 0 || extra > UINT32_MAX - 2))
+            return -1;
+        uint32_t doc = prev_plus1 + (uint32_t)(v >> 1);
+        if (doc < prev_plus1 || doc == UINT32_MAX)
+            return -1;
+        c->docs[i] = doc;
+        c->tfs[i] = (v & 1) ? 1 : extra + 2;
+        prev_plus1 = doc + 1;
+    }
+    return p == end ? 0 : -1;
+}
+
+static void load_block(postings_cursor *c, uint32_t b)
+{
+    c->block = b;
+    c->i = 0;
+    c->count = b + 1 < c->nblocks ? FORMAT_POSTINGS_BLOCK : c->df - b * FORMAT_POSTINGS_BLOCK;
+    const uint8_t *start = c->data, *end = c->data_end;
+    uint32_t prev_plus1 = 0;
+    uint64_t pos_start = 0;
+    const uint8_t *skip = NULL;
+    if (c->skips != NULL) {
+        skip = skip_entry(c, b);
+        uint32_t begin = b > 0 ? le32_load(skip_entry(c, b - 1) + 4) : 0;
+        uint32_t stop = le32_load(skip + 4);
+        if (begin > stop || stop > (size_t)(c->data_end - c->data)) {
+            fail(c, "block bounds");
+            return;
+        }
+        start = c->data + begin;
+        end = c->data + stop;
+        prev_plus1 = b > 0 ? le32_load(skip_entry(c, b - 1)) + 1 : 0;
+        pos_start = le32_load(skip + 8);
+    }
+    int bad = c->count == FORMAT_POSTINGS_BLOCK ? decode_full(c, start, end, skip, prev_plus1)
+                                                : decode_tail(c, start, end, c->count, prev_plus1);
+    if (bad || check_block(c, b) != 0 || pos_start > (size_t)(c->positions_end - c->positions)) {
+        fail(c, "undecodable block");
+        return;
+    }
+    c->pos_p = c->positions + pos_start;
+    c->pos_index = 0;
+    c->doc = c->docs[0];
+}
+
+int postings_open(postings_cursor *c, const cari_index *ix, const struct term_entry *e, int *error)
+{
+    c->ix = ix;
+    c->error = error;
+    c->df = e->df;
+    c->nblocks = (e->df + FORMAT_POSTINGS_BLOCK - 1) / FORMAT_POSTINGS_BLOCK;
+    const uint8_t *base = ix->sec[SECTION_POSTINGS].data + e->postings_off;
+    uint64_t skip_bytes = e->df >= FORMAT_POSTINGS_BLOCK
+                              ? (uint64_t)c->nblocks * FORMAT_SKIP_ENTRY_SIZE
+                              : 0;
+    c->block = 0;
+    c->positions = ix->sec[SECTION_POSITIONS].data + e->positions_off;
+    c->positions_end = c->positions + e->positions_len;
+    if (skip_bytes > e->postings_len) {
+        fail(c, "skip table larger than the postings");
+        return *error;
+    }
+    c->skips = skip_bytes > 0 ? base : NULL;
+    c->data = base + skip_bytes;
+    c->data_end = base + e->postings_len;
+    load_block(c, 0);
+    return *error;
+}
+
+void postings_next(postings_cursor *c)
+{
+    if (c->doc == CURSOR_END)
+        return;
+    if (++c->i < c->count) {
+        c->doc = c->docs[c->i];
+        return;
+    }
+    if (c->block + 1 < c->nblocks)
+        load_block(c, c->block + 1);
+    else
+        c->doc = CURSOR_END;
+}
+
+void postings_advance(postings_cursor *c, uint32_t target)
+{
+    if (c->doc >= target)
+        return;
+    if (c->skips != NULL && le32_load(skip_entry(c, c->block)) < target) {
+        uint32_t lo = c->block + 1, hi = c->nblocks; /* first block whose last doc >= target */
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (le32_load(skip_entry(c, mid)) < target)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == c->nblocks) {
+            c->doc = CURSOR_END;
+            return;
+        }
+        load_block(c, lo);
+    }
+    while (c->doc < target)
+        postings_next(c);
+}
+
+int postings_positions(postings_cursor *c, uint32_t *out)
+{
+    if (c->pos_index > c->i) { /* went back: start the block over */
+        uint64_t start = c->skips != NULL ? le32_load(skip_entry(c, c->block) + 8) : 0;
+        c->pos_p = c->positions + start;
+        c->pos_index = 0;
+    }
+    const uint8_t *p = c->pos_p;
+    uint32_t v;
+    for (; c->pos_index < c->i; c->pos_index++)
+        for (uint32_t k = 0; k < c->tfs[c->pos_index]; k++)
+            if (varint_get32(&p, c->positions_end, &v) != 0)
+                goto corrupt;
+    c->pos_p = p;
+    uint32_t pos = 0;
+    for (uint32_t k = 0; k < c->tfs[c->i]; k++) {
+        if (varint_get32(&p, c->positions_end, &v) != 0 || v > UINT32_MAX - pos)
+            goto corrupt;
+        pos += v;
+        out[k] = pos;
+    }
+    return 0;
+corrupt:
+    fail(c, "positions");
+    return *c->error;
+}

@@ -1,0 +1,44 @@
+/* postings_cursor.h - walks one term's postings in doc order, block by block,
+ * with skips to the block of a target doc and positions decoded only on demand. */
+#ifndef CARI_QUERY_POSTINGS_CURSOR_H
+#define CARI_QUERY_POSTINGS_CURSOR_H
+
+#include <stdint.h>
+
+#include "core/format.h"
+#include "query/index_reader.h"
+#include "query/termdict_reader.h"
+
+#define CURSOR_END UINT32_MAX
+
+typedef struct postings_cursor {
+    const cari_index *ix;
+    int *error; /* shared sticky error: set once, then every cursor reads as ended */
+    uint32_t df, nblocks;
+    const uint8_t *skips; /* NULL when df < 128 */
+    const uint8_t *data, *data_end;
+    const uint8_t *positions, *positions_end;
+
+    uint32_t block, count, i; /* current block, docs in it, index of the current doc */
+    uint32_t doc;             /* current doc, CURSOR_END when done */
+    uint32_t docs[FORMAT_POSTINGS_BLOCK], tfs[FORMAT_POSTINGS_BLOCK];
+
+    const uint8_t *pos_p; /* positions of doc pos_index of the block */
+    uint32_t pos_index;
+} postings_cursor;
+
+/* Positions the cursor on the term's first document. */
+int postings_open(postings_cursor *c, const cari_index *ix, const struct term_entry *e, int *error);
+
+/* Moves to the next document (CURSOR_END after the last). */
+void postings_next(postings_cursor *c);
+
+/* Moves to the first document >= target. */
+void postings_advance(postings_cursor *c, uint32_t target);
+
+static inline uint32_t postings_tf(const postings_cursor *c) { return c->tfs[c->i]; }
+
+/* Decodes the positions of the current document into out[0..tf). */
+int postings_positions(postings_cursor *c, uint32_t *out);
+
+#endif

@@ -1,0 +1,100 @@
+/* word_cursor.c - a query word reads two posting lists, the exact key r and the
+ * root key r\x01 (docs/FORMAT.md, namespaces); every token is in one of them,
+ * so frequencies add up and positions merge without duplicates. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/array.h"
+#include "core/error.h"
+#include "query/matcher.h"
+
+static int open_key(struct word_cursor *w, const cari_index *ix, const char *key, size_t len,
+                    uint32_t *df, int *error)
+{
+    struct term_entry e;
+    int rc = termdict_find(ix, key, len, &e);
+    if (rc == CARI_ENOTFOUND)
+        return 0;
+    if (rc == 0)
+        rc = postings_open(&w->c[w->n++], ix, &e, error);
+    if (rc == 0)
+        *df = e.group_df;
+    if (rc != 0 && *error == 0)
+        *error = rc;
+    return rc;
+}
+
+static void settle(struct word_cursor *w)
+{
+    uint32_t d = CURSOR_END;
+    for (int i = 0; i < w->n; i++)
+        d = w->c[i].doc < d ? w->c[i].doc : d;
+    w->doc = d;
+}
+
+int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct qword *word,
+                     int *error)
+{
+    memset(w, 0, sizeof *w);
+    uint32_t exact_df = 0, root_df = 0;
+    int rc = open_key(w, ix, word->text, word->len, &exact_df, error);
+    if (rc == 0 && !word->exact_only) {
+        char key[FORMAT_MAX_KEY];
+        memcpy(key, word->text, word->len);
+        key[word->len] = FORMAT_ROOT_MARK;
+        rc = open_key(w, ix, key, (size_t)word->len + 1, &root_df, error);
+    }
+    /* the root entry carries the df of the union; without it, the exact df is it */
+    w->df = root_df > 0 ? root_df : exact_df;
+    settle(w);
+    return rc;
+}
+
+void word_cursor_close(struct word_cursor *w) { free(w->positions); }
+
+void word_cursor_advance(struct word_cursor *w, uint32_t target)
+{
+    for (int i = 0; i < w->n; i++)
+        postings_advance(&w->c[i], target);
+    settle(w);
+}
+
+uint32_t word_cursor_tf(const struct word_cursor *w)
+{
+    uint32_t tf = 0;
+    for (int i = 0; i < w->n; i++)
+        if (w->c[i].doc == w->doc)
+            tf += postings_tf(&w->c[i]);
+    return tf;
+}
+
+/* The merged positions of the current document in w->positions; returns their count. */
+int word_cursor_positions(struct word_cursor *w, uint32_t *count)
+{
+    uint32_t total = word_cursor_tf(w), n = 0;
+    int rc = array_reserve((void **)&w->positions, &w->positions_cap, (size_t)total * 2 + 1,
+                           sizeof *w->positions);
+    if (rc != 0)
+        return rc;
+    uint32_t *tmp = w->positions + total;
+    for (int i = 0; i < w->n; i++) {
+        if (w->c[i].doc != w->doc)
+            continue;
+        uint32_t tf = postings_tf(&w->c[i]);
+        if ((rc = postings_positions(&w->c[i], n == 0 ? w->positions : tmp)) != 0)
+            return rc;
+        if (n > 0) { /* merge tmp[0..tf) into positions[0..n) from the back */
+            uint32_t a = n, b = tf, k = n + tf;
+            while (b > 0) {
+                if (a > 0 && w->positions[a - 1] > tmp[b - 1])
+                    w->positions[--k] = w->positions[--a];
+                else
+                    w->positions[--k] = tmp[--b];
+            }
+        }
+        n += tf;
+    }
+    *count = n;
+    return 0;
+}
