@@ -203,8 +203,11 @@ static size_t iso_date(const struct raw_token *tok, char parts[][FORMAT_MAX_TERM
     for (unsigned i = 0; i < 3; i++)
         if (tok->parts[i].letters != 0 || memchr(parts[i], '.', lens[i]) != NULL)
             return 0;
-    int day = atoi(parts[0]), month = atoi(parts[1]);
-    if (day < 1 || day > 31 || month < 1 || month > 12)
+    int day = atoi(parts[0]), month = atoi(parts[1]), year = atoi(parts[2]);
+    static const int days_in[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month < 1 || month > 12 || day < 1 || day > days_in[month - 1] ||
+        (month == 2 && day == 29 && !leap))
         return 0;
     return (size_t)snprintf(out, 16, "%.4s-%02d-%02d", parts[2], month, day);
 }

@@ -52,19 +52,6 @@ int error_set_errno(int errnum, const char *fmt, ...)
     return errnum == ENOMEM ? CARI_ENOMEM : CARI_EIO;
 }
 
-int error_wrap(int rc, const char *fmt, ...)
-{
-    char prefix[ERROR_MESSAGE_MAX];
-    char old[ERROR_MESSAGE_MAX];
-    memcpy(old, last_message, sizeof old);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(prefix, sizeof prefix, fmt, ap);
-    va_end(ap);
-    snprintf(last_message, sizeof last_message, "%.300s: %.700s", prefix, old);
-    return rc;
-}
-
 int error_oom(void)
 {
     static const char msg[] = "out of memory";

@@ -17,9 +17,6 @@ int error_set(int rc, const char *fmt, ...) CARI_PRINTF(2, 3);
 /* Like error_set, with ": <strerror(errnum)>" appended. Returns CARI_EIO. */
 int error_set_errno(int errnum, const char *fmt, ...) CARI_PRINTF(2, 3);
 
-/* Prefixes the current message with context ("reading x.jsonl: ...") and returns rc. */
-int error_wrap(int rc, const char *fmt, ...) CARI_PRINTF(2, 3);
-
 /* The out-of-memory failure; never allocates. */
 int error_oom(void);
 

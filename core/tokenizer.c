@@ -26,7 +26,8 @@ static struct cursor peek(const uint8_t *p, const uint8_t *end)
     return c;
 }
 
-static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+/* ASCII digits and the fullwidth ones that fold to them */
+static int is_digit(uint32_t cp) { return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19); }
 
 /* Whether the joiner `j`, between the code points `prev` and `next`, keeps the token going. */
 static int joins(const struct cursor *j, uint32_t prev, const struct cursor *next)
@@ -51,9 +52,11 @@ static void skip_separators(tokenizer *t)
         struct cursor c = peek(t->p, t->end);
         if (c.klass == UC_WORD)
             return;
-        if (c.cp == '.' || c.cp == '!' || c.cp == '?' || c.cp == '\n')
-            t->sentence_start = 1;
         t->p += c.len;
+        /* "detik.com": a full stop right before a word ends no sentence */
+        if (c.cp == '\n' || ((c.cp == '.' || c.cp == '!' || c.cp == '?') &&
+                             peek(t->p, t->end).klass != UC_WORD))
+            t->sentence_start = 1;
     }
 }
 
@@ -79,7 +82,7 @@ static int append_word(struct raw_token *tok, uint32_t cp)
     if (tok->len + n > FORMAT_MAX_TERM)
         return 0;
     struct raw_part *part = &tok->parts[tok->nparts - 1];
-    if (is_digit(cp) || (cp >= 0x80 && n == 1 && is_digit((uint32_t)folded[0]))) {
+    if (is_digit(cp)) {
         part->digits++;
     } else {
         if (part->letters == 0)

@@ -89,6 +89,10 @@ void file_writer_begin(file_writer *fw, uint32_t section_id)
 {
     if (fw->rc != 0)
         return;
+    if (fw->nsections == SECTION_MAX) {
+        fw->rc = error_set(CARI_EINVAL, "more than %d sections", SECTION_MAX);
+        return;
+    }
     pad_to_alignment(fw);
     struct section_entry *s = &fw->sections[fw->nsections++];
     *s = (struct section_entry){ section_id, fw->offset, 0, 0 };

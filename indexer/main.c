@@ -151,7 +151,8 @@ static void progress_line(struct build *b, cari_source *src, int input, int ninp
     char docs[32], bytes[32];
     cli_format_count(docs, sizeof docs, b->docs);
     cli_format_bytes(bytes, sizeof bytes, b->input_bytes + decoded);
-    fprintf(stderr, "\r\033[Kcari-index: %s documents, %s, %.1f MB/s", docs, bytes, mbs);
+    fprintf(stderr, "\r\033[Kcari-index: %s document%s, %s, %.1f MB/s", docs, b->docs == 1 ? "" : "s",
+            bytes, mbs);
     if (ninputs > 1)
         fprintf(stderr, ", input %d/%d", input + 1, ninputs);
     if (total > 0 && read > 0 && read <= total) {

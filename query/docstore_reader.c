@@ -74,26 +74,26 @@ int docstore_read_block(const cari_index *ix, uint32_t b, uint8_t **out, size_t 
 }
 
 /* The bytes of record `i` of a decompressed block. */
-static int block_record(const cari_index *ix, const uint8_t *block, size_t len, uint32_t nrecords,
-                        uint32_t i, const uint8_t **rec, const uint8_t **rec_end)
+static int block_record(const cari_index *ix, uint32_t b, const uint8_t *block, size_t len,
+                        uint32_t nrecords, uint32_t i, const uint8_t **rec, const uint8_t **rec_end)
 {
     if (le32_load(block) != nrecords || len < 4 + 4 * ((uint64_t)nrecords + 1))
-        return index_corrupt(ix, "STORE block header");
+        return index_corrupt(ix, "STORE block %u: header", b);
     const uint8_t *base = block + 4 + 4 * ((size_t)nrecords + 1);
     uint32_t a = le32_load(block + 4 + 4 * (size_t)i), z = le32_load(block + 8 + 4 * (size_t)i);
     if (a > z || z > (size_t)(block + len - base))
-        return index_corrupt(ix, "STORE record offsets");
+        return index_corrupt(ix, "STORE block %u: offsets of record %u", b, i);
     *rec = base + a;
     *rec_end = base + z;
     return 0;
 }
 
-static int parse_record(const cari_index *ix, cari_document *d, const uint8_t *p,
+static int parse_record(const cari_index *ix, uint32_t record, cari_document *d, const uint8_t *p,
                         const uint8_t *end)
 {
     uint32_t n;
     if (varint_get32(&p, end, &n) != 0 || n > (size_t)(end - p))
-        return index_corrupt(ix, "STORE record field count");
+        return index_corrupt(ix, "STORE record %u: field count", record);
     d->fields = calloc(n ? n : 1, sizeof *d->fields);
     if (d->fields == NULL)
         return error_oom();
@@ -101,7 +101,7 @@ static int parse_record(const cari_index *ix, cari_document *d, const uint8_t *p
         uint32_t number, len;
         if (varint_get32(&p, end, &number) != 0 || varint_get32(&p, end, &len) != 0 ||
             number >= ix->nfields || len > (size_t)(end - p))
-            return index_corrupt(ix, "STORE record field %u", i);
+            return index_corrupt(ix, "STORE record %u: field %u", record, i);
         d->fields[i] = (struct doc_field){ ix->field_names[number], (const char *)p, len };
         p += len;
     }
@@ -109,15 +109,16 @@ static int parse_record(const cari_index *ix, cari_document *d, const uint8_t *p
     return 0;
 }
 
-int docstore_check_block(const cari_index *ix, const uint8_t *block, size_t len, uint32_t nrecords)
+int docstore_check_block(const cari_index *ix, uint32_t b, const uint8_t *block, size_t len,
+                         uint32_t first, uint32_t nrecords)
 {
     int rc = 0;
     for (uint32_t i = 0; i < nrecords && rc == 0; i++) {
         const uint8_t *rec = NULL, *rec_end = NULL;
         cari_document d = { 0 };
-        rc = block_record(ix, block, len, nrecords, i, &rec, &rec_end);
+        rc = block_record(ix, b, block, len, nrecords, i, &rec, &rec_end);
         if (rc == 0)
-            rc = parse_record(ix, &d, rec, rec_end);
+            rc = parse_record(ix, first + i, &d, rec, rec_end);
         free(d.fields);
     }
     return rc;
@@ -140,9 +141,9 @@ int cari_document_get(cari_document **out, const cari_index *ix, uint32_t doc)
     if (rc == 0 && record - first >= nrecords)
         rc = index_corrupt(ix, "STORE has no record %u", record);
     if (rc == 0)
-        rc = block_record(ix, d->block, len, nrecords, record - first, &rec, &rec_end);
+        rc = block_record(ix, block, d->block, len, nrecords, record - first, &rec, &rec_end);
     if (rc == 0)
-        rc = parse_record(ix, d, rec, rec_end);
+        rc = parse_record(ix, record, d, rec, rec_end);
     if (rc != 0) {
         cari_document_free(d);
         return rc;

@@ -12,6 +12,7 @@ int docstore_read_block(const cari_index *ix, uint32_t b, uint8_t **out, size_t 
                         uint32_t *first_record, uint32_t *nrecords);
 
 /* Checks that every record of a decompressed block parses. */
-int docstore_check_block(const cari_index *ix, const uint8_t *block, size_t len, uint32_t nrecords);
+int docstore_check_block(const cari_index *ix, uint32_t b, const uint8_t *block, size_t len,
+                         uint32_t first, uint32_t nrecords);
 
 #endif

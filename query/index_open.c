@@ -51,6 +51,7 @@ static int check_header(cari_index *ix, uint64_t *table_offset, uint32_t *nsecti
         le32_load(f + 8) != le32_load(h + 60))
         return index_corrupt(ix, "the footer does not match the header");
     if (*nsections > SECTION_MAX * 4 || *table_offset < FORMAT_HEADER_SIZE ||
+        *table_offset > ix->size ||
         *table_offset + (uint64_t)*nsections * FORMAT_TABLE_ENTRY_SIZE !=
             ix->size - FORMAT_FOOTER_SIZE)
         return index_corrupt(ix, "section table out of place");

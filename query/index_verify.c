@@ -228,10 +228,10 @@ static int verify_store(const cari_index *ix)
             rc = index_corrupt(ix, "STORE_INDEX block %u starts at record %u, not %u", b, first,
                                expected_first);
         if (rc == 0)
-            rc = docstore_check_block(ix, block, len, n);
+            rc = docstore_check_block(ix, b, block, len, first, n);
         free(block);
         if (rc != 0)
-            return error_wrap(rc, "store block %u", b);
+            return rc;
         expected_first = first + n;
     }
     if (expected_first != ix->records)

@@ -1,0 +1,409 @@
+/* The analysis chain through the public API: positions, flags, exact and root
+ * forms, byte spans, numbers, dates, hyphenated words and reduplications. */
+#include <criterion/criterion.h>
+
+#include <libstemmer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cari.h"
+
+enum { MAX_TOKENS = 256, MAX_TEXT = 160 };
+
+struct tok {
+    uint32_t position;
+    unsigned flags;
+    size_t start, end;
+    char exact[MAX_TEXT];
+    char root[MAX_TEXT];
+};
+
+struct toks {
+    size_t n;
+    struct tok t[MAX_TOKENS];
+};
+
+static int collect(const cari_token *token, void *payload)
+{
+    struct toks *out = payload;
+    cr_assert_lt(out->n, MAX_TOKENS, "too many tokens");
+    cr_assert_lt(token->exact_len, MAX_TEXT);
+    cr_assert_lt(token->root_len, MAX_TEXT);
+    struct tok *t = &out->t[out->n++];
+    t->position = token->position;
+    t->flags = token->flags;
+    t->start = token->start;
+    t->end = token->end;
+    memcpy(t->exact, token->exact, token->exact_len);
+    t->exact[token->exact_len] = '\0';
+    memcpy(t->root, token->root, token->root_len);
+    t->root[token->root_len] = '\0';
+    return 0;
+}
+
+/* Analyses `text` with a fresh analyzer; the result is static storage. */
+static struct toks *analyze(const char *text)
+{
+    static struct toks out;
+    memset(&out, 0, sizeof out);
+    cari_analyzer *a;
+    cr_assert_eq(cari_analyzer_new(&a), CARI_OK);
+    cr_assert_eq(cari_analyze(a, text, strlen(text), collect, &out), CARI_OK);
+    cari_analyzer_free(a);
+    return &out;
+}
+
+/* What libstemmer's Indonesian algorithm makes of `word` (static storage). */
+static const char *snowball(const char *word)
+{
+    static char out[MAX_TEXT];
+    struct sb_stemmer *s = sb_stemmer_new("indonesian", "UTF_8");
+    cr_assert_not_null(s);
+    const sb_symbol *r = sb_stemmer_stem(s, (const sb_symbol *)word, (int)strlen(word));
+    cr_assert_not_null(r);
+    int n = sb_stemmer_length(s);
+    cr_assert_lt(n, MAX_TEXT);
+    memcpy(out, r, (size_t)n);
+    out[n] = '\0';
+    sb_stemmer_delete(s);
+    return out;
+}
+
+static void expect_tok(const struct toks *r, size_t i, uint32_t position, unsigned flags,
+                       const char *exact, const char *root, size_t start, size_t end)
+{
+    cr_assert_lt(i, r->n, "token %zu missing (%zu tokens)", i, r->n);
+    const struct tok *t = &r->t[i];
+    cr_assert_str_eq(t->exact, exact, "token %zu", i);
+    cr_assert_str_eq(t->root, root, "token %zu (%s)", i, exact);
+    cr_assert_eq(t->position, position, "token %zu (%s): position %u, expected %u", i, exact,
+                 t->position, position);
+    cr_assert_eq(t->flags, flags, "token %zu (%s): flags 0x%x, expected 0x%x", i, exact, t->flags,
+                 flags);
+    cr_assert_eq(t->start, start, "token %zu (%s): start %zu, expected %zu", i, exact, t->start,
+                 start);
+    cr_assert_eq(t->end, end, "token %zu (%s): end %zu, expected %zu", i, exact, t->end, end);
+}
+
+#define CAP CARI_TOKEN_CAPITALIZED
+#define ALLCAPS CARI_TOKEN_ALLCAPS
+#define NUM CARI_TOKEN_NUMBER
+#define PART CARI_TOKEN_PART
+#define WHOLE CARI_TOKEN_WHOLE
+#define REDUP CARI_TOKEN_REDUPLICATED
+#define SS CARI_TOKEN_SENTENCE_START
+
+Test(analyzer, name)
+{
+    cari_analyzer *a;
+    cr_assert_eq(cari_analyzer_new(&a), CARI_OK);
+    cr_assert_not_null(a);
+    cr_assert_str_eq(cari_analyzer_name(a), "cari-id/1 snowball-indonesian");
+    cari_analyzer_free(a);
+    cari_analyzer_free(NULL);
+}
+
+Test(analyzer, empty_text_gives_no_tokens)
+{
+    cr_assert_eq(analyze("")->n, 0);
+    cr_assert_eq(analyze("  ,.; -- \n")->n, 0);
+    cari_analyzer *a;
+    cr_assert_eq(cari_analyzer_new(&a), CARI_OK);
+    struct toks out = { 0 };
+    cr_assert_eq(cari_analyze(a, NULL, 0, collect, &out), CARI_OK);
+    cr_assert_eq(out.n, 0);
+    cr_assert_eq(cari_analyze(a, NULL, 3, collect, &out), CARI_EINVAL);
+    cr_assert_eq(cari_analyze(a, "x", 1, NULL, &out), CARI_EINVAL);
+    cr_assert_eq(cari_analyze(NULL, "x", 1, collect, &out), CARI_EINVAL);
+    cr_assert_eq(out.n, 0);
+    cari_analyzer_free(a);
+}
+
+Test(analyzer, reduplication_folds_to_its_base)
+{
+    struct toks *r = analyze("Teman-teman");
+    cr_assert_eq(r->n, 1);
+    expect_tok(r, 0, 0, REDUP | CAP | SS, "teman-teman", "teman", 0, 11);
+
+    /* the root is the stem of the part: anak-anak -> anak, pasukan-pasukan -> stem */
+    r = analyze("para pasukan-pasukan itu");
+    cr_assert_eq(r->n, 3);
+    expect_tok(r, 0, 0, SS, "para", snowball("para"), 0, 4);
+    expect_tok(r, 1, 1, REDUP, "pasukan-pasukan", snowball("pasukan"), 5, 20);
+    expect_tok(r, 2, 2, 0, "itu", "itu", 21, 24);
+
+    /* three equal parts are a reduplication too; different parts are not */
+    r = analyze("lari-lari-lari");
+    cr_assert_eq(r->n, 1);
+    expect_tok(r, 0, 0, REDUP | SS, "lari-lari-lari", "lari", 0, 14);
+}
+
+Test(analyzer, hyphenated_name_gives_parts_and_whole)
+{
+    struct toks *r = analyze("Kim Jong-un menegaskan");
+    cr_assert_eq(r->n, 5);
+    expect_tok(r, 0, 0, CAP | SS, "kim", "kim", 0, 3);
+    expect_tok(r, 1, 1, CAP | PART, "jong", "jong", 4, 8);
+    expect_tok(r, 2, 1, CAP | WHOLE, "jong-un", "jong-un", 4, 11);
+    expect_tok(r, 3, 2, PART, "un", "un", 9, 11);
+    expect_tok(r, 4, 3, 0, "menegaskan", snowball("menegaskan"), 12, 22);
+    /* what libstemmer makes of it today */
+    cr_assert_str_eq(r->t[4].root, "egas");
+}
+
+Test(analyzer, numbers_are_normalised)
+{
+    struct {
+        const char *text, *exact;
+    } cases[] = {
+        { "10.000", "10000" },     { "1.234.567", "1234567" }, { "2,5", "2.5" },
+        { "3.5", "3.5" },          { "10.000,50", "10000.50" }, { "2025", "2025" },
+        { "1.5000", "1.5000" },    { "0,75", "0.75" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct toks *r = analyze(cases[i].text);
+        cr_assert_eq(r->n, 1, "%s", cases[i].text);
+        expect_tok(r, 0, 0, NUM | SS, cases[i].exact, cases[i].exact, 0, strlen(cases[i].text));
+    }
+}
+
+Test(analyzer, date_gives_parts_and_iso_whole)
+{
+    struct toks *r = analyze("pada 28/4/2025 ini");
+    cr_assert_eq(r->n, 6);
+    expect_tok(r, 0, 0, SS, "pada", "pada", 0, 4);
+    expect_tok(r, 1, 1, NUM | PART, "28", "28", 5, 7);
+    expect_tok(r, 2, 1, NUM | WHOLE, "2025-04-28", "2025-04-28", 5, 14);
+    expect_tok(r, 3, 2, NUM | PART, "4", "4", 8, 9);
+    expect_tok(r, 4, 3, NUM | PART, "2025", "2025", 10, 14);
+    expect_tok(r, 5, 4, 0, "ini", "ini", 15, 18);
+
+    r = analyze("1/12/1999");
+    cr_assert_eq(r->n, 4);
+    expect_tok(r, 1, 0, NUM | WHOLE | SS, "1999-12-01", "1999-12-01", 0, 9);
+}
+
+Test(analyzer, invalid_date_has_no_whole)
+{
+    const char *bad[] = { "31/13/2025", "0/5/2025", "32/1/2025", "28/0/2025", "28/4/25",
+                          "128/4/2025", "28/4/2025/1" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct toks *r = analyze(bad[i]);
+        cr_assert_geq(r->n, 3, "%s", bad[i]);
+        for (size_t k = 0; k < r->n; k++) {
+            cr_assert_eq(r->t[k].flags & WHOLE, 0, "%s: token %zu (%s) is a whole", bad[i], k,
+                         r->t[k].exact);
+            cr_assert(r->t[k].flags & PART);
+            cr_assert_eq(r->t[k].position, k);
+        }
+    }
+    struct toks *r = analyze("31/13/2025");
+    cr_assert_eq(r->n, 3);
+    expect_tok(r, 0, 0, NUM | PART | SS, "31", "31", 0, 2);
+    expect_tok(r, 1, 1, NUM | PART, "13", "13", 3, 5);
+    expect_tok(r, 2, 2, NUM | PART, "2025", "2025", 6, 10);
+}
+
+Test(analyzer, day_must_exist_in_the_month)
+{
+    /* 30 February and 31 April are no dates: no "2025-02-30" whole */
+    const char *bad[] = { "30/2/2025", "31/4/2025", "29/2/2025" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct toks *r = analyze(bad[i]);
+        cr_assert_eq(r->n, 3, "%s: %zu tokens, the second is \"%s\"", bad[i], r->n,
+                     r->n > 1 ? r->t[1].exact : "");
+    }
+    /* a leap day is a date */
+    struct toks *r = analyze("29/2/2024");
+    cr_assert_eq(r->n, 4);
+    expect_tok(r, 1, 0, NUM | WHOLE | SS, "2024-02-29", "2024-02-29", 0, 9);
+}
+
+Test(analyzer, acronym_with_digits)
+{
+    struct toks *r = analyze("COVID-19");
+    cr_assert_eq(r->n, 3);
+    expect_tok(r, 0, 0, CAP | ALLCAPS | PART | SS, "covid", snowball("covid"), 0, 5);
+    expect_tok(r, 1, 0, CAP | ALLCAPS | WHOLE | SS, "covid-19", "covid-19", 0, 8);
+    expect_tok(r, 2, 1, NUM | PART, "19", "19", 6, 8);
+}
+
+Test(analyzer, words_with_digits_are_not_stemmed)
+{
+    /* "pasukan" alone is stemmed; with a digit it is kept as it is */
+    cr_assert_str_neq(snowball("pasukan"), "pasukan");
+    struct toks *r = analyze("pasukan2 RIAU24");
+    cr_assert_eq(r->n, 2);
+    expect_tok(r, 0, 0, SS, "pasukan2", "pasukan2", 0, 8);
+    expect_tok(r, 1, 1, CAP | ALLCAPS, "riau24", "riau24", 9, 15);
+}
+
+Test(analyzer, case_and_number_flags)
+{
+    struct toks *r = analyze("Jakarta ASEAN iPhone 2025 A x. Dia pergi");
+    cr_assert_eq(r->n, 8);
+    expect_tok(r, 0, 0, CAP | SS, "jakarta", snowball("jakarta"), 0, 7);
+    expect_tok(r, 1, 1, CAP | ALLCAPS, "asean", snowball("asean"), 8, 13);
+    expect_tok(r, 2, 2, 0, "iphone", snowball("iphone"), 14, 20);
+    expect_tok(r, 3, 3, NUM, "2025", "2025", 21, 25);
+    expect_tok(r, 4, 4, CAP, "a", "a", 26, 27); /* one letter: not ALLCAPS */
+    expect_tok(r, 5, 5, 0, "x", "x", 28, 29);
+    expect_tok(r, 6, 6, CAP | SS, "dia", "dia", 31, 34);
+    expect_tok(r, 7, 7, 0, "pergi", "pergi", 35, 40);
+}
+
+Test(analyzer, sentence_start_flags)
+{
+    struct toks *r = analyze("satu. dua! tiga? empat\nlima, enam");
+    cr_assert_eq(r->n, 6);
+    unsigned expect[] = { SS, SS, SS, SS, SS, 0 };
+    for (size_t i = 0; i < r->n; i++) {
+        cr_assert_eq(r->t[i].flags, expect[i], "token %zu (%s)", i, r->t[i].exact);
+        cr_assert_eq(r->t[i].position, i);
+    }
+    /* only the first part and the whole of a compound carry it */
+    r = analyze("Oh. Jong-un");
+    cr_assert_eq(r->n, 4);
+    expect_tok(r, 1, 1, CAP | PART | SS, "jong", "jong", 4, 8);
+    expect_tok(r, 2, 1, CAP | WHOLE | SS, "jong-un", "jong-un", 4, 11);
+    expect_tok(r, 3, 2, PART, "un", "un", 9, 11);
+}
+
+Test(analyzer, stems_with_snowball)
+{
+    struct toks *r = analyze("perundingan pasukan");
+    cr_assert_eq(r->n, 2);
+    expect_tok(r, 0, 0, SS, "perundingan", "unding", 0, 11);
+    expect_tok(r, 1, 1, 0, "pasukan", snowball("pasukan"), 12, 19);
+    /* diacritics are folded before stemming */
+    r = analyze("P\xC3\xA9rundingan");
+    cr_assert_eq(r->n, 1);
+    expect_tok(r, 0, 0, CAP | SS, "perundingan", "unding", 0, 12);
+}
+
+Test(analyzer, same_word_gives_same_root)
+{
+    cari_analyzer *a;
+    cr_assert_eq(cari_analyzer_new(&a), CARI_OK);
+    static struct toks first, second;
+    const char *text = "pasukan menegaskan pasukan perundingan menegaskan pasukan";
+    cr_assert_eq(cari_analyze(a, text, strlen(text), collect, &first), CARI_OK);
+    cr_assert_eq(cari_analyze(a, text, strlen(text), collect, &second), CARI_OK);
+    cr_assert_eq(first.n, 6);
+    cr_assert_eq(second.n, 6);
+    const char *roots[] = { "pasukan", "menegaskan", "pasukan", "perundingan", "menegaskan",
+                            "pasukan" };
+    for (size_t i = 0; i < 6; i++) {
+        char want[MAX_TEXT];
+        snprintf(want, sizeof want, "%s", snowball(roots[i]));
+        cr_assert_str_eq(first.t[i].root, want, "token %zu", i);
+        cr_assert_str_eq(second.t[i].root, want, "token %zu", i);
+        cr_assert_eq(second.t[i].position, i); /* each call starts at 0 */
+    }
+    cari_analyzer_free(a);
+}
+
+Test(analyzer, memo_survives_many_distinct_words)
+{
+    /* enough distinct words to grow the memo several times, then the first again */
+    cari_analyzer *a;
+    cr_assert_eq(cari_analyzer_new(&a), CARI_OK);
+    static struct toks out;
+    char text[64];
+    for (int i = 0; i < 5000; i++) {
+        int n = snprintf(text, sizeof text, "pe%c%c%c%c%can", 'a' + i % 26, 'a' + i / 26 % 26,
+                         'a' + i / 676 % 26, 'k', 'u');
+        out.n = 0;
+        cr_assert_eq(cari_analyze(a, text, (size_t)n, collect, &out), CARI_OK);
+        cr_assert_eq(out.n, 1);
+        cr_assert_str_eq(out.t[0].root, snowball(text), "%s", text);
+    }
+    const char *again = "perundingan menegaskan";
+    out.n = 0;
+    cr_assert_eq(cari_analyze(a, again, strlen(again), collect, &out), CARI_OK);
+    cr_assert_eq(out.n, 2);
+    cr_assert_str_eq(out.t[0].root, "unding");
+    cr_assert_str_eq(out.t[1].root, snowball("menegaskan"));
+    cari_analyzer_free(a);
+}
+
+struct stopper {
+    size_t seen, stop_at;
+    int value;
+};
+
+static int stop_after(const cari_token *token, void *payload)
+{
+    (void)token;
+    struct stopper *s = payload;
+    return ++s->seen == s->stop_at ? s->value : 0;
+}
+
+Test(analyzer, callback_stops_the_analysis)
+{
+    cari_analyzer *a;
+    cr_assert_eq(cari_analyzer_new(&a), CARI_OK);
+    const char *text = "satu dua tiga empat lima";
+    struct stopper s = { 0, 2, 42 };
+    cr_assert_eq(cari_analyze(a, text, strlen(text), stop_after, &s), 42);
+    cr_assert_eq(s.seen, 2);
+    /* a negative value too, and inside a compound (after the whole, before the second part) */
+    const char *compound = "Kim Jong-un tiba";
+    s = (struct stopper){ 0, 3, -77 };
+    cr_assert_eq(cari_analyze(a, compound, strlen(compound), stop_after, &s), -77);
+    cr_assert_eq(s.seen, 3);
+    /* the analyzer is still usable */
+    s = (struct stopper){ 0, 100, 1 };
+    cr_assert_eq(cari_analyze(a, text, strlen(text), stop_after, &s), 0);
+    cr_assert_eq(s.seen, 5);
+    cari_analyzer_free(a);
+}
+
+/* The first line of a sample article. */
+static char *sample_first_line(void)
+{
+    const char *path = CARI_SOURCE_DIR "/samples/000_5aca90321db24b7b.txt";
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    char *line = malloc(8192);
+    cr_assert_not_null(line);
+    cr_assert_not_null(fgets(line, 8192, f));
+    fclose(f);
+    return line;
+}
+
+Test(analyzer, golden_first_sentence_of_a_sample)
+{
+    /* "MOSKOW – Presiden Rusia, Vladimir Putin, menyampaikan apresiasi mendalam
+     *  kepada Korea Utara atas dukungan mereka dalam perebutan kembali ..." */
+    char *line = sample_first_line();
+    struct toks *r = analyze(line);
+    struct {
+        const char *exact, *root;
+        unsigned flags;
+        size_t start;
+    } golden[] = {
+        { "moskow", "moskow", CAP | ALLCAPS | SS, 0 }, /* two vowels: left alone */
+        /* the en dash between spaces joins nothing and ends no sentence */
+        { "presiden", "presiden", CAP, 11 },
+        { "rusia", "rusia", CAP, 20 },
+        { "vladimir", "vladimir", CAP, 27 },
+        { "putin", "putin", CAP, 36 },
+        { "menyampaikan", "sampai", 0, 43 },  /* meny- -> s, -kan */
+        { "apresiasi", "apresiasi", 0, 56 },  /* no -i after s */
+        { "mendalam", "dalam", 0, 66 },       /* men- */
+        { "kepada", "pada", 0, 75 },          /* ke- */
+        { "korea", "korea", CAP, 82 },
+        { "utara", "utara", CAP, 88 },
+        { "atas", "atas", 0, 94 },
+        { "dukungan", "dukung", 0, 99 },      /* -an */
+        { "mereka", "reka", 0, 108 },         /* me- (Snowball does not know the pronoun) */
+        { "dalam", "dalam", 0, 115 },
+    };
+    cr_assert_geq(r->n, 15);
+    for (size_t i = 0; i < 15; i++)
+        expect_tok(r, i, (uint32_t)i, golden[i].flags, golden[i].exact, golden[i].root,
+                   golden[i].start, golden[i].start + strlen(golden[i].exact));
+    free(line);
+}
