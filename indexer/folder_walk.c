@@ -107,7 +107,8 @@ int folder_list(folder_listing *out, const char *root)
         folder_listing_free(out);
         return rc;
     }
-    qsort(out->entries, out->count, sizeof *out->entries, by_id);
+    if (out->count > 1)
+        qsort(out->entries, out->count, sizeof *out->entries, by_id);
     return 0;
 }
 

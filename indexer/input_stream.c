@@ -155,7 +155,8 @@ int input_next_line(input_stream *in, const char **line, size_t *len)
             return CARI_ITEROVER;
         /* move the partial line to the front, then read more */
         size_t rest = in->lines.len - in->line_pos;
-        memmove(in->lines.data, in->lines.data + in->line_pos, rest);
+        if (rest > 0 && in->line_pos > 0)
+            memmove(in->lines.data, in->lines.data + in->line_pos, rest);
         in->lines.len = rest;
         in->line_pos = 0;
         scanned = rest;

@@ -290,6 +290,7 @@ static int parse_member_value(struct parser *ps, size_t name_off)
     if (is_indexed_field(name))
         return fail(ps, at, strcmp(name, "title") == 0 ? "\"title\" must be a string"
                                                          : "\"text\" must be a string");
+    drop_field(d, name); /* the last value of a repeated key wins, even a skipped one */
     return skip_value(ps, 1);
 }
 
