@@ -194,22 +194,27 @@ static int emit(struct run *r, uint32_t position, unsigned flags, size_t start, 
 
 static int stemmable(const struct raw_part *p) { return p->letters > 0 && p->digits == 0; }
 
-/* The whole of a d/m/yyyy date as yyyy-mm-dd, or 0 when the parts are no date. */
+/* The whole of a date written d/m/yyyy, d-m-yyyy or yyyy-m-d, as yyyy-mm-dd,
+ * so every spelling of a day meets the others; 0 when the parts are no date. */
 static size_t iso_date(const struct raw_token *tok, char parts[][FORMAT_MAX_TERM + 1],
                        const size_t *lens, char *out)
 {
-    if (tok->nparts != 3 || lens[0] > 2 || lens[1] > 2 || lens[2] != 4)
+    if (tok->nparts != 3)
         return 0;
     for (unsigned i = 0; i < 3; i++)
-        if (tok->parts[i].letters != 0 || memchr(parts[i], '.', lens[i]) != NULL)
+        if (tok->parts[i].letters != 0 || lens[i] == 0 || memchr(parts[i], '.', lens[i]) != NULL)
             return 0;
-    int day = atoi(parts[0]), month = atoi(parts[1]), year = atoi(parts[2]);
+    int year_first = lens[0] == 4;
+    const char *y = parts[year_first ? 0 : 2], *d = parts[year_first ? 2 : 0];
+    if (lens[year_first ? 0 : 2] != 4 || lens[1] > 2 || lens[year_first ? 2 : 0] > 2)
+        return 0;
+    int day = atoi(d), month = atoi(parts[1]), year = atoi(y);
     static const int days_in[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     if (month < 1 || month > 12 || day < 1 || day > days_in[month - 1] ||
         (month == 2 && day == 29 && !leap))
         return 0;
-    return (size_t)snprintf(out, 16, "%.4s-%02d-%02d", parts[2], month, day);
+    return (size_t)snprintf(out, 16, "%.4s-%02d-%02d", y, month, day);
 }
 
 static int all_parts_equal(const struct raw_token *tok, char parts[][FORMAT_MAX_TERM + 1],
@@ -239,7 +244,7 @@ static int emit_compound(struct run *r, const struct raw_token *tok, unsigned se
 {
     char parts[TOKENIZER_MAX_PARTS][FORMAT_MAX_TERM + 1];
     size_t lens[TOKENIZER_MAX_PARTS];
-    char whole[FORMAT_MAX_TERM + TOKENIZER_MAX_PARTS + 1];
+    char whole[FORMAT_MAX_TERM + TOKENIZER_MAX_PARTS + 1], date[16];
     size_t whole_len = 0;
     for (unsigned i = 0; i < tok->nparts; i++) {
         const struct raw_part *p = &tok->parts[i];
@@ -254,8 +259,11 @@ static int emit_compound(struct run *r, const struct raw_token *tok, unsigned se
     int slash = (tok->flags & RAW_HAS_SLASH) != 0;
     if (!slash && tok->parts[0].letters > 0 && all_parts_equal(tok, parts, lens))
         return emit_reduplication(r, tok, parts[0], lens[0], whole, whole_len, first);
-    if (slash)
-        whole_len = iso_date(tok, parts, lens, whole);
+    size_t date_len = iso_date(tok, parts, lens, date);
+    if (date_len > 0)
+        memcpy(whole, date, whole_len = date_len);
+    else if (slash)
+        whole_len = 0; /* 1/2, 24/7: parts only */
     uint32_t base = r->position;
     for (unsigned i = 0; i < tok->nparts; i++) {
         const struct raw_part *p = &tok->parts[i];

@@ -289,8 +289,10 @@ enum {
 CARI_API int cari_query_parse(cari_query **out, const cari_index *ix, const char *text, size_t len,
                               unsigned flags);
 
-/** The parsed query as an S-expression, e.g. (or (word kursk) (not (word pyongyang))).
- *  Borrowed until the query is freed. For tests and --explain. */
+/** The parsed query, for people and tests: roots of words, "phrases",
+ *  =exact forms, and groups in parentheses with + (required) and - (excluded),
+ *  e.g. "(kursk -pyongyang)" or "(+gerasimov +trump)". Borrowed until the
+ *  query is freed. */
 CARI_API const char *cari_query_describe(const cari_query *q);
 
 CARI_API void cari_query_free(cari_query *q);

@@ -223,7 +223,9 @@ static int index_token(const cari_token *t, void *payload)
     return rc;
 }
 
-/* Title first, then the text one position later, so no phrase spans the two. */
+/* Title first, then the text one position later, so no phrase spans the two;
+ * repeated values of one field follow each other (as Lucene's default gap of 0),
+ * which keeps every position at most the document's length. */
 static int analyze_fields(cari_writer *w, uint32_t doc, size_t nstored, uint32_t *length)
 {
     struct add_state s = { w, doc, 0 };
@@ -232,13 +234,13 @@ static int analyze_fields(cari_writer *w, uint32_t doc, size_t nstored, uint32_t
         for (size_t i = 0; i < nstored; i++) {
             if (w->stored[i].number != want)
                 continue;
-            uint32_t next;
             int rc = analyzer_run(w->analyzer, w->stored[i].value, w->stored[i].len, position,
-                                  index_token, &s, &next);
+                                  index_token, &s, &position);
             if (rc != 0)
                 return rc;
-            position = next > position ? next + 1 : position;
         }
+        if (want == FORMAT_FIELD_TITLE && position > 0)
+            position++;
     }
     *length = s.tokens;
     return 0;

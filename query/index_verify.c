@@ -220,9 +220,9 @@ static int verify_store(const cari_index *ix)
 {
     uint32_t expected_first = 0;
     for (uint32_t b = 0; b < ix->store_nblocks; b++) {
-        uint8_t *block;
-        size_t len;
-        uint32_t first, n;
+        uint8_t *block = NULL;
+        size_t len = 0;
+        uint32_t first = 0, n = 0;
         int rc = docstore_read_block(ix, b, &block, &len, &first, &n);
         if (rc == 0 && first != expected_first)
             rc = index_corrupt(ix, "STORE_INDEX block %u starts at record %u, not %u", b, first,

@@ -160,8 +160,10 @@ static int phrase_node(const struct collected *c, struct qnode **out)
 }
 
 /* Analyses a word or a phrase. No token: *out = NULL (the word is dropped).
- * One token: a term. Several: a phrase, and a hyphenated word also matches
- * its whole form (a SHOULD clause that ranks the exact spelling higher). */
+ * One token: a term. Several: a phrase of the parts or, for a hyphenated word
+ * or a date, its whole form: documents that wrote "Jong Un" match the phrase,
+ * those that wrote "Jong-un" both (and rank higher), and 28/4/2025 meets
+ * 2025-04-28 through the whole. */
 static int text_node(struct parser *ps, const char *text, size_t len, int quoted,
                      struct qnode **out)
 {
@@ -186,7 +188,7 @@ static int text_node(struct parser *ps, const char *text, size_t len, int quoted
                 rc = error_oom();
             } else {
                 whole->word = c->whole;
-                if ((rc = add_clause(&b, phrase, OCCUR_MUST)) == 0)
+                if ((rc = add_clause(&b, phrase, OCCUR_SHOULD)) == 0)
                     rc = add_clause(&b, whole, OCCUR_SHOULD);
                 else
                     qnode_free(whole);
@@ -240,7 +242,8 @@ static int parse_primary(struct parser *ps, struct qnode **out)
     if (t.kind == T_END)
         return syntax(ps, t.at, "a word is missing at the end");
     if (t.kind == T_RPAREN)
-        return syntax(ps, t.at, "')' without a matching '('");
+        return syntax(ps, t.at, ps->depth > 0 ? "a word is missing before ')'"
+                                              : "')' without a matching '('");
     return syntax(ps, t.at, t.kind == T_AND ? "AND needs a word on each side"
                             : t.kind == T_OR ? "OR needs a word on each side"
                                              : "an operator needs a word after it");

@@ -20,9 +20,14 @@ struct finder {
     unsigned nwords;
     struct match *matches;
     size_t nmatches, cap;
-    size_t window; /* bytes a window of matches may span */
+    size_t window;   /* bytes a window of matches may span */
+    size_t complete; /* first match of the first window holding every word, or NO_WINDOW */
+    size_t stop_at;  /* once complete: no token after this byte can be shown */
+    size_t max;      /* bytes shown */
     int rc;
 };
+
+#define NO_WINDOW SIZE_MAX
 
 /* The words to mark: every word of the query outside excluded clauses. */
 static void collect_words(struct finder *f, const struct qnode *n)
@@ -59,10 +64,13 @@ static unsigned distinct_words(const struct finder *f, size_t from, size_t to)
     return (unsigned)__builtin_popcountll(seen);
 }
 
-/* Stops the analysis (returns 1) once a window holds every query word. */
+/* Collects matches; once a window holds every query word, the analysis stops
+ * (returns 1) at the first token past what that window can show. */
 static int on_token(const cari_token *t, void *payload)
 {
     struct finder *f = payload;
+    if (f->complete != NO_WINDOW && t->start > f->stop_at)
+        return 1;
     int w = word_of(f, t);
     if (w < 0)
         return 0;
@@ -74,10 +82,16 @@ static int on_token(const cari_token *t, void *payload)
     if ((f->rc = array_reserve((void **)&f->matches, &f->cap, f->nmatches + 1, sizeof *f->matches)) != 0)
         return 1;
     f->matches[f->nmatches++] = (struct match){ t->start, t->end, (unsigned)w };
+    if (f->complete != NO_WINDOW)
+        return 0;
     size_t first = f->nmatches - 1;
     while (first > 0 && t->end - f->matches[first - 1].start <= f->window)
         first--;
-    return distinct_words(f, first, f->nmatches) == f->nwords;
+    if (distinct_words(f, first, f->nmatches) == f->nwords) {
+        f->complete = first;
+        f->stop_at = f->matches[first].start + f->max;
+    }
+    return 0;
 }
 
 /* The first match of the best window: most distinct words, then most matches. */
@@ -101,18 +115,61 @@ static size_t best_window(const struct finder *f)
 
 static int is_space(unsigned char c) { return c <= ' '; }
 
-/* A cut point near `at` at a space (looking back at most `slack` bytes), else
- * at a UTF-8 character boundary. */
-static size_t cut_point(const char *text, size_t len, size_t at, size_t slack)
+static size_t char_start(const char *text, size_t at)
 {
-    if (at >= len)
-        return len;
-    for (size_t i = at; i > 0 && at - i <= slack; i--)
-        if (is_space((unsigned char)text[i]))
-            return i;
     while (at > 0 && ((unsigned char)text[at] & 0xC0) == 0x80)
         at--;
     return at;
+}
+
+static size_t next_char(const char *text, size_t len, size_t at)
+{
+    at++;
+    while (at < len && ((unsigned char)text[at] & 0xC0) == 0x80)
+        at++;
+    return at;
+}
+
+/* Where to end the snippet: at a space near `at` (looking back at most
+ * `slack` bytes), else at a character boundary; always after `start`. */
+static size_t cut_end(const char *text, size_t len, size_t start, size_t at, size_t slack)
+{
+    if (at >= len)
+        return len;
+    for (size_t i = at; i > start && at - i <= slack; i--)
+        if (is_space((unsigned char)text[i]))
+            return i;
+    size_t c = char_start(text, at);
+    return c > start ? c : next_char(text, len, start);
+}
+
+/* Where to start: at `at` when a word begins there, else at the next word
+ * (never past `limit`, the first match, which begins a word). */
+static size_t cut_start(const char *text, size_t at, size_t limit)
+{
+    size_t i = at;
+    if (i > 0 && !is_space((unsigned char)text[i - 1]))
+        while (i < limit && !is_space((unsigned char)text[i]))
+            i++;
+    while (i < limit && is_space((unsigned char)text[i]))
+        i++;
+    return i;
+}
+
+/* The byte range to show, within the text without its surrounding space [lo, hi). */
+static void choose_range(const struct finder *f, const char *text, size_t lo, size_t hi,
+                         size_t *start, size_t *end)
+{
+    *start = lo;
+    if (f->nmatches > 0 && hi - lo > f->max) {
+        size_t best = f->complete != NO_WINDOW ? f->complete : best_window(f);
+        size_t first = f->matches[best].start;
+        size_t want = first - lo > SNIPPET_LEAD ? first - SNIPPET_LEAD : lo;
+        if (hi - want < f->max) /* near the end: show the last max bytes */
+            want = hi - f->max;
+        *start = cut_start(text, want, first);
+    }
+    *end = *start + f->max < hi ? cut_end(text, hi, *start, *start + f->max, f->max / 4) : hi;
 }
 
 static void append_clean(buf *out, const char *s, size_t n, int *last_space)
@@ -130,14 +187,14 @@ static void append_clean(buf *out, const char *s, size_t n, int *last_space)
     }
 }
 
-static void render(const struct finder *f, const char *text, size_t start, size_t end,
-                   size_t len, const cari_snippet_opts *o, buf *out)
+static void render(const struct finder *f, const char *text, size_t lo, size_t start, size_t end,
+                   size_t hi, const cari_snippet_opts *o, buf *out)
 {
     const char *open = o && o->open ? o->open : "[";
     const char *close = o && o->close ? o->close : "]";
     const char *ellipsis = o && o->ellipsis ? o->ellipsis : "\xE2\x80\xA6";
     int last_space = 1;
-    if (start > 0)
+    if (start > lo)
         buf_str(out, ellipsis);
     size_t at = start;
     for (size_t i = 0; i < f->nmatches; i++) {
@@ -154,7 +211,7 @@ static void render(const struct finder *f, const char *text, size_t start, size_
     append_clean(out, text + at, end - at, &last_space);
     while (out->len > 0 && out->data[out->len - 1] == ' ')
         out->len--;
-    if (end < len)
+    if (end < hi)
         buf_str(out, ellipsis);
 }
 
@@ -171,27 +228,21 @@ int cari_snippet(char **out, size_t *out_len, cari_query *q, const cari_document
     if (text == NULL)
         text = "", len = 0;
     size_t max = opts != NULL && opts->max_bytes > 0 ? opts->max_bytes : SNIPPET_DEFAULT_BYTES;
-    struct finder f = { .window = max - max / 4 };
+    struct finder f = { .window = max - max / 4, .complete = NO_WINDOW, .max = max };
     collect_words(&f, q->root);
     int rc = cari_analyze(q->analyzer, text, len, on_token, &f);
     if (f.rc != 0 || rc < 0) {
         free(f.matches);
         return f.rc != 0 ? f.rc : rc;
     }
-    size_t start = 0;
-    if (f.nmatches > 0) {
-        size_t first = f.matches[best_window(&f)].start;
-        size_t lead = first > SNIPPET_LEAD ? SNIPPET_LEAD : first;
-        /* begin on a space before the lead, so the first word is whole */
-        start = first - lead > 0 ? cut_point(text, len, first - lead, SNIPPET_LEAD) : 0;
-        while (start < first && is_space((unsigned char)text[start]))
-            start++;
-    }
-    size_t end = start + max < len ? cut_point(text, len, start + max, max / 4) : len;
-    if (end <= start)
-        end = start + max < len ? start + max : len;
+    size_t lo = 0, hi = len, start, end;
+    while (lo < hi && is_space((unsigned char)text[lo]))
+        lo++;
+    while (hi > lo && is_space((unsigned char)text[hi - 1]))
+        hi--;
+    choose_range(&f, text, lo, hi, &start, &end);
     buf b = BUF_INIT;
-    render(&f, text, start, end, len, opts, &b);
+    render(&f, text, lo, start, end, hi, opts, &b);
     free(f.matches);
     char *s = buf_cstr(&b);
     if (s == NULL) {

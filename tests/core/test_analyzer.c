@@ -220,6 +220,25 @@ Test(analyzer, day_must_exist_in_the_month)
     expect_tok(r, 1, 0, NUM | WHOLE | SS, "2024-02-29", "2024-02-29", 0, 9);
 }
 
+Test(analyzer, every_spelling_of_a_date_has_the_same_iso_whole)
+{
+    /* d/m/yyyy, d-m-yyyy and yyyy-m-d all meet at yyyy-mm-dd */
+    const char *spellings[] = { "28/4/2025", "28-4-2025", "28-04-2025", "2025-4-28", "2025-04-28" };
+    for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++) {
+        struct toks *r = analyze(spellings[i]);
+        cr_assert_eq(r->n, 4, "%s", spellings[i]);
+        expect_tok(r, 1, 0, NUM | WHOLE | SS, "2025-04-28", "2025-04-28", 0, strlen(spellings[i]));
+    }
+    /* hyphenated numbers that are no date keep their written whole; slashed ones have none */
+    struct toks *r = analyze("1-2-3");
+    cr_assert_eq(r->n, 4);
+    expect_tok(r, 1, 0, NUM | WHOLE | SS, "1-2-3", "1-2-3", 0, 5);
+    r = analyze("2025-13-01");
+    expect_tok(r, 1, 0, NUM | WHOLE | SS, "2025-13-01", "2025-13-01", 0, 10);
+    r = analyze("24/7");
+    cr_assert_eq(r->n, 2, "no whole for 24/7");
+}
+
 Test(analyzer, acronym_with_digits)
 {
     struct toks *r = analyze("COVID-19");

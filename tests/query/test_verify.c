@@ -1,0 +1,370 @@
+/* cari_index_verify and reading damaged indexes: a flipped byte in any section
+ * is found by verify and named; queries on a damaged index return an error or
+ * results, never crash (run under the sanitizers). */
+#include "query/index_reader.h"
+#include "tests/query/index_bytes.h"
+#include "tests/query/query_fixture.h"
+
+static struct qfix fx;
+static uint8_t *good;
+static size_t good_len;
+static char *bad_path;
+static struct ib_section secs[32];
+static size_t nsecs;
+
+static void setup(void)
+{
+    qfix_samples(&fx);
+    good = (uint8_t *)test_read_file(fx.path, &good_len);
+    cr_assert_not_null(good);
+    bad_path = test_path(fx.dir, "bad.cari");
+    nsecs = ib_sections(good, good_len, secs, 32);
+}
+
+static void teardown(void)
+{
+    free(good);
+    free(bad_path);
+    qfix_close(&fx);
+}
+
+TestSuite(verify, .init = setup, .fini = teardown, .timeout = 120);
+
+static int contains(const char *s, const char *part) { return strstr(s, part) != NULL; }
+
+/* Runs queries, reads documents and makes snippets on a possibly damaged
+ * index: every call must succeed or report CARI_ECORRUPT. */
+static void exercise_n(cari_index *ix, const char *where, size_t nqueries, size_t nsnippets)
+{
+    static const char *const queries[] = {
+        "Kursk \"Kim Jong Un\" perundingan", "Putin AND Pyongyang -Trump", "jong-un", "perundingan OR Trump",
+        "Korea AND Utara", "+Rusia Ukraina",
+    };
+    uint32_t n = cari_index_doc_count(ix);
+    for (size_t i = 0; i < nqueries && i < sizeof queries / sizeof *queries; i++) {
+        cari_query *q;
+        int rc = cari_query_parse(&q, ix, queries[i], strlen(queries[i]), 0);
+        cr_assert_eq(rc, 0, "%s: parse %s: %s", where, queries[i], cari_error_last());
+        cari_results *r;
+        rc = cari_search(&r, q, NULL);
+        cr_assert(rc == 0 || rc == CARI_ECORRUPT, "%s: search %s: rc %d %s", where, queries[i], rc,
+                  cari_error_last());
+        for (size_t h = 0; rc == 0 && h < cari_results_count(r); h++) {
+            uint32_t doc = cari_results_doc(r, h);
+            cr_assert_lt(doc, n, "%s: %s: hit %u of %u docs", where, queries[i], doc, n);
+            (void)cari_index_doc_id(ix, doc, NULL);
+            if (h >= nsnippets)
+                continue;
+            cari_document *d;
+            int drc = cari_document_get(&d, ix, doc);
+            cr_assert(drc == 0 || drc == CARI_ECORRUPT, "%s: document %u: rc %d", where, doc, drc);
+            if (drc == 0) {
+                char *s;
+                int src = cari_snippet(&s, NULL, q, d, NULL);
+                cr_assert(src == 0 || src == CARI_ECORRUPT, "%s: snippet: rc %d", where, src);
+                if (src == 0)
+                    cari_free(s);
+            }
+            cari_document_free(d);
+        }
+        cari_results_free(r);
+        cari_query_free(q);
+    }
+    for (uint32_t doc = 0; doc < n; doc++) {
+        (void)cari_index_doc_id(ix, doc, NULL);
+        cari_document *d;
+        int rc = cari_document_get(&d, ix, doc);
+        cr_assert(rc == 0 || rc == CARI_ECORRUPT, "%s: document %u: rc %d", where, doc, rc);
+        const char *v;
+        size_t len;
+        for (size_t i = 0; rc == 0 && cari_document_field_at(d, i, &v, &len) != NULL; i++)
+            cr_assert(len == 0 || v != NULL);
+        cari_document_free(d);
+    }
+    cari_index_stats st = { .version = CARI_INDEX_STATS_VERSION };
+    cr_assert_eq(cari_index_stats_get(ix, &st), 0);
+}
+
+/* Every query, a snippet of every hit. */
+static void exercise(cari_index *ix, const char *where) { exercise_n(ix, where, 99, 99); }
+
+/* Quicker, for the many damaged copies of the fuzz tests. */
+static void exercise_lite(cari_index *ix, const char *where) { exercise_n(ix, where, 3, 1); }
+
+/* Writes `data`, opens it; *ix NULL when open failed (rc returned). */
+static int open_bytes(const uint8_t *data, size_t len, cari_index **ix)
+{
+    test_write_file(bad_path, data, len);
+    return cari_index_open(ix, bad_path, 0);
+}
+
+Test(verify, intact_indexes_verify)
+{
+    cr_assert_eq(cari_index_verify(fx.ix), 0, "%s", cari_error_last());
+    cr_assert_eq(cari_index_verify(NULL), CARI_EINVAL);
+    exercise(fx.ix, "intact");
+    /* and a small index of inline documents, with titles and hyphens */
+    static const struct test_doc docs[] = {
+        { "a", "Judul Satu", "teman-teman dari Korea-Utara datang 28/4/2025" },
+        { "b", NULL, "perundingan damai" },
+        { "c", "Hanya judul", NULL },
+    };
+    struct qfix f;
+    qfix_docs(&f, docs, 3);
+    cr_assert_eq(cari_index_verify(f.ix), 0, "%s", cari_error_last());
+    qfix_close(&f);
+}
+
+Test(verify, flipped_byte_in_each_section_is_found_and_named)
+{
+    uint8_t *copy = malloc(good_len);
+    cr_assert_geq(nsecs, 11);
+    for (size_t s = 0; s < nsecs; s++) {
+        const struct ib_section *sec = &secs[s];
+        const char *name = format_section_name(sec->id);
+        cr_assert_gt(sec->len, 0, "%s is empty", name);
+        uint64_t at[] = { 0, sec->len / 2, sec->len - 1 };
+        for (int k = 0; k < 3; k++) {
+            memcpy(copy, good, good_len);
+            copy[sec->offset + at[k]] ^= 0x01;
+            cari_index *ix = NULL;
+            int rc = open_bytes(copy, good_len, &ix);
+            char where[64];
+            snprintf(where, sizeof where, "%s byte %llu", name, (unsigned long long)at[k]);
+            if (sec->id == SECTION_META || sec->id == SECTION_FIELDS) {
+                /* the small sections are checked on open */
+                cr_assert_eq(rc, CARI_ECORRUPT, "%s", where);
+                char want[64];
+                snprintf(want, sizeof want, "section %s checksum mismatch", name);
+                cr_assert(contains(cari_error_last(), want), "%s: %s", where, cari_error_last());
+                continue;
+            }
+            cr_assert(rc == 0 || rc == CARI_ECORRUPT, "%s: open rc %d", where, rc);
+            if (rc != 0)
+                continue;
+            rc = cari_index_verify(ix);
+            cr_assert_eq(rc, CARI_ECORRUPT, "%s: verify rc %d", where, rc);
+            char want[256];
+            snprintf(want, sizeof want, "%s: corrupt index: section %s (bytes %llu..%llu) checksum mismatch",
+                     bad_path, name, (unsigned long long)sec->offset,
+                     (unsigned long long)(sec->offset + sec->len));
+            cr_assert_str_eq(cari_error_last(), want, "%s", where);
+            exercise(ix, where);
+            cari_index_close(ix);
+            /* with CARI_OPEN_VERIFY the open itself fails */
+            cr_assert_eq(cari_index_open(&ix, bad_path, CARI_OPEN_VERIFY), CARI_ECORRUPT, "%s", where);
+            cr_assert_null(ix);
+            cr_assert(contains(cari_error_last(), name), "%s: %s", where, cari_error_last());
+        }
+    }
+    free(copy);
+}
+
+/* Whether byte i of the file lies in the header, a section, the table or the footer. */
+static int covered(size_t i)
+{
+    if (i < FORMAT_HEADER_SIZE || i >= le64_load(good + 24))
+        return 1;
+    for (size_t s = 0; s < nsecs; s++)
+        if (i >= secs[s].offset && i < secs[s].offset + secs[s].len)
+            return 1;
+    return 0;
+}
+
+/* Bytes flipped in turn (one bit each, every `stride`-th byte): open, verify and queries. */
+static void flip_range(size_t from, size_t to, size_t stride)
+{
+    uint8_t *copy = malloc(good_len);
+    memcpy(copy, good, good_len);
+    for (size_t i = from; i < to && i < good_len; i += stride) {
+        uint8_t mask = (uint8_t)(1u << ((i / stride) % 8));
+        copy[i] ^= mask;
+        cari_index *ix = NULL;
+        int rc = open_bytes(copy, good_len, &ix);
+        char where[64];
+        snprintf(where, sizeof where, "byte %zu", i);
+        cr_assert(rc == 0 || rc == CARI_ECORRUPT || rc == CARI_EVERSION, "%s: open rc %d", where, rc);
+        if (rc == 0) {
+            exercise_lite(ix, where);
+            rc = cari_index_verify(ix);
+            cr_assert(rc == 0 || rc == CARI_ECORRUPT, "%s: verify rc %d", where, rc);
+            /* only the zero padding between sections is outside every checksum */
+            if (rc == 0)
+                cr_assert(!covered(i), "%s: a damaged byte passes verify", where);
+            cari_index_close(ix);
+        }
+        copy[i] ^= mask;
+    }
+    free(copy);
+}
+
+Test(verify, fuzz_every_third_byte_first_half) { flip_range(0, good_len / 2, 3); }
+Test(verify, fuzz_every_third_byte_second_half) { flip_range(good_len / 2, good_len, 3); }
+
+/* Damage behind valid checksums: verify's walk must find it or accept it,
+ * never crash; the queries must hold up as well. */
+static void reseal_fuzz(uint32_t id, size_t stride, size_t *found, size_t *tried)
+{
+    const struct ib_section *sec = ib_find(secs, nsecs, id);
+    cr_assert_not_null(sec);
+    uint8_t *copy = malloc(good_len);
+    *found = *tried = 0;
+    for (uint64_t i = 0; i < sec->len; i += stride) {
+        memcpy(copy, good, good_len);
+        copy[sec->offset + i] ^= (uint8_t)(0x5A ^ (i & 0xFF)) | 1;
+        ib_reseal(copy, good_len);
+        cari_index *ix = NULL;
+        int rc = open_bytes(copy, good_len, &ix);
+        char where[64];
+        snprintf(where, sizeof where, "resealed %s byte %llu", format_section_name(id),
+                 (unsigned long long)i);
+        cr_assert(rc == 0 || rc == CARI_ECORRUPT || rc == CARI_EVERSION, "%s: open rc %d %s", where, rc,
+                  cari_error_last());
+        if (rc != 0) {
+            ++*found, ++*tried;
+            continue;
+        }
+        ++*tried;
+        rc = cari_index_verify(ix);
+        cr_assert(rc == 0 || rc == CARI_ECORRUPT, "%s: verify rc %d", where, rc);
+        if (rc == CARI_ECORRUPT)
+            ++*found;
+        exercise_lite(ix, where);
+        cari_index_close(ix);
+    }
+    free(copy);
+}
+
+Test(verify, resealed_damage_in_lengths_and_norms_is_always_found)
+{
+    size_t found, tried;
+    reseal_fuzz(SECTION_DOC_LENGTHS, 1, &found, &tried);
+    cr_assert_eq(found, tried, "DOC_LENGTHS: %zu of %zu found", found, tried);
+    reseal_fuzz(SECTION_NORMS, 1, &found, &tried);
+    cr_assert_eq(found, tried, "NORMS: %zu of %zu found", found, tried);
+}
+
+Test(verify, resealed_damage_in_the_dictionary)
+{
+    size_t found, tried;
+    reseal_fuzz(SECTION_TERM_INDEX, 1, &found, &tried);
+    reseal_fuzz(SECTION_TERM_BLOCKS, 9, &found, &tried);
+    cr_assert_gt(found, tried / 2, "TERM_BLOCKS: %zu of %zu found", found, tried);
+}
+
+Test(verify, resealed_damage_in_postings_and_positions)
+{
+    size_t found, tried;
+    reseal_fuzz(SECTION_POSTINGS, 2, &found, &tried);
+    cr_assert_gt(found, tried / 2, "POSTINGS: %zu of %zu found", found, tried);
+    reseal_fuzz(SECTION_POSITIONS, 6, &found, &tried);
+}
+
+Test(verify, resealed_damage_in_the_store)
+{
+    size_t found, tried;
+    reseal_fuzz(SECTION_STORE, 16, &found, &tried);
+    cr_assert_eq(found, tried, "STORE (zstd checksums): %zu of %zu found", found, tried);
+}
+
+Test(verify, resealed_damage_in_the_store_index)
+{
+    size_t found, tried;
+    reseal_fuzz(SECTION_STORE_INDEX, 1, &found, &tried);
+}
+
+Test(verify, resealed_damage_in_the_ids)
+{
+    size_t found, tried;
+    reseal_fuzz(SECTION_DOC_IDS, 1, &found, &tried);
+}
+
+Test(verify, messages_name_the_place)
+{
+    uint8_t *copy = malloc(good_len);
+    const struct ib_section *dl = ib_find(secs, nsecs, SECTION_DOC_LENGTHS);
+    const struct ib_section *norms = ib_find(secs, nsecs, SECTION_NORMS);
+    cari_index *ix;
+
+    /* a norm that does not match its length */
+    memcpy(copy, good, good_len);
+    copy[norms->offset + 1] ^= 0x01;
+    ib_reseal(copy, good_len);
+    cr_assert_eq(open_bytes(copy, good_len, &ix), 0);
+    cr_assert_eq(cari_index_verify(ix), CARI_ECORRUPT);
+    uint32_t len1 = le32_load(good + dl->offset + 4);
+    char want[256];
+    snprintf(want, sizeof want, "NORMS entry 1 does not match its length %u", len1);
+    cr_assert(contains(cari_error_last(), want), "%s", cari_error_last());
+    cari_index_close(ix);
+
+    /* lengths that no longer add up to META's tokens (the norm unchanged) */
+    memcpy(copy, good, good_len);
+    uint32_t len2 = le32_load(good + dl->offset + 8);
+    cr_assert_gt(len2, 100, "doc 2 is long: one more token keeps its norm");
+    ib_store32(copy + dl->offset + 8, len2 + 1);
+    ib_reseal(copy, good_len);
+    cr_assert_eq(open_bytes(copy, good_len, &ix), 0);
+    cr_assert_eq(cari_index_verify(ix), CARI_ECORRUPT);
+    uint64_t tokens = fx.ix->tokens;
+    snprintf(want, sizeof want, "DOC_LENGTHS add up to %llu tokens, META says %llu",
+             (unsigned long long)tokens + 1, (unsigned long long)tokens);
+    cr_assert(contains(cari_error_last(), want), "%s", cari_error_last());
+    cari_index_close(ix);
+    free(copy);
+}
+
+/* A STORE_INDEX entry that does not hold, behind valid checksums: verify
+ * reports it (and must not free a block it never got). */
+Test(verify, bad_store_index_entry_is_reported)
+{
+    uint8_t *copy = malloc(good_len);
+    const struct ib_section *si = ib_find(secs, nsecs, SECTION_STORE_INDEX);
+    cr_assert_eq(le32_load(good + si->offset), 1, "the samples fit in one store block");
+    /* entry 0 {offset, first record} at 16, entry 1 (the end) at 32: make block 0 empty */
+    memcpy(copy, good, good_len);
+    le64_store(copy + si->offset + 16, le64_load(good + si->offset + 32));
+    ib_reseal(copy, good_len);
+    cari_index *ix;
+    cr_assert_eq(open_bytes(copy, good_len, &ix), 0, "%s", cari_error_last());
+    cr_assert_eq(cari_index_verify(ix), CARI_ECORRUPT);
+    cr_assert(contains(cari_error_last(), "STORE_INDEX entry 0"), "%s", cari_error_last());
+    cari_document *d = (cari_document *)1;
+    cr_assert_eq(cari_document_get(&d, ix, 0), CARI_ECORRUPT);
+    cr_assert_null(d);
+    cari_index_close(ix);
+    /* a damaged zstd frame header */
+    const struct ib_section *store = ib_find(secs, nsecs, SECTION_STORE);
+    memcpy(copy, good, good_len);
+    copy[store->offset] ^= 0xFF;
+    ib_reseal(copy, good_len);
+    cr_assert_eq(open_bytes(copy, good_len, &ix), 0, "%s", cari_error_last());
+    cr_assert_eq(cari_index_verify(ix), CARI_ECORRUPT);
+    cr_assert(contains(cari_error_last(), "STORE block 0 has a bad frame header"), "%s", cari_error_last());
+    cari_index_close(ix);
+    free(copy);
+}
+
+/* An index written by the library through the public API must verify. Two
+ * text fields (cari_writer_add accepts any number of fields of one name)
+ * each start one position after the previous field's last token. */
+Test(verify, repeated_title_and_text_fields_verify)
+{
+    char *dir = test_tmpdir(), *path = test_path(dir, "multi.cari");
+    cari_writer *w;
+    cr_assert_eq(cari_writer_open(&w, path, NULL), 0);
+    cari_field f[] = {
+        { "title", "satu", 4 }, { "text", "dua", 3 }, { "text", "tiga", 4 }, { "text", "empat", 5 },
+    };
+    cr_assert_eq(cari_writer_add(w, "m", 1, f, 4), 0, "%s", cari_error_last());
+    cr_assert_eq(cari_writer_commit(w), 0, "%s", cari_error_last());
+    cari_writer_free(w);
+    cari_index *ix;
+    cr_assert_eq(cari_index_open(&ix, path, 0), 0, "%s", cari_error_last());
+    cr_expect_eq(cari_index_verify(ix), 0, "an index the writer made fails verify: %s",
+                 cari_error_last());
+    cari_index_close(ix);
+    test_rmtree(dir);
+    free(dir);
+    free(path);
+}
