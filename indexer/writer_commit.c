@@ -9,6 +9,7 @@
 #include "core/array.h"
 #include "core/error.h"
 #include "core/norms.h"
+#include "core/sorted.h"
 #include "core/varint.h"
 #include "indexer/postings_writer.h"
 #include "indexer/termdict_writer.h"
@@ -161,22 +162,6 @@ static int decode_term(struct commit *c, const struct inv_term *t, struct term_i
     return 0;
 }
 
-/* Documents in either of two increasing lists: the exact term r and the root term r\x01. */
-static uint32_t union_count(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
-{
-    uint32_t i = 0, j = 0, n = 0;
-    while (i < na && j < nb) {
-        if (a[i] == b[j])
-            i++, j++;
-        else if (a[i] < b[j])
-            i++;
-        else
-            j++;
-        n++;
-    }
-    return n + (na - i) + (nb - j);
-}
-
 static int is_root_of_previous(const inverter *inv, const struct inv_term *prev,
                                const struct inv_term *t)
 {
@@ -200,7 +185,7 @@ static int write_postings(struct commit *c)
         if (info->df == 0)
             continue;
         info->group_df = is_root_of_previous(&w->inv, prev, t)
-                             ? union_count(c->prev_docs, c->prev_n, c->docs, info->df)
+                             ? (uint32_t)sorted_union_count(c->prev_docs, c->prev_n, c->docs, info->df)
                              : info->df;
         struct term_postings tp = { c->docs, c->tfs, c->pos_starts, info->df };
         buf_clear(&c->encoded);

@@ -96,47 +96,47 @@ static int check_crc(const cari_index *ix, uint32_t id)
     return 0;
 }
 
-static int meta_number(const char *meta, size_t len, const char *key, uint64_t *out)
+/* The value of `key` in META's "key=value" lines, or NULL. */
+static const char *meta_value(const char *meta, size_t len, const char *key, size_t *vlen)
 {
     size_t klen = strlen(key);
     for (const char *p = meta, *end = meta + len; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *line_end = nl ? nl : end;
         if ((size_t)(line_end - p) > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
-            uint64_t v = 0;
-            const char *q = p + klen + 1;
-            if (q == line_end)
-                return -1;
-            for (; q < line_end; q++) {
-                if (*q < '0' || *q > '9' || v > (UINT64_MAX - 9) / 10)
-                    return -1;
-                v = v * 10 + (uint64_t)(*q - '0');
-            }
-            *out = v;
-            return 0;
+            *vlen = (size_t)(line_end - p) - klen - 1;
+            return p + klen + 1;
         }
         p = line_end + 1;
     }
-    return -1;
+    return NULL;
+}
+
+static int meta_number(const char *meta, size_t len, const char *key, uint64_t *out)
+{
+    size_t n;
+    const char *v = meta_value(meta, len, key, &n);
+    if (v == NULL || n == 0)
+        return -1;
+    uint64_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9' || x > (UINT64_MAX - 9) / 10)
+            return -1;
+        x = x * 10 + (uint64_t)(v[i] - '0');
+    }
+    *out = x;
+    return 0;
 }
 
 static int meta_string(const char *meta, size_t len, const char *key, char *out, size_t cap)
 {
-    size_t klen = strlen(key);
-    for (const char *p = meta, *end = meta + len; p < end;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *line_end = nl ? nl : end;
-        if ((size_t)(line_end - p) > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
-            size_t n = (size_t)(line_end - p) - klen - 1;
-            if (n >= cap)
-                return -1;
-            memcpy(out, p + klen + 1, n);
-            out[n] = '\0';
-            return 0;
-        }
-        p = line_end + 1;
-    }
-    return -1;
+    size_t n;
+    const char *v = meta_value(meta, len, key, &n);
+    if (v == NULL || n >= cap)
+        return -1;
+    memcpy(out, v, n);
+    out[n] = '\0';
+    return 0;
 }
 
 static int read_meta(cari_index *ix)

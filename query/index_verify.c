@@ -9,6 +9,7 @@
 #include "core/endian.h"
 #include "core/error.h"
 #include "core/norms.h"
+#include "core/sorted.h"
 #include "core/varint.h"
 #include "query/docstore_reader.h"
 #include "query/postings_cursor.h"
@@ -103,21 +104,6 @@ static int check_block_skip(struct term_check *t, const postings_cursor *c, uint
     return 0;
 }
 
-static uint32_t union_size(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
-{
-    size_t i = 0, j = 0, n = 0;
-    while (i < na && j < nb) {
-        if (a[i] == b[j])
-            i++, j++;
-        else if (a[i] < b[j])
-            i++;
-        else
-            j++;
-        n++;
-    }
-    return (uint32_t)(n + (na - i) + (nb - j));
-}
-
 static int verify_term(struct term_check *t, const struct term_entry *e)
 {
     int error = 0;
@@ -154,7 +140,7 @@ static int verify_term(struct term_check *t, const struct term_entry *e)
     uint32_t group = e->df;
     if (t->key[len - 1] == FORMAT_ROOT_MARK && t->prev_key_len == len - 1 &&
         memcmp(t->prev_key, t->key, len - 1) == 0)
-        group = union_size(t->prev_docs, t->prev_n, t->docs, t->n);
+        group = (uint32_t)sorted_union_count(t->prev_docs, t->prev_n, t->docs, t->n);
     if (e->group_df != group)
         return term_error(t, "group_df disagrees with the postings");
     return 0;

@@ -12,6 +12,7 @@
 static const char usage[] =
     "Usage: cari-query [OPTIONS] INDEX [QUERY...]\n"
     "       cari-query [OPTIONS] INDEX --batch QUERIES.tsv\n"
+    "       cari-query --stats INDEX\n"
     "\n"
     "Searches INDEX and prints the best documents by BM25, each with its rank,\n"
     "score, id, title and a snippet. The words of QUERY are joined by spaces;\n"
@@ -41,6 +42,9 @@ static const char usage[] =
     "                      (qid Q0 docid rank score cari); on stderr the timing:\n"
     "                      queries=N total_seconds=S p50_ms=X p99_ms=Y\n"
     "      --warmup N      with --batch: untimed passes over the queries first\n"
+    "      --stats         print name=value figures of INDEX: documents, terms,\n"
+    "                      postings, tokens and its bytes by part, which add up to\n"
+    "                      file_bytes\n"
     "  -h, --help          show this help\n"
     "  -V, --version       show the version\n"
     "\n"
@@ -56,6 +60,7 @@ struct options {
     float k1, b;
     const char *batch;
     long warmup;
+    int stats;
 };
 
 static int fail(int rc)
@@ -317,6 +322,35 @@ static int run_batch(const struct options *opt, const cari_index *ix, double ope
     return status;
 }
 
+/* ---- --stats ---- */
+
+static int print_stats(const cari_index *ix)
+{
+    cari_index_stats st = { .version = CARI_INDEX_STATS_VERSION };
+    int rc = cari_index_stats_get(ix, &st);
+    if (rc != 0)
+        return fail(rc);
+    const struct {
+        const char *name;
+        uint64_t value;
+    } rows[] = {
+        { "documents", st.documents },
+        { "terms", st.terms },
+        { "postings", st.postings },
+        { "tokens", st.tokens },
+        { "term_dictionary_bytes", st.term_dictionary_bytes },
+        { "postings_bytes", st.postings_bytes },
+        { "positions_bytes", st.positions_bytes },
+        { "doc_lengths_bytes", st.doc_lengths_bytes },
+        { "doc_store_bytes", st.doc_store_bytes },
+        { "other_bytes", st.other_bytes },
+        { "file_bytes", st.file_bytes },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        printf("%s=%llu\n", rows[i].name, (unsigned long long)rows[i].value);
+    return CLI_EXIT_OK;
+}
+
 /* ---- options ---- */
 
 static int parse_float(const char *s, float lo, float hi, float *out)
@@ -331,13 +365,14 @@ static int parse_float(const char *s, float lo, float hi, float *out)
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-    enum { O_AND = 256, O_JSON, O_COLOR, O_NOSNIP, O_SHOW, O_K1, O_B, O_BATCH, O_WARMUP };
+    enum { O_AND = 256, O_JSON, O_COLOR, O_NOSNIP, O_SHOW, O_K1, O_B, O_BATCH, O_WARMUP, O_STATS };
     static const struct option longs[] = {
         { "top", required_argument, NULL, 'k' },   { "and", no_argument, NULL, O_AND },
         { "json", no_argument, NULL, O_JSON },     { "color", required_argument, NULL, O_COLOR },
         { "no-snippet", no_argument, NULL, O_NOSNIP }, { "show-query", no_argument, NULL, O_SHOW },
         { "k1", required_argument, NULL, O_K1 },   { "b", required_argument, NULL, O_B },
         { "batch", required_argument, NULL, O_BATCH }, { "warmup", required_argument, NULL, O_WARMUP },
+        { "stats", no_argument, NULL, O_STATS },
         { "help", no_argument, NULL, 'h' },        { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
@@ -364,6 +399,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
                 return fprintf(stderr, "cari-query: --b takes a number from 0 to 1\n"), CLI_EXIT_USAGE;
             break;
         case O_BATCH: opt->batch = optarg; break;
+        case O_STATS: opt->stats = 1; break;
         case O_WARMUP:
             if ((opt->warmup = cli_parse_count(optarg, 1000)) < 0)
                 return fprintf(stderr, "cari-query: --warmup takes a number from 0 to 1000\n"), CLI_EXIT_USAGE;
@@ -424,7 +460,9 @@ int main(int argc, char **argv)
     if (rc != 0)
         return fail(rc);
     double open_ms = (cli_now() - t0) * 1000.0;
-    if (opt.batch != NULL) {
+    if (opt.stats) {
+        status = print_stats(ix);
+    } else if (opt.batch != NULL) {
         status = run_batch(&opt, ix, open_ms);
     } else if (optind < argc) {
         char *text = join_words(argc - optind, argv + optind);

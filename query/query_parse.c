@@ -282,6 +282,14 @@ static int add_clause(struct qnode **group, struct qnode *child, enum occur occu
     return rc;
 }
 
+static int has_positive_clause(const struct qnode *g)
+{
+    for (size_t i = 0; i < g->nchildren; i++)
+        if (g->occurs[i] != OCCUR_MUST_NOT)
+            return 1;
+    return 0;
+}
+
 /* A group of one clause is that clause (with its occur passed up). */
 static void simplify(struct qnode **group, enum occur *occur)
 {
@@ -334,14 +342,9 @@ static int parse_and(struct parser *ps, struct qnode **out, enum occur *occur)
     }
     *occur = OCCUR_SHOULD;
     simplify(&group, occur);
-    if (group != NULL && group->kind == QN_BOOL) {
-        int positive = 0;
-        for (size_t i = 0; i < group->nchildren; i++)
-            positive |= group->occurs[i] != OCCUR_MUST_NOT;
-        if (!positive) {
-            qnode_free(group);
-            return syntax(ps, at, "AND needs a word that is not excluded");
-        }
+    if (group != NULL && group->kind == QN_BOOL && !has_positive_clause(group)) {
+        qnode_free(group);
+        return syntax(ps, at, "AND needs a word that is not excluded");
     }
     *out = group;
     return 0;
@@ -374,13 +377,8 @@ static int parse_or(struct parser *ps, struct qnode **out, enum occur *occur)
     }
     *occur = OCCUR_SHOULD;
     simplify(&group, occur);
-    if (group != NULL && group->kind == QN_BOOL) {
-        int positive = 0;
-        for (size_t i = 0; i < group->nchildren; i++)
-            positive |= group->occurs[i] != OCCUR_MUST_NOT;
-        if (!positive)
-            *occur = OCCUR_MUST_NOT; /* only exclusions: reported by the caller */
-    }
+    if (group != NULL && group->kind == QN_BOOL && !has_positive_clause(group))
+        *occur = OCCUR_MUST_NOT; /* only exclusions: reported by the caller */
     *out = group;
     return 0;
 }

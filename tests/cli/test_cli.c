@@ -345,6 +345,32 @@ Test(cli, jsonl_from_standard_input_and_invalid_utf8)
     free(path);
 }
 
+Test(cli, stats_add_up_to_the_file_size)
+{
+    char cmd[1024], *out;
+    snprintf(cmd, sizeof cmd, "%s --stats %s", TEST_CARI_QUERY, index_path);
+    cr_assert_eq(test_run(cmd, NULL, &out, NULL), 0);
+    const char *names[] = { "term_dictionary_bytes", "postings_bytes", "positions_bytes",
+                            "doc_lengths_bytes", "doc_store_bytes", "other_bytes" };
+    unsigned long long sum = 0, v, file = 0, docs = 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "\n%s=", names[i]);
+        const char *p = strstr(out, key);
+        cr_assert_not_null(p, "%s missing: %s", names[i], out);
+        cr_assert_eq(sscanf(p + strlen(key), "%llu", &v), 1);
+        sum += v;
+    }
+    cr_assert_eq(sscanf(strstr(out, "file_bytes=") + 11, "%llu", &file), 1);
+    cr_assert_eq(sscanf(out, "documents=%llu", &docs), 1, "%s", out);
+    cr_assert_eq(docs, 5);
+    cr_assert_eq(sum, file, "%s", out);
+    size_t len;
+    free(test_read_file(index_path, &len));
+    cr_assert_eq(file, len);
+    free(out);
+}
+
 Test(cli, verify_and_analyze)
 {
     char cmd[1024], *out, *err;
