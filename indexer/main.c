@@ -63,10 +63,11 @@ struct options {
     int store_level;
 };
 
+/* Prints the error; a missing input is bad input here, not a missing index. */
 static int fail(int rc)
 {
     fprintf(stderr, "cari-index: %s\n", cari_error_last());
-    return cli_exit_code(rc);
+    return rc == CARI_ENOTFOUND ? CLI_EXIT_INPUT : cli_exit_code(rc);
 }
 
 /* ---- --analyze ---- */
@@ -113,8 +114,10 @@ static int run_verify(const char *path)
 {
     cari_index *ix;
     int rc = cari_index_open(&ix, path, CARI_OPEN_VERIFY);
-    if (rc != 0)
-        return fail(rc);
+    if (rc != 0) {
+        fprintf(stderr, "cari-index: %s\n", cari_error_last());
+        return cli_exit_code(rc);
+    }
     cari_index_stats st = { .version = CARI_INDEX_STATS_VERSION };
     cari_index_stats_get(ix, &st);
     char docs[32], terms[32];

@@ -8,7 +8,16 @@
 #include "core/error.h"
 #include "query/query_ast.h"
 
-enum { SNIPPET_DEFAULT_BYTES = 200, SNIPPET_MAX_WORDS = 64, SNIPPET_LEAD = 40 };
+enum {
+    SNIPPET_DEFAULT_BYTES = 200,
+    SNIPPET_MAX_WORDS = 64,
+    SNIPPET_LEAD = 40,
+    /* A snippet must not cost the analysis of a whole 1 MB law: look at most
+     * this far past the first match for a better window, and this far into a
+     * text without any match (a title-only hit shows the text's beginning). */
+    SNIPPET_SCAN_PAST_FIRST = 4 * 1024,
+    SNIPPET_SCAN_WITHOUT_MATCH = 64 * 1024
+};
 
 struct match {
     size_t start, end;
@@ -70,6 +79,9 @@ static int on_token(const cari_token *t, void *payload)
 {
     struct finder *f = payload;
     if (f->complete != NO_WINDOW && t->start > f->stop_at)
+        return 1;
+    if (f->nmatches > 0 ? t->start - f->matches[0].start > SNIPPET_SCAN_PAST_FIRST
+                        : t->start > SNIPPET_SCAN_WITHOUT_MATCH)
         return 1;
     int w = word_of(f, t);
     if (w < 0)

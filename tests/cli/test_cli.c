@@ -225,6 +225,12 @@ Test(cli, exit_codes_mean_something)
     cr_assert_not_null(strstr(err, "no index file given"), "%s", err);
     free(err);
     cr_assert_eq(test_run(TEST_CARI_INDEX " -o /tmp/x.cari", NULL, NULL, NULL), 2, "no input");
+    cr_assert_eq(test_run(TEST_CARI_INDEX " -o /tmp/x.cari /nonexistent.jsonl", NULL, NULL, &err), 1,
+                 "a missing input is bad input");
+    cr_assert_not_null(strstr(err, "cannot open /nonexistent.jsonl: no such file or folder"), "%s", err);
+    free(err);
+    cr_assert_eq(test_run(TEST_CARI_INDEX " --verify /nonexistent.cari", NULL, NULL, NULL), 3,
+                 "a missing index to verify");
     cr_assert_eq(test_run(TEST_CARI_INDEX " --store-level 99 -o /tmp/x.cari x", NULL, NULL, NULL), 2);
 
     /* no hits is a success, with a word on stderr */

@@ -300,3 +300,55 @@ Test(snippet, null_arguments)
     cari_document_free(d);
     cari_query_free(q);
 }
+
+/* A text of `filler` bytes of "kata " between `head` and `tail`. */
+static char *long_text(const char *head, size_t filler, const char *tail)
+{
+    char *t = malloc(strlen(head) + filler + strlen(tail) + 8);
+    strcpy(t, head);
+    size_t n = strlen(t);
+    for (size_t i = 0; i < filler / 5; i++, n += 5)
+        memcpy(t + n, "kata ", 5);
+    strcpy(t + n, tail);
+    return t;
+}
+
+Test(snippet, analysis_stops_a_few_kilobytes_past_the_first_match)
+{
+    /* beta stands 6 KB after alfa: a window with both would be better, but
+     * the snippet looks only 4 KB past the first match, so a 1 MB text costs
+     * no more than a short one */
+    char *near = long_text("alfa ", 1000, "beta akhir"), *far = long_text("alfa ", 6000, "beta akhir");
+    struct test_doc docs[] = { { "near", NULL, near }, { "far", NULL, far } };
+    struct qfix f;
+    qfix_docs(&f, docs, 2);
+    char *s = snippet_of(f.ix, "alfa beta", 0, NULL);
+    cr_assert(starts_with(s, "[alfa] kata"), "%s", s);
+    free(s);
+    s = snippet_of(f.ix, "beta alfa", 1, NULL);
+    cr_assert(starts_with(s, "[alfa] kata"), "%s", s);
+    cr_assert_null(strstr(s, "beta"), "%s", s);
+    free(s);
+    qfix_close(&f);
+    free(near);
+    free(far);
+}
+
+Test(snippet, a_match_beyond_64_kilobytes_shows_the_beginning)
+{
+    /* as Lucene's highlighter, which analyses at most 50 KiB: deeper matches are not searched for */
+    char *deep = long_text("Awal teks ", 70 * 1024, "gama"), *shallow = long_text("Awal ", 60 * 1024, "gama");
+    struct test_doc docs[] = { { "deep", NULL, deep }, { "shallow", NULL, shallow } };
+    struct qfix f;
+    qfix_docs(&f, docs, 2);
+    char *s = snippet_of(f.ix, "gama", 0, NULL);
+    cr_assert(starts_with(s, "Awal teks kata kata"), "%s", s);
+    cr_assert_null(strchr(s, '['), "%s", s);
+    free(s);
+    s = snippet_of(f.ix, "gama", 1, NULL);
+    cr_assert(ends_with(s, "kata [gama]"), "found within 64 KiB: %s", s);
+    free(s);
+    qfix_close(&f);
+    free(deep);
+    free(shallow);
+}
