@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# query_bench.sh - query latency of cari beside SQLite FTS5, Xapian and
+# Lucene 8 in one run (issue #4): OR and AND on the dev queries, phrases on
+# bench/queries-phrase.tsv, each engine in one process timing every query
+# from its string to the top-K external ids, after warm-up passes. Prints
+# p50/p99 per engine and mode, the ratios cari/peer against the targets, and
+# a one-shot `cari-query INDEX Kursk` as a whole process (bench/cold_query.sh).
+#
+# Usage: bench/query_bench.sh [CORPUS]   (default ../shared/corpus/id-corpus.jsonl.zst)
+# env: CARI_BIN, WORK, SHARED (see bench/lib.sh); K (10), WARMUP (3),
+#      QUERIES (../shared/peers/queries-dev.tsv), PHRASES (bench/queries-phrase.tsv),
+#      COLD_RUNS (300), REINDEX=1 (rebuild indexes that exist for this corpus)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+corpus=${1:-$shared/corpus/id-corpus.jsonl.zst}
+queries=${QUERIES:-$shared/peers/queries-dev.tsv}
+phrases=${PHRASES:-$root/bench/queries-phrase.tsv}
+k=${K:-10}
+export WARMUP=${WARMUP:-3}
+[ -f "$corpus" ] || die "no corpus $corpus"
+[ -f "$queries" ] && [ -f "$phrases" ] || die "no query set $queries or $phrases"
+
+build_cari
+build_drivers
+for e in $engines; do
+    if [ "${REINDEX:-0}" = 1 ] || ! has_index "$e"; then index_engine "$e"; fi
+done
+results=$work/query-results.tsv
+printf 'engine\tmode\tp50_ms\tp99_ms\tqueries\twith_hits\n' >"$results"
+for e in $engines; do
+    for mode in or and phrase; do
+        q=$queries
+        [ "$mode" = phrase ] && q=$phrases
+        query_engine "$e" "$q" "$mode" "$k"
+        log=$work/$e/query-$mode.log
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$e" "$mode" "$(kv p50_ms "$log")" "$(kv p99_ms "$log")" \
+            "$(kv queries "$log")" "$(cut -d' ' -f1 "$work/$e/run-$mode.trec" | sort -u | wc -l)" >>"$results"
+    done
+done
+echo "[cari] one-shot cari-query Kursk, ${COLD_RUNS:-300} runs ..." >&2
+cold=$(CARI_BIN=$CARI_BIN WORK=$work "$root/bench/cold_query.sh" "$work/cari/index" Kursk "${COLD_RUNS:-300}")
+cold_line=$(printf '%s\n' "$cold" | grep '^cari-query Kursk:' | tr ' ' '\n')
+cold_p50=$(printf '%s\n' "$cold_line" | sed -n 's/^p50_ms=//p')
+cold_p99=$(printf '%s\n' "$cold_line" | sed -n 's/^p99_ms=//p')
+
+# get ENGINE MODE COLUMN: one figure of the results
+get() { awk -F'\t' -v e="$1" -v m="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
+    $1 == e && $2 == m { print $(col[c]) }' "$results"; }
+# best MODE COLUMN: the smallest figure among the peers, and whose it is
+best() { awk -F'\t' -v m="$1" -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    $1 != "cari" && $2 == m && (b == "" || $(col[c]) + 0 < b + 0) { b = $(col[c]); who = $1 }
+    END { print b, who }' "$results"; }
+
+echo
+echo "### Query latency, K=$k, $WARMUP warm-up passes: ms per query (queries with hits)"
+echo
+echo "corpus $(basename "$corpus"), $(wc -l <"$queries") OR/AND queries ($(basename "$queries")), $(wc -l <"$phrases") phrases ($(basename "$phrases")); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo
+echo "| engine | or p50 | or p99 | and p50 | and p99 | phrase p50 | phrase p99 |"
+echo "|---|---|---|---|---|---|---|"
+for e in $engines; do
+    row="| $e"
+    for mode in or and phrase; do
+        row="$row | $(get "$e" "$mode" p50_ms) | $(get "$e" "$mode" p99_ms) ($(get "$e" "$mode" with_hits))"
+    done
+    echo "$row |"
+done
+echo
+echo "cari / peer (below 1: cari is faster):"
+echo
+echo "| peer | or p50 | or p99 | and p50 | and p99 | phrase p50 | phrase p99 |"
+echo "|---|---|---|---|---|---|---|"
+for e in $engines; do
+    [ "$e" = cari ] && continue
+    row="| $e"
+    for mode in or and phrase; do
+        for c in p50_ms p99_ms; do row="$row | $(ratio "$(get cari "$mode" "$c")" "$(get "$e" "$mode" "$c")")"; done
+    done
+    echo "$row |"
+done
+echo
+echo "### Issue #4 targets"
+echo
+echo "| target | cari ms | peer ms | cari/peer | limit | |"
+echo "|---|---|---|---|---|---|"
+# target LABEL MODE COLUMN PEER-FIGURE PEER-NAME LIMIT
+target() {
+    local a; a=$(get cari "$2" "$3")
+    echo "| $1 ($5) | $a | $4 | $(ratio "$a" "$4") | $6 | $(verdict "$a" "$4" "$6") |"
+}
+read -r b1 w1 <<<"$(best or p99_ms)"
+read -r b2 w2 <<<"$(best and p50_ms)"
+read -r b3 w3 <<<"$(best and p99_ms)"
+target "OR p50 vs Xapian" or p50_ms "$(get xapian or p50_ms)" xapian 0.5
+target "OR p50 vs Lucene" or p50_ms "$(get lucene or p50_ms)" lucene 0.25
+target "OR p99 vs best peer" or p99_ms "$b1" "$w1" 0.5
+target "AND p50 vs best peer" and p50_ms "$b2" "$w2" 0.5
+target "AND p99 vs best peer" and p99_ms "$b3" "$w3" 0.5
+target "phrase p50 vs Lucene" phrase p50_ms "$(get lucene phrase p50_ms)" lucene 0.5
+echo "| one-shot \`cari-query INDEX Kursk\`, whole process, p50 (p99 $cold_p99) | $cold_p50 | | | ≤ 3 ms | $(verdict "$cold_p50" 3 1) |"
+echo
+echo "one-shot, $(printf '%s\n' "$cold" | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+echo "runs, logs and indexes: $work"
