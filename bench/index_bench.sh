@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# index_bench.sh - building one corpus with cari, SQLite FTS5, Xapian and
+# Lucene 8 in one run, one engine at a time (issue #5): wall seconds, CPU
+# seconds (user+sys of the process tree), peak RSS (/usr/bin/time) and index
+# bytes per engine, cari's index by part (cari-query --stats), the ratios
+# against the issue #5 targets, and cari's 1- vs 2-thread throughput when
+# cari-index has -j. The indexes stay in $WORK for bench/query_bench.sh.
+#
+# Usage: bench/index_bench.sh [CORPUS]   (default ../shared/corpus/id-corpus.jsonl.zst)
+# env: CARI_BIN, WORK, SHARED (see bench/lib.sh);
+#      CARI_INDEX_OPTS  more cari-index options for every cari build (e.g. --memory 512M)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+corpus=${1:-$shared/corpus/id-corpus.jsonl.zst}
+[ -f "$corpus" ] || die "no corpus $corpus"
+read -r -a cari_opts <<<"${CARI_INDEX_OPTS:-}"
+
+build_cari
+build_drivers
+for e in $engines; do index_engine "$e" "${cari_opts[@]}"; done
+
+# cari's 1- and 2-thread builds, when cari-index takes -j
+threads=""
+if "$CARI_BIN/cari-index" --help | grep -qE -- '(^|[[:space:],])-j([[:space:],=]|$)'; then
+    for j in 1 2; do
+        cp -R "$work/cari" "$work/cari.keep"
+        index_engine cari "${cari_opts[@]}" -j "$j"
+        threads="$threads $(kv wall_s "$work/cari/index.log")"
+        rm -rf "$work/cari" && mv "$work/cari.keep" "$work/cari"
+    done
+fi
+case $corpus in
+*.zst) input_bytes=$(zstd -dcq -- "$corpus" | wc -c) ;;
+*) input_bytes=$(stat -L -c %s "$corpus") ;;
+esac
+text_bytes=$(kv text_bytes "$work/sqlite-fts5/index.log")
+stats=$work/cari/stats.log
+inverted=$(($(kv term_dictionary_bytes "$stats") + $(kv postings_bytes "$stats") + $(kv positions_bytes "$stats")))
+
+fig() { kv "$2" "$work/$1/index.log"; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1048576 }'; }
+cpu() { awk -v u="$(fig "$1" user_s)" -v s="$(fig "$1" sys_s)" 'BEGIN { printf "%.1f", u + s }'; }
+
+echo
+echo "### Building the index, one engine at a time"
+echo
+echo "corpus $(basename "$corpus"): $(fig sqlite-fts5 docs) documents, $(mb "$input_bytes") MiB of JSON Lines, $(mb "$text_bytes") MiB of title+text; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo
+echo "| engine | docs | wall s | CPU s | peak RSS MiB | index MiB |"
+echo "|---|---|---|---|---|---|"
+for e in $engines; do
+    echo "| $e | $(fig "$e" docs) | $(fig "$e" wall_s) | $(cpu "$e") | $(awk -v k="$(fig "$e" maxrss_kb)" 'BEGIN { printf "%.0f", k / 1024 }') | $(mb "$(fig "$e" index_bytes)") |"
+done
+echo
+echo "cari's index by part (MiB): $(awk -F= '/_bytes=/ { sub(/_bytes$/, "", $1); printf "%s%s %.1f", sep, $1, $2 / 1048576; sep = ", " }' "$stats")"
+echo
+echo "### Issue #5 targets"
+echo
+echo "| target | cari | peer | cari/peer | limit | |"
+echo "|---|---|---|---|---|---|"
+# target LABEL CARI PEER LIMIT [min]
+target() { echo "| $1 | $2 | $3 | $(ratio "$2" "$3") | $4 | $(verdict "$2" "$3" "$4" "${5:-}") |"; }
+target "build wall s vs FTS5" "$(fig cari wall_s)" "$(fig sqlite-fts5 wall_s)" 0.5
+target "build wall s vs Lucene" "$(fig cari wall_s)" "$(fig lucene wall_s)" 0.15
+target "inverted index MiB (dictionary+postings+positions) vs Lucene's index" "$(mb "$inverted")" "$(mb "$(fig lucene index_bytes)")" 1.0
+target "whole index MiB vs title+text MiB" "$(mb "$(fig cari index_bytes)")" "$(mb "$text_bytes")" 0.4
+if [ -n "$threads" ]; then
+    read -r one two <<<"$threads"
+    target "throughput 2 threads vs 1 (wall s: 1 thread / 2 threads)" "$one" "$two" 1.8 min
+else
+    echo "| throughput 2 threads vs 1 | cari-index has no -j yet: skipped | | | ≥ 1.8 | n/a |"
+fi
+echo
+echo "cari-index options: ${CARI_INDEX_OPTS:-(defaults)}; logs and indexes: $work"
