@@ -183,7 +183,7 @@ static int run_queries(const char *path, const char *qpath, int k, int mode)
             ms[i] = (drv_now() - start) * 1e3;
             for (int j = 0; j < hits; j++) {
                 if (pass == warmup)
-                    printf("%s Q0 %s %d %.6f sqlite-fts5\n", qs[i].qid, ids[j], j + 1, scores[j]);
+                    printf("%s Q0 %s %d %.9g sqlite-fts5\n", qs[i].qid, ids[j], j + 1, scores[j]);
                 free(ids[j]);
             }
         }

@@ -118,7 +118,7 @@ static int run_queries(const std::string &dir, const char *qpath, int k, int mod
             size_t n = search(enq, qp, qs[i].text, mode, k, hits);
             ms[(size_t)i] = (drv_now() - start) * 1e3;
             for (size_t j = 0; pass == warmup && j < n; j++)
-                printf("%s Q0 %s %zu %.6f xapian\n", qs[i].qid, hits[j].first.c_str(), j + 1,
+                printf("%s Q0 %s %zu %.9g xapian\n", qs[i].qid, hits[j].first.c_str(), j + 1,
                        hits[j].second);
         }
     }
