@@ -4,12 +4,14 @@
 # bench/queries-phrase.tsv, each engine in one process timing every query
 # from its string to the top-K external ids, after warm-up passes. Prints
 # p50/p99 per engine and mode, the ratios cari/peer against the targets, and
-# a one-shot `cari-query INDEX Kursk` as a whole process (bench/cold_query.sh).
+# one-shot `cari-query INDEX Kursk` (and a query with hits) as whole processes
+# (bench/cold_query.sh).
 #
 # Usage: bench/query_bench.sh [CORPUS]   (default ../shared/corpus/id-corpus.jsonl.zst)
 # env: CARI_BIN, WORK, SHARED (see bench/lib.sh); K (10), WARMUP (3),
 #      QUERIES (../shared/peers/queries-dev.tsv), PHRASES (bench/queries-phrase.tsv),
-#      COLD_RUNS (300), REINDEX=1 (rebuild indexes that exist for this corpus)
+#      COLD_RUNS (300), COLD_QUERIES ("Kursk pendidikan"; the target is on the first),
+#      REINDEX=1 (rebuild indexes that exist for this corpus)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 corpus=${1:-$shared/corpus/id-corpus.jsonl.zst}
@@ -37,11 +39,19 @@ for e in $engines; do
             "$(kv queries "$log")" "$(cut -d' ' -f1 "$work/$e/run-$mode.trec" | sort -u | wc -l)" >>"$results"
     done
 done
-echo "[cari] one-shot cari-query Kursk, ${COLD_RUNS:-300} runs ..." >&2
-cold=$(CARI_BIN=$CARI_BIN WORK=$work "$root/bench/cold_query.sh" "$work/cari/index" Kursk "${COLD_RUNS:-300}")
-cold_line=$(printf '%s\n' "$cold" | grep '^cari-query Kursk:' | tr ' ' '\n')
-cold_p50=$(printf '%s\n' "$cold_line" | sed -n 's/^p50_ms=//p')
-cold_p99=$(printf '%s\n' "$cold_line" | sed -n 's/^p99_ms=//p')
+# one-shot: the issue's Kursk, and a query with hits (Kursk may have none)
+cold_words=${COLD_QUERIES:-Kursk pendidikan}
+cold=""
+for word in $cold_words; do
+    echo "[cari] one-shot cari-query $word, ${COLD_RUNS:-300} runs ..." >&2
+    hits=$("$CARI_BIN/cari-query" --no-snippet "$work/cari/index" "$word" 2>/dev/null | grep -c . || true)
+    cold="$cold$(CARI_BIN=$CARI_BIN WORK=$work "$root/bench/cold_query.sh" "$work/cari/index" "$word" \
+        "${COLD_RUNS:-300}" 2>/dev/null | sed "1s/:/ ($hits lines of output):/" | tr '\n' ';' | sed 's/;$//; s/;/; /g')
+"
+done
+first=$(printf '%s' "$cold" | head -1 | sed 's/;.*//' | tr ' ' '\n')
+cold_p50=$(printf '%s\n' "$first" | sed -n 's/^p50_ms=//p')
+cold_p99=$(printf '%s\n' "$first" | sed -n 's/^p99_ms=//p')
 
 # get ENGINE MODE COLUMN: one figure of the results
 get() { awk -F'\t' -v e="$1" -v m="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
@@ -97,7 +107,9 @@ target "OR p99 vs best peer" or p99_ms "$b1" "$w1" 0.5
 target "AND p50 vs best peer" and p50_ms "$b2" "$w2" 0.5
 target "AND p99 vs best peer" and p99_ms "$b3" "$w3" 0.5
 target "phrase p50 vs Lucene" phrase p50_ms "$(get lucene phrase p50_ms)" lucene 0.5
-echo "| one-shot \`cari-query INDEX Kursk\`, whole process, p50 (p99 $cold_p99) | $cold_p50 | | | ≤ 3 ms | $(verdict "$cold_p50" 3 1) |"
+echo "| one-shot \`cari-query INDEX ${cold_words%% *}\`, whole process, p50 (p99 $cold_p99) | $cold_p50 | | | ≤ 3 ms | $(verdict "$cold_p50" 3 1) |"
 echo
-echo "one-shot, $(printf '%s\n' "$cold" | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+echo "one-shot queries as whole processes, page cache warm, output to /dev/null:"
+echo
+printf '%s' "$cold" | sed 's/^/- /'
 echo "runs, logs and indexes: $work"

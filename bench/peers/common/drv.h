@@ -119,10 +119,11 @@ static char *drv_input_line(struct drv_input *in, size_t *len)
             in->line_no++;
             return start;
         }
-        /* keep the unfinished line, drop what was returned */
-        memmove(in->text.p, start, in->text.n - in->text_pos);
-        in->text.n -= in->text_pos;
-        in->text_pos = 0;
+        if (in->text_pos > 0) { /* keep the unfinished line, drop what was returned */
+            memmove(in->text.p, start, in->text.n - in->text_pos);
+            in->text.n -= in->text_pos;
+            in->text_pos = 0;
+        }
         if (!drv_more(in)) {
             if (in->text.n == 0)
                 return NULL;
@@ -313,6 +314,13 @@ static struct drv_query *drv_queries_read(const char *path, int *count)
     drv_input_close(&in);
     *count = (int)n;
     return q;
+}
+
+static void drv_queries_free(struct drv_query *q, int count)
+{
+    for (int i = 0; i < count; i++)
+        free(q[i].qid), free(q[i].text);
+    free(q);
 }
 
 static double drv_now(void)

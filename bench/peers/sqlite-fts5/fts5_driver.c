@@ -190,6 +190,12 @@ static int run_queries(const char *path, const char *qpath, int k, int mode)
     }
     fflush(stdout);
     drv_report(ms, nq);
+    drv_queries_free(qs, nq);
+    free(ids), free(scores), free(ms);
+    e.tk.xDelete(e.tok);
+    sqlite3_finalize(e.search);
+    sqlite3_finalize(e.id_of);
+    sqlite3_close(e.db);
     return 0;
 }
 

@@ -124,6 +124,7 @@ static int run_queries(const std::string &dir, const char *qpath, int k, int mod
     }
     fflush(stdout);
     drv_report(ms.data(), nq);
+    drv_queries_free(qs, nq);
     return 0;
 }
 
