@@ -18,7 +18,8 @@ enum { MAX_FUZZ_TF = 1 << 16 };
 static void check_positions(postings_cursor *c, uint32_t *pos)
 {
     uint32_t tf = postings_tf(c);
-    FUZZ_CHECK(tf >= 1);
+    /* each position takes a byte at least: callers size their buffers by tf */
+    FUZZ_CHECK(tf >= 1 && tf <= (size_t)(c->positions_end - c->positions));
     if (tf > MAX_FUZZ_TF || postings_positions(c, pos) != 0)
         return;
     for (uint32_t k = 1; k < tf; k++)
