@@ -37,24 +37,35 @@ static void fix_checksums(uint8_t *m, size_t size)
     le32_store(m + size - FORMAT_FOOTER_SIZE + 8, le32_load(m + 60));
 }
 
-/* Queries made of the first words of the first dictionary blocks, so that
- * damaged postings of terms that exist get read. */
+/* Appends the key's word (without its root mark) to words[*n], if new. */
+static void add_word(char words[][FORMAT_MAX_KEY + 1], size_t *n, const term_block_reader *r)
+{
+    size_t len = r->key_len;
+    if (len > 0 && r->key[len - 1] == FORMAT_ROOT_MARK)
+        len--;
+    if (*n > 0 && strlen(words[*n - 1]) == len && memcmp(words[*n - 1], r->key, len) == 0)
+        return;
+    memcpy(words[*n], r->key, len);
+    words[(*n)++][len] = '\0';
+}
+
+/* Queries made of the dictionary's first words and the last block's first,
+ * so that damaged postings and positions of terms that exist get read. */
 static void query_dictionary(const cari_index *ix)
 {
-    char words[4][FORMAT_MAX_KEY + 1];
+    enum { WORDS = 5 };
+    char words[WORDS][FORMAT_MAX_KEY + 1];
     size_t n = 0;
-    for (uint32_t b = 0; b < ix->nblocks && n < 4; b += 7) {
-        term_block_reader r;
-        struct term_entry e;
-        if (term_block_start(&r, ix, b) != 0 || term_block_next(&r, &e) != 0)
-            break;
-        size_t len = r.key_len;
-        if (len > 0 && r.key[len - 1] == FORMAT_ROOT_MARK)
-            len--;
-        memcpy(words[n], r.key, len);
-        words[n++][len] = '\0';
-    }
-    char q[4 * FORMAT_MAX_KEY + 64];
+    term_block_reader r;
+    struct term_entry e;
+    if (ix->nblocks == 0 || term_block_start(&r, ix, 0) != 0)
+        return;
+    while (n < WORDS - 1 && term_block_next(&r, &e) == 0)
+        add_word(words, &n, &r);
+    if (ix->nblocks > 1 && term_block_start(&r, ix, ix->nblocks - 1) == 0 &&
+        term_block_next(&r, &e) == 0)
+        add_word(words, &n, &r);
+    char q[3 * FORMAT_MAX_KEY + 64];
     for (size_t i = 0; i < n; i++) {
         const char *next = words[(i + 1) % n];
         fuzz_search(ix, words[i], strlen(words[i]), 0, 0);
