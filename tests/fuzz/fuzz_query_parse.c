@@ -49,10 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static cari_index *ix; /* one per process, released at exit */
     if (ix == NULL)
         ix = build_index();
-    const char *text = (const char *)data;
-    int any = fuzz_search(ix, text, size, 0, 1);
-    int all = fuzz_search(ix, text, size, CARI_QUERY_AND, 1);
-    /* the flag changes only how side-by-side words combine, never validity */
-    FUZZ_CHECK((any < 0) == (all < 0));
+    /* both ways of combining side-by-side words (they group differently, so
+     * one may be refused where the other is not: "-a NOT b c") */
+    fuzz_search(ix, (const char *)data, size, 0, 1);
+    fuzz_search(ix, (const char *)data, size, CARI_QUERY_AND, 1);
     return 0;
 }

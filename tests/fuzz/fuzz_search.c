@@ -51,7 +51,7 @@ int fuzz_search(const cari_index *ix, const char *text, size_t len, unsigned fla
         check_failure(rc, intact);
         return -1;
     }
-    FUZZ_CHECK(cari_query_describe(q) != NULL);
+    FUZZ_CHECK(cari_query_describe(q) != NULL && cari_query_describe(q)[0] != '\0');
     cari_search_opts opts = CARI_SEARCH_OPTS_INIT;
     opts.k = 5;
     cari_results *r;
