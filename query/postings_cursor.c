@@ -30,6 +30,16 @@ static int check_block(postings_cursor *c, uint32_t b)
     return 0;
 }
 
+/* Whether the block's frequencies fit the positions left after pos_start (one
+ * byte each at least), so that no caller sizes a buffer by a damaged tf. */
+static int positions_fit(const postings_cursor *c, uint64_t pos_start)
+{
+    uint64_t room = (uint64_t)(c->positions_end - c->positions) - pos_start, need = 0;
+    for (uint32_t i = 0; i < c->count; i++)
+        need += c->tfs[i];
+    return need <= room;
+}
+
 static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
                        const uint8_t *skip, uint32_t prev_plus1)
 {
@@ -94,7 +104,8 @@ static void load_block(postings_cursor *c, uint32_t b)
     }
     int bad = c->count == FORMAT_POSTINGS_BLOCK ? decode_full(c, start, end, skip, prev_plus1)
                                                 : decode_tail(c, start, end, c->count, prev_plus1);
-    if (bad || check_block(c, b) != 0 || pos_start > (size_t)(c->positions_end - c->positions)) {
+    if (bad || check_block(c, b) != 0 || pos_start > (size_t)(c->positions_end - c->positions) ||
+        !positions_fit(c, pos_start)) {
         fail(c, "undecodable block");
         return;
     }

@@ -213,7 +213,7 @@ static int starts_operand(enum tok_kind k)
     return k == T_WORD || k == T_PHRASE || k == T_LPAREN || k == T_PLUS || k == T_MINUS || k == T_NOT;
 }
 
-static int parse_primary(struct parser *ps, struct qnode **out)
+static int primary_node(struct parser *ps, struct qnode **out)
 {
     struct tok t = ps->tok;
     *out = NULL;
@@ -247,6 +247,18 @@ static int parse_primary(struct parser *ps, struct qnode **out)
     return syntax(ps, t.at, t.kind == T_AND ? "AND needs a word on each side"
                             : t.kind == T_OR ? "OR needs a word on each side"
                                              : "an operator needs a word after it");
+}
+
+/* A failure hands nothing out: a node built before the error (a word, then
+ * a bad token after it; a group never closed) is freed here. */
+static int parse_primary(struct parser *ps, struct qnode **out)
+{
+    int rc = primary_node(ps, out);
+    if (rc != 0) {
+        qnode_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 /* unary := ('+' | '-' | NOT) primary | primary */

@@ -1,0 +1,11 @@
+/* fuzz_postings_decode.h - the input layout of the postings target, shared
+ * with the program that writes its seeds:
+ *   ndocs (le32), df (le32), postings_len (le32), the term's POSTINGS bytes
+ *   (skip entries and blocks), then its POSITIONS bytes up to the end;
+ *   the bytes after the header also steer which targets the cursor skips to. */
+#ifndef CARI_TESTS_FUZZ_POSTINGS_DECODE_H
+#define CARI_TESTS_FUZZ_POSTINGS_DECODE_H
+
+enum { FUZZ_POSTINGS_HEADER = 12 };
+
+#endif

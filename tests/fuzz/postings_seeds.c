@@ -1,0 +1,69 @@
+/* postings_seeds.c - writes seeds for fuzz_postings_decode: real encodings
+ * (by the indexer's postings_encode) of a tail-only list, one full block, and
+ * blocks with a tail, with varied frequencies and their positions.
+ * Usage: fuzz_postings_seeds FOLDER */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/buf.h"
+#include "core/endian.h"
+#include "indexer/postings_writer.h"
+#include "tests/fuzz/fuzz_postings_decode.h"
+
+static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_t df,
+                      uint32_t step, uint32_t tf_mod)
+{
+    uint32_t *docs = malloc(sizeof *docs * df), *tfs = malloc(sizeof *tfs * df);
+    uint64_t *starts = malloc(sizeof *starts * df);
+    uint8_t *norms = calloc(ndocs, 1);
+    buf post = BUF_INIT, scratch = BUF_INIT, pos = BUF_INIT;
+    if (docs == NULL || tfs == NULL || starts == NULL || norms == NULL)
+        return -1;
+    for (uint32_t i = 0; i < df; i++) {
+        docs[i] = i * step;
+        tfs[i] = 1 + i % tf_mod;
+        starts[i] = pos.len;
+        for (uint32_t k = 0; k < tfs[i]; k++) /* deltas: the first is the position itself */
+            buf_varint(&pos, k == 0 ? i % 7 : 1 + k);
+        norms[docs[i]] = (uint8_t)(i % 120);
+    }
+    struct term_postings p = { docs, tfs, starts, df };
+    int rc = postings_encode(&post, &scratch, &p, norms);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = rc == 0 ? fopen(path, "wb") : NULL;
+    uint8_t head[FUZZ_POSTINGS_HEADER];
+    le32_store(head, ndocs);
+    le32_store(head + 4, df);
+    le32_store(head + 8, (uint32_t)post.len);
+    if (f == NULL || fwrite(head, 1, sizeof head, f) != sizeof head ||
+        fwrite(post.data, 1, post.len, f) != post.len || fwrite(pos.data, 1, pos.len, f) != pos.len)
+        rc = -1;
+    if (f != NULL && fclose(f) != 0)
+        rc = -1;
+    buf_free(&post);
+    buf_free(&scratch);
+    buf_free(&pos);
+    free(norms);
+    free(starts);
+    free(tfs);
+    free(docs);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: fuzz_postings_seeds FOLDER\n");
+        return 2;
+    }
+    const char *dir = argv[1];
+    if (write_seed(dir, "seed-tail-3", 10, 3, 3, 2) != 0 ||
+        write_seed(dir, "seed-block-128", 128, 128, 1, 1) != 0 ||
+        write_seed(dir, "seed-blocks-300-tf", 1000, 300, 3, 5) != 0 ||
+        write_seed(dir, "seed-blocks-260-sparse", 70000, 260, 250, 40) != 0) {
+        fprintf(stderr, "fuzz_postings_seeds: cannot write the seeds in %s\n", dir);
+        return 1;
+    }
+    return 0;
+}
