@@ -1,0 +1,233 @@
+/* Crash safety: cari-index is killed with SIGKILL at many moments of a rebuild
+ * over an existing index. Every time, the previous index must be there byte
+ * for byte, open with verification and answer as before; a build that got to
+ * the end must have put the whole new index in place; and the next build
+ * removes the temporary files that the killed ones left. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/common/test_util.h"
+
+enum { GENERATED_DOCS = 1200, KILLS = 20 };
+
+static const char *const queries[] = {
+    "Kursk", "\"Kim Jong Un\"", "Putin AND Pyongyang", "perundingan OR Trump -Rusia", "kata77",
+};
+
+static char *dir, *index_path, *input_path;
+
+/* Appends `s` to `f` as the body of a JSON string. */
+static void json_body(FILE *f, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if (*s == '"' || *s == '\\')
+            fprintf(f, "\\%c", *s);
+        else if (*s == '\n')
+            fputs("\\n", f);
+        else if ((unsigned char)*s >= 0x20)
+            fputc(*s, f);
+    }
+}
+
+/* JSON Lines of GENERATED_DOCS documents made of the sample articles, each
+ * with a word of its own (kataN), so that the build takes a while. */
+static void write_input(const char *path)
+{
+    static const char *const names[] = { "000_5aca90321db24b7b", "001_c7aacca5a8cc5693",
+                                         "002_0dae2cce8c8e6931", "003_bbff8ebabdd1624f",
+                                         "004_393e21a6b6f560b6" };
+    char *texts[5];
+    for (int i = 0; i < 5; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s.txt", names[i]);
+        char *p = test_path(TEST_SAMPLES, name);
+        texts[i] = test_read_file(p, NULL);
+        cr_assert_not_null(texts[i], "%s", p);
+        free(p);
+    }
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    for (int d = 0; d < GENERATED_DOCS; d++) {
+        fprintf(f, "{\"id\":\"gen%d\",\"title\":\"Dokumen %d\",\"text\":\"", d, d);
+        json_body(f, texts[d % 5]);
+        fprintf(f, " kata%d\"}\n", d);
+    }
+    fclose(f);
+    for (int i = 0; i < 5; i++)
+        free(texts[i]);
+}
+
+static void setup(void)
+{
+    dir = test_tmpdir();
+    index_path = test_path(dir, "news.cari");
+    input_path = test_path(dir, "more.jsonl");
+    write_input(input_path);
+}
+
+static void teardown(void)
+{
+    test_rmtree(dir);
+    free(dir);
+    free(index_path);
+    free(input_path);
+}
+
+TestSuite(crash_safety, .init = setup, .fini = teardown, .timeout = 240);
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static pid_t start_index(const char *output, const char *input)
+{
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        execl(TEST_CARI_INDEX, TEST_CARI_INDEX, "-q", "-o", output, input, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Runs a build to its end; returns its exit status. */
+static int run_index(const char *output, const char *input)
+{
+    int status;
+    cr_assert_eq(waitpid(start_index(output, input), &status, 0) > 0, 1);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* What an index answers: the ranked ids of every query, then every document id. */
+static char *answers(const char *path)
+{
+    cari_index *ix;
+    int rc = cari_index_open(&ix, path, CARI_OPEN_VERIFY);
+    cr_assert_eq(rc, 0, "%s: %s", path, cari_error_last());
+    size_t cap = 1 << 16, len = 0;
+    char *all = malloc(cap);
+    all[0] = '\0';
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+        char *hits = test_search(ix, queries[i], 0, 50);
+        len += (size_t)snprintf(all + len, cap - len, "%s: %s\n", queries[i], hits);
+        free(hits);
+        cr_assert_lt(len, cap);
+    }
+    len += (size_t)snprintf(all + len, cap - len, "%u documents\n", cari_index_doc_count(ix));
+    cari_index_close(ix);
+    return all;
+}
+
+/* The names of the temporary files beside the index. */
+static int count_temp_files(void)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += strncmp(e->d_name, "news.cari.tmp-", 14) == 0;
+    closedir(d);
+    return n;
+}
+
+static void sleep_for(double seconds)
+{
+    struct timespec t = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+    while (nanosleep(&t, &t) != 0 && errno == EINTR)
+        ;
+}
+
+static void put_back(const char *bytes, size_t len)
+{
+    char *tmp = test_path(dir, "restore.tmp");
+    test_write_file(tmp, bytes, len);
+    cr_assert_eq(rename(tmp, index_path), 0);
+    free(tmp);
+}
+
+Test(crash_safety, sigkill_at_any_moment_keeps_the_previous_index)
+{
+    cr_assert_eq(run_index(index_path, TEST_SAMPLES), 0);
+    size_t old_len;
+    char *old_bytes = test_read_file(index_path, &old_len);
+    char *old_answers = answers(index_path);
+
+    /* the new index, built once to the end: how long a build takes, what it answers */
+    char *ref_path = test_path(dir, "reference.cari");
+    double t0 = now();
+    cr_assert_eq(run_index(ref_path, input_path), 0);
+    double build_time = now() - t0;
+    char *new_answers = answers(ref_path);
+    cr_assert_str_neq(old_answers, new_answers);
+
+    int killed = 0, finished = 0, left_temp = 0;
+    for (int k = 0; k < KILLS; k++) {
+        /* from the start to a little past the usual end, denser towards the
+         * end, where the commit writes, syncs and renames */
+        double delay = build_time * 1.15 * sqrt((double)k / (KILLS - 1));
+        pid_t pid = start_index(index_path, input_path);
+        sleep_for(delay);
+        kill(pid, SIGKILL);
+        int status;
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        int was_killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+        size_t len;
+        char *bytes = test_read_file(index_path, &len);
+        cr_assert_not_null(bytes, "kill %d after %.3f s: the index is gone", k, delay);
+        char *got = answers(index_path);
+        if (was_killed && len == old_len && memcmp(bytes, old_bytes, len) == 0) {
+            cr_assert_str_eq(got, old_answers, "kill %d after %.3f s", k, delay);
+            killed++;
+            /* each build removed the files of the builds killed before it */
+            int temps = count_temp_files();
+            cr_assert_leq(temps, 1, "kill %d: %d temporary files", k, temps);
+            left_temp += temps;
+        } else {
+            /* the rename happened (the build finished or was killed just after it) */
+            cr_assert(!was_killed || WTERMSIG(status) == SIGKILL);
+            cr_assert_str_eq(got, new_answers, "kill %d after %.3f s: neither the old nor the new index",
+                             k, delay);
+            finished++;
+            put_back(old_bytes, old_len);
+        }
+        free(got);
+        free(bytes);
+    }
+    cr_log_info("build %.3f s: %d kills kept the old index (%d left a temporary file), %d builds finished",
+                build_time, killed, left_temp, finished);
+    cr_assert_geq(killed, KILLS / 2, "only %d of %d kills landed during a build", killed, KILLS);
+    cr_assert_geq(left_temp, 1, "no kill left a temporary file: the test did not hit a build");
+
+    /* the next build removes what a killed one left */
+    pid_t pid = start_index(index_path, input_path);
+    sleep_for(build_time / 2);
+    kill(pid, SIGKILL);
+    cr_assert_eq(waitpid(pid, NULL, 0), pid);
+    cr_assert_eq(count_temp_files(), 1);
+    cr_assert_eq(run_index(index_path, input_path), 0);
+    cr_assert_eq(count_temp_files(), 0, "stale temporary files survived the next build");
+    char *after = answers(index_path);
+    cr_assert_str_eq(after, new_answers);
+
+    free(after);
+    free(old_bytes);
+    free(old_answers);
+    free(new_answers);
+    free(ref_path);
+}
