@@ -188,7 +188,9 @@ typedef struct cari_writer_opts {
 
 /** Starts a new index that will replace the file at `path` on commit. The
  *  data goes to a temporary file beside `path` (path.tmp-PID); the file at
- *  `path` is not touched until cari_writer_commit succeeds. `opts` may be NULL. */
+ *  `path` is not touched until cari_writer_commit succeeds. Temporary files
+ *  of earlier writers of `path` whose process is gone (killed builds) are
+ *  removed. `opts` may be NULL. */
 CARI_API int cari_writer_open(cari_writer **out, const char *path, const cari_writer_opts *opts);
 
 /** Adds one document. `id` identifies it (non-empty, no NUL byte); when the

@@ -27,7 +27,8 @@ typedef struct file_writer {
     int in_section;
 } file_writer;
 
-/* Creates `path`.tmp-PID and reserves room for the header. */
+/* Creates `path`.tmp-PID and reserves room for the header; first removes the
+ * temporary files of killed builds of `path` (stale_temp.h). */
 int file_writer_open(file_writer *fw, const char *path);
 
 /* Starts a section at the next multiple of 8 bytes. */

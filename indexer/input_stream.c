@@ -132,6 +132,12 @@ static int fill(input_stream *in)
     return in->lines.rc;
 }
 
+static int too_long(const input_stream *in)
+{
+    return error_set(CARI_ELIMIT, "%s: line %llu is longer than %zu MiB, the limit of one document",
+                     in->name, (unsigned long long)in->line_no + 1, INPUT_MAX_DOCUMENT >> 20);
+}
+
 int input_next_line(input_stream *in, const char **line, size_t *len)
 {
     size_t scanned = in->line_pos;
@@ -142,6 +148,8 @@ int input_next_line(input_stream *in, const char **line, size_t *len)
                           : NULL;
         if (nl != NULL || (in->eof && in->lines.len > in->line_pos)) {
             size_t n = nl != NULL ? (size_t)(nl - start) : in->lines.len - in->line_pos;
+            if (n > INPUT_MAX_DOCUMENT)
+                return too_long(in);
             in->line_pos += n + (nl != NULL);
             in->decoded += n + (nl != NULL);
             if (n > 0 && start[n - 1] == '\r')
@@ -160,6 +168,8 @@ int input_next_line(input_stream *in, const char **line, size_t *len)
         in->lines.len = rest;
         in->line_pos = 0;
         scanned = rest;
+        if (rest > INPUT_MAX_DOCUMENT)
+            return too_long(in);
         int rc = fill(in);
         if (rc != 0)
             return rc;
@@ -172,6 +182,9 @@ int input_read_all(input_stream *in, buf *out)
         int rc = fill(in);
         if (rc != 0)
             return rc;
+        if (in->lines.len - in->line_pos > INPUT_MAX_DOCUMENT)
+            return error_set(CARI_ELIMIT, "%s is larger than %zu MiB, the limit of one document",
+                             in->name, INPUT_MAX_DOCUMENT >> 20);
     }
     buf_append(out, in->lines.data + in->line_pos, in->lines.len - in->line_pos);
     in->line_pos = in->lines.len;

@@ -8,6 +8,11 @@
 
 #include "core/buf.h"
 
+/* The largest document: one line of JSON Lines or one text file. A longer one
+ * stops the build with CARI_ELIMIT as soon as the limit is passed, so a huge
+ * line costs at most this much memory, however long it is. */
+#define INPUT_MAX_DOCUMENT ((size_t)64 << 20)
+
 typedef struct input_stream {
     int fd;
     int owns_fd;
@@ -32,10 +37,12 @@ int input_open(input_stream *in, const char *path);
 void input_close(input_stream *in);
 
 /* The next line without its "\n" (and "\r"); valid until the next call.
- * Returns CARI_ITEROVER at the end. in->line_no is its 1-based number. */
+ * Returns CARI_ITEROVER at the end, CARI_ELIMIT for a line longer than
+ * INPUT_MAX_DOCUMENT. in->line_no is its 1-based number. */
 int input_next_line(input_stream *in, const char **line, size_t *len);
 
-/* Reads everything that is left into *out (caller frees with buf_free). */
+/* Reads everything that is left into *out (caller frees with buf_free);
+ * CARI_ELIMIT past INPUT_MAX_DOCUMENT bytes. */
 int input_read_all(input_stream *in, buf *out);
 
 #endif

@@ -15,15 +15,45 @@
 #include "query/postings_cursor.h"
 #include "query/termdict_reader.h"
 
-static int verify_checksums(const cari_index *ix)
+static int all_zero(const uint8_t *p, size_t n)
 {
-    for (uint32_t id = 1; id <= SECTION_MAX; id++) {
-        const struct section_view *s = &ix->sec[id];
-        if (s->present && crc32c_update(0, s->data, (size_t)s->len) != s->crc)
-            return index_corrupt(ix, "section %s (bytes %llu..%llu) checksum mismatch",
-                                 format_section_name(id), (unsigned long long)s->offset,
-                                 (unsigned long long)(s->offset + s->len));
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != 0)
+            return 0;
+    return 1;
+}
+
+/* What open does not read: the reserved zero bytes of the header and table,
+ * the padding between sections, and the crc of every section, known or not. */
+static int verify_frame(const cari_index *ix)
+{
+    if (!all_zero(ix->map + 40, 20))
+        return index_corrupt(ix, "header bytes 40..59 are not zero");
+    uint64_t table = le64_load(ix->map + 24), at = FORMAT_HEADER_SIZE;
+    uint32_t n = le32_load(ix->map + 32);
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *e = ix->map + table + (size_t)i * FORMAT_TABLE_ENTRY_SIZE;
+        uint32_t id = le32_load(e);
+        uint64_t off = le64_load(e + 8), len = le64_load(e + 16);
+        char name[16];
+        if (id >= 1 && id <= SECTION_MAX)
+            snprintf(name, sizeof name, "%s", format_section_name(id));
+        else
+            snprintf(name, sizeof name, "%u", id); /* a section this version does not know */
+        if (le32_load(e + 4) != 0 || le32_load(e + 28) != 0)
+            return index_corrupt(ix, "section table entry %u (%s): reserved fields are not zero", i,
+                                 name);
+        if (!all_zero(ix->map + at, (size_t)(off - at)))
+            return index_corrupt(ix, "padding at bytes %llu..%llu (before section %s) is not zero",
+                                 (unsigned long long)at, (unsigned long long)off, name);
+        if (crc32c_update(0, ix->map + off, (size_t)len) != le32_load(e + 24))
+            return index_corrupt(ix, "section %s (bytes %llu..%llu) checksum mismatch", name,
+                                 (unsigned long long)off, (unsigned long long)(off + len));
+        at = off + len;
     }
+    if (!all_zero(ix->map + at, (size_t)(table - at)))
+        return index_corrupt(ix, "padding at bytes %llu..%llu (before the section table) is not zero",
+                             (unsigned long long)at, (unsigned long long)table);
     return 0;
 }
 
@@ -65,11 +95,20 @@ struct term_check {
     size_t prev_n, n, docs_cap, prev_cap;
     char prev_key[FORMAT_MAX_KEY];
     size_t prev_key_len;
+    uint32_t block;        /* of TERM_BLOCKS */
+    struct term_entry at;  /* the term being checked: where its bytes are */
 };
 
 static int term_error(const struct term_check *t, const char *what)
 {
-    return index_corrupt(t->ix, "term \"%s\": %s", t->display, what);
+    const struct term_entry *e = &t->at;
+    return index_corrupt(t->ix,
+                         "term \"%s\" (TERM_BLOCKS block %u, POSTINGS bytes %llu..%llu, POSITIONS "
+                         "bytes %llu..%llu): %s",
+                         t->display, t->block, (unsigned long long)e->postings_off,
+                         (unsigned long long)(e->postings_off + e->postings_len),
+                         (unsigned long long)e->positions_off,
+                         (unsigned long long)(e->positions_off + e->positions_len), what);
 }
 
 /* Walks the positions of one document sequentially from *p. */
@@ -181,7 +220,9 @@ static int verify_terms(const cari_index *ix, struct term_check *t)
             return rc;
         if (r.postings_at != postings_at || r.positions_at != positions_at)
             return index_corrupt(ix, "TERM_BLOCKS block %u starts at the wrong offsets", b);
+        t->block = b;
         while ((rc = term_block_next(&r, &e)) == 0) {
+            t->at = e;
             if ((rc = next_key(t, &r, count)) != 0 || (rc = verify_term(t, &e)) != 0)
                 return rc;
             uint32_t *swap = t->prev_docs;
@@ -234,7 +275,7 @@ int cari_index_verify(const cari_index *ix)
     if (t == NULL)
         return error_oom();
     t->ix = ix;
-    int rc = verify_checksums(ix);
+    int rc = verify_frame(ix);
     if (rc == 0)
         rc = verify_documents(ix);
     if (rc == 0)

@@ -7,12 +7,22 @@
 #include "core/error.h"
 #include "core/varint.h"
 
-static void fail(postings_cursor *c, const char *what)
+/* Names the term's bytes in the section where the damage was met. */
+static void fail_in(postings_cursor *c, uint32_t section, const uint8_t *start, const uint8_t *end,
+                    const char *what)
 {
+    const uint8_t *base = c->ix->sec[section].data;
     if (*c->error == 0)
-        *c->error = index_corrupt(c->ix, "POSTINGS: %s (block %u)", what, c->block);
+        *c->error = index_corrupt(c->ix, "%s bytes %llu..%llu: %s (block %u of the term)",
+                                  format_section_name(section), (unsigned long long)(start - base),
+                                  (unsigned long long)(end - base), what, c->block);
     c->doc = CURSOR_END;
     c->count = 0;
+}
+
+static void fail(postings_cursor *c, const char *what)
+{
+    fail_in(c, SECTION_POSTINGS, c->skips != NULL ? c->skips : c->data, c->data_end, what);
 }
 
 static const uint8_t *skip_entry(const postings_cursor *c, uint32_t b)
@@ -198,6 +208,6 @@ int postings_positions(postings_cursor *c, uint32_t *out)
     }
     return 0;
 corrupt:
-    fail(c, "positions");
+    fail_in(c, SECTION_POSITIONS, c->positions, c->positions_end, "positions do not decode");
     return *c->error;
 }

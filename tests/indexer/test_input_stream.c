@@ -578,3 +578,58 @@ Test(input_stream, standard_input)
     free(dir);
     free(z);
 }
+
+/* A document of INPUT_MAX_DOCUMENT bytes is read; one byte more is refused,
+ * as a line (plain and zstd) and as a whole file. */
+Test(input_stream, document_size_limit)
+{
+    size_t max = INPUT_MAX_DOCUMENT;
+    char *data = malloc(max + 8);
+    memset(data, 'k', max + 1);
+    memcpy(data + max + 1, "\nend\n", 5);
+    char *dir = test_tmpdir();
+    char *at_limit = write_in(dir, "max.jsonl", data + 1, max + 5); /* a line of max bytes */
+    char *over = write_in(dir, "over.jsonl", data, max + 6);
+    input_stream in;
+    const char *line;
+    size_t len;
+    cr_assert_eq(input_open(&in, at_limit), 0);
+    cr_assert_eq(input_next_line(&in, &line, &len), 0, "%s", cari_error_last());
+    cr_assert_eq(len, max);
+    EXPECT_LINE(&in, "end", 2);
+    input_close(&in);
+
+    cr_assert_eq(input_open(&in, over), 0);
+    cr_assert_eq(input_next_line(&in, &line, &len), CARI_ELIMIT);
+    char want[512];
+    snprintf(want, sizeof want, "%s: line 1 is longer than 64 MiB, the limit of one document", over);
+    cr_assert_str_eq(cari_error_last(), want);
+    input_close(&in);
+
+    /* compressed: the limit applies to the decoded line */
+    size_t zlen;
+    void *z = zstd_frame(data, max + 6, &zlen);
+    char *zpath = write_in(dir, "over.jsonl.zst", z, zlen);
+    cr_assert_eq(input_open(&in, zpath), 0);
+    cr_assert_eq(input_next_line(&in, &line, &len), CARI_ELIMIT);
+    cr_assert(strstr(cari_error_last(), "line 1 is longer than 64 MiB") != NULL, "%s", cari_error_last());
+    input_close(&in);
+
+    /* a whole file (a text document) */
+    buf all = BUF_INIT;
+    cr_assert_eq(input_open(&in, over), 0);
+    cr_assert_eq(input_read_all(&in, &all), CARI_ELIMIT);
+    snprintf(want, sizeof want, "%s is larger than 64 MiB, the limit of one document", over);
+    cr_assert_str_eq(cari_error_last(), want);
+    input_close(&in);
+    buf_free(&all);
+    char *text = write_in(dir, "max.txt", data, max);
+    cr_assert_eq(input_open(&in, text), 0);
+    cr_assert_eq(input_read_all(&in, &all), 0, "%s", cari_error_last());
+    cr_assert_eq(all.len, max);
+    input_close(&in);
+    buf_free(&all);
+
+    test_rmtree(dir);
+    free(data), free(z), free(at_limit), free(over), free(zpath), free(text), free(dir);
+}
