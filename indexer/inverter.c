@@ -29,6 +29,12 @@ void inverter_free(inverter *inv)
     memset(inv, 0, sizeof *inv);
 }
 
+size_t inverter_memory(const inverter *inv)
+{
+    return inv->bytes + inv->terms_cap * sizeof *inv->terms + inv->table_cap * sizeof *inv->table +
+           inv->keys.cap + inv->doc_terms_cap * sizeof *inv->doc_terms;
+}
+
 static int run_append_varint(inverter *inv, struct byte_run *r, uint64_t v)
 {
     if (r->cap - r->len < VARINT_MAX64) {

@@ -47,6 +47,9 @@ int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, u
 /* Closes document `doc`: writes its frequencies. */
 int inverter_end_doc(inverter *inv);
 
+/* Bytes of memory the inverter holds: postings, terms, table, keys. */
+size_t inverter_memory(const inverter *inv);
+
 /* The term indices in key order (caller frees). */
 int inverter_sorted_terms(const inverter *inv, uint32_t **out);
 

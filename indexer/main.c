@@ -61,6 +61,8 @@ struct options {
     int analyze;
     int quiet, progress, json;
     int store_level;
+    unsigned threads;
+    uint64_t memory;
 };
 
 /* Prints the error; a missing input is bad input here, not a missing index. */
@@ -229,6 +231,8 @@ static int run_build(const struct options *opt, int ninputs, char **inputs)
     b.show_progress = !opt->quiet && (opt->progress || isatty(STDERR_FILENO));
     cari_writer_opts wo = CARI_WRITER_OPTS_INIT;
     wo.store_level = opt->store_level;
+    wo.threads = opt->threads;
+    wo.memory = (size_t)opt->memory;
     int rc = cari_writer_open(&b.writer, opt->output, &wo);
     if (rc != 0)
         return fail(rc);
@@ -260,10 +264,11 @@ static int parse_options(int argc, char **argv, struct options *opt)
         { "progress", no_argument, NULL, 'P' },     { "json", no_argument, NULL, 'J' },
         { "store-level", required_argument, NULL, 'L' }, { "verify", required_argument, NULL, 'C' },
         { "analyze", no_argument, NULL, 'A' },      { "help", no_argument, NULL, 'h' },
+        { "threads", required_argument, NULL, 'j' }, { "memory", required_argument, NULL, 'M' },
         { "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
     };
     int c;
-    while ((c = getopt_long(argc, argv, "o:qhV", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:j:qhV", longs, NULL)) != -1) {
         switch (c) {
         case 'o': opt->output = optarg; break;
         case 'q': opt->quiet = 1; break;
@@ -280,6 +285,23 @@ static int parse_options(int argc, char **argv, struct options *opt)
             opt->store_level = (int)v;
             break;
         }
+        case 'j': {
+            long v = cli_parse_count(optarg, 256);
+            if (v < 1) {
+                fprintf(stderr, "cari-index: -j takes a number of threads from 1 to 256\n");
+                return CLI_EXIT_USAGE;
+            }
+            opt->threads = (unsigned)v;
+            break;
+        }
+        case 'M':
+            /* below 1 MiB nothing fits; a cap keeps size_t safe on 32-bit machines */
+            opt->memory = cli_parse_size(optarg, SIZE_MAX);
+            if (opt->memory < (1 << 20)) {
+                fprintf(stderr, "cari-index: --memory takes a size of at least 1M, such as 512M or 2G\n");
+                return CLI_EXIT_USAGE;
+            }
+            break;
         case 'h': fputs(usage, stdout); exit(CLI_EXIT_OK);
         case 'V': printf("cari-index %s\n", cari_version()); exit(CLI_EXIT_OK);
         default: fputs("Try 'cari-index --help'.\n", stderr); return CLI_EXIT_USAGE;
