@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cari.h"
@@ -85,4 +86,23 @@ long cli_parse_count(const char *s, long max)
     if (errno != 0 || *end != '\0' || v < 0 || v > max)
         return -1;
     return v;
+}
+
+uint64_t cli_parse_size(const char *s, uint64_t max)
+{
+    if (s == NULL || *s < '0' || *s > '9')
+        return 0;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    unsigned shift = 0;
+    if (*end != '\0') {
+        const char *units = "KMG", *u = strchr(units, *end & ~0x20);
+        if (u == NULL || end[1] != '\0')
+            return 0;
+        shift = 10 * (unsigned)(u - units + 1);
+    }
+    if (errno != 0 || v == 0 || v > (max >> shift))
+        return 0;
+    return (uint64_t)v << shift;
 }

@@ -35,4 +35,8 @@ double cli_now(void);
 /* Parses a non-negative integer option value; -1 when it is not one. */
 long cli_parse_count(const char *s, long max);
 
+/* Parses a size: digits with an optional K, M or G suffix (powers of 1024,
+ * "512M"); 0 when it is not one or is not in 1..max. */
+uint64_t cli_parse_size(const char *s, uint64_t max);
+
 #endif

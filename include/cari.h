@@ -176,15 +176,24 @@ CARI_API void cari_analyzer_free(cari_analyzer *a);
 
 typedef struct cari_writer cari_writer;
 
-#define CARI_WRITER_OPTS_VERSION 1
+#define CARI_WRITER_OPTS_VERSION 2
 
+/** Options of cari_writer_open. Version 1 has the first three fields only;
+ *  both versions are accepted. The index written depends on neither
+ *  `threads` nor `memory`: it is the same, byte for byte. */
 typedef struct cari_writer_opts {
     unsigned version;        /**< CARI_WRITER_OPTS_VERSION */
     int store_level;         /**< zstd level of the document store; 0 = default (6) */
     size_t store_block_size; /**< bytes of documents per compressed block; 0 = default (32 KiB) */
+    /* version 2 */
+    unsigned threads;        /**< threads analysing documents; 0 = the online cores */
+    size_t memory;           /**< the memory budget in bytes; 0 = default (1 GiB). Past its
+                                  share of it, inverted data is spilled as sorted runs
+                                  to temporary files beside the index (path.run-PID-*),
+                                  merged on commit */
 } cari_writer_opts;
 
-#define CARI_WRITER_OPTS_INIT { CARI_WRITER_OPTS_VERSION, 0, 0 }
+#define CARI_WRITER_OPTS_INIT { CARI_WRITER_OPTS_VERSION, 0, 0, 0, 0 }
 
 /** Starts a new index that will replace the file at `path` on commit. The
  *  data goes to a temporary file beside `path` (path.tmp-PID); the file at

@@ -8,12 +8,16 @@
 #include "core/hash.h"
 #include "core/varint.h"
 
+/* Occurrences added at once; how far ahead their memory is fetched. */
+enum { PENDING_MAX = 64, AHEAD = 12 };
+
 int inverter_init(inverter *inv)
 {
     memset(inv, 0, sizeof *inv);
     inv->table_cap = 1 << 16;
     inv->table = calloc(inv->table_cap, sizeof *inv->table);
-    return inv->table == NULL ? error_oom() : 0;
+    inv->pending = malloc(PENDING_MAX * sizeof *inv->pending);
+    return inv->table == NULL || inv->pending == NULL ? error_oom() : 0;
 }
 
 void inverter_free(inverter *inv)
@@ -25,8 +29,17 @@ void inverter_free(inverter *inv)
     free(inv->terms);
     free(inv->table);
     free(inv->doc_terms);
+    free(inv->pending);
+    buf_free(&inv->pending_keys);
     buf_free(&inv->keys);
     memset(inv, 0, sizeof *inv);
+}
+
+size_t inverter_memory(const inverter *inv)
+{
+    return inv->bytes + inv->terms_cap * sizeof *inv->terms + inv->table_cap * sizeof *inv->table +
+           inv->keys.cap + inv->doc_terms_cap * sizeof *inv->doc_terms + inv->pending_keys.cap +
+           PENDING_MAX * sizeof *inv->pending;
 }
 
 static int run_append_varint(inverter *inv, struct byte_run *r, uint64_t v)
@@ -90,9 +103,9 @@ static int new_term(inverter *inv, const char *key, size_t key_len, uint32_t has
     return 0;
 }
 
-static int find_term(inverter *inv, const char *key, size_t key_len, struct inv_term **out)
+static int find_term(inverter *inv, const char *key, size_t key_len, uint32_t h,
+                     struct inv_term **out)
 {
-    uint32_t h = (uint32_t)hash_bytes(key, key_len);
     size_t mask = inv->table_cap - 1;
     for (size_t j = h & mask;; j = (j + 1) & mask) {
         uint32_t idx = inv->table[j];
@@ -107,10 +120,11 @@ static int find_term(inverter *inv, const char *key, size_t key_len, struct inv_
     }
 }
 
-int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position)
+static int add_one(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t h,
+                   uint32_t position)
 {
     struct inv_term *t = NULL;
-    int rc = find_term(inv, key, key_len, &t);
+    int rc = find_term(inv, key, key_len, h, &t);
     if (rc != 0)
         return rc;
     if (t->last_doc != doc) {
@@ -133,11 +147,73 @@ int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, u
     return rc;
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Fetches ahead what adding pending[i] will touch: its table slot first,
+ * then (once that has arrived) its term, then its key and positions. Only
+ * hints: the table may have grown since, which costs a miss, never a fault. */
+static void fetch_ahead(const inverter *inv, size_t i)
+{
+    size_t mask = inv->table_cap - 1;
+    if (i + AHEAD < inv->npending)
+        PREFETCH(&inv->table[inv->pending[i + AHEAD].hash & mask]);
+    if (i + AHEAD / 2 < inv->npending) {
+        uint32_t idx = inv->table[inv->pending[i + AHEAD / 2].hash & mask];
+        if (idx != 0)
+            PREFETCH(&inv->terms[idx - 1]);
+    }
+    if (i + AHEAD / 4 < inv->npending) {
+        uint32_t idx = inv->table[inv->pending[i + AHEAD / 4].hash & mask];
+        if (idx != 0) {
+            const struct inv_term *t = &inv->terms[idx - 1];
+            PREFETCH(inv->keys.data + t->key_off);
+            PREFETCH(t->positions.data + t->positions.len);
+        }
+    }
+}
+
+static int flush_pending(inverter *inv)
+{
+    int rc = inv->pending_keys.rc;
+    for (size_t i = 0; i < inv->npending && rc == 0; i++) {
+        fetch_ahead(inv, i);
+        const struct inv_pending *p = &inv->pending[i];
+        rc = add_one(inv, inv->pending_doc, (const char *)inv->pending_keys.data + p->key_off,
+                     p->key_len, p->hash, p->position);
+    }
+    inv->npending = 0;
+    buf_clear(&inv->pending_keys);
+    return rc;
+}
+
+int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position)
+{
+    int rc = 0;
+    if (inv->npending == PENDING_MAX || (inv->npending > 0 && doc != inv->pending_doc))
+        rc = flush_pending(inv);
+    if (rc != 0)
+        return rc;
+    uint32_t h = (uint32_t)hash_bytes(key, key_len);
+    PREFETCH(&inv->table[h & (inv->table_cap - 1)]);
+    inv->pending[inv->npending++] = (struct inv_pending){ h, (uint32_t)inv->pending_keys.len,
+                                                          (uint32_t)key_len, position };
+    inv->pending_doc = doc;
+    buf_append(&inv->pending_keys, key, key_len);
+    return inv->pending_keys.rc;
+}
+
 int inverter_end_doc(inverter *inv)
 {
+    int rc = flush_pending(inv);
+    if (rc != 0)
+        return rc;
     for (size_t i = 0; i < inv->ndoc_terms; i++) {
         struct inv_term *t = &inv->terms[inv->doc_terms[i]];
-        int rc = run_append_varint(inv, &t->docs, t->last_doc - t->next_doc_min);
+        rc = run_append_varint(inv, &t->docs, t->last_doc - t->next_doc_min);
         if (rc == 0)
             rc = run_append_varint(inv, &t->docs, t->tf);
         if (rc != 0)

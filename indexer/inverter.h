@@ -25,6 +25,14 @@ struct inv_term {
     struct byte_run positions;
 };
 
+/* An occurrence waiting to be added: they are added a few dozen at a time,
+ * so that the table slots and terms of the next ones can be fetched from
+ * memory while the current one is added (most of the inverter's time went in
+ * waiting for them). */
+struct inv_pending {
+    uint32_t hash, key_off, key_len, position;
+};
+
 typedef struct inverter {
     struct inv_term *terms;
     size_t nterms, terms_cap;
@@ -33,6 +41,10 @@ typedef struct inverter {
     buf keys;
     uint32_t *doc_terms; /* terms touched by the current doc */
     size_t ndoc_terms, doc_terms_cap;
+    struct inv_pending *pending;
+    size_t npending;
+    uint32_t pending_doc;
+    buf pending_keys;
     uint64_t postings; /* (term, doc) pairs */
     size_t bytes;      /* memory held by postings */
 } inverter;
@@ -41,11 +53,15 @@ int inverter_init(inverter *inv);
 void inverter_free(inverter *inv);
 
 /* Records one occurrence of `key` at `position` in document `doc`. Documents
- * are added in increasing order; positions of a doc in increasing order. */
+ * are added in increasing order; positions of a doc in increasing order.
+ * Failures may be reported by a later call or by inverter_end_doc. */
 int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position);
 
 /* Closes document `doc`: writes its frequencies. */
 int inverter_end_doc(inverter *inv);
+
+/* Bytes of memory the inverter holds: postings, terms, table, keys. */
+size_t inverter_memory(const inverter *inv);
 
 /* The term indices in key order (caller frees). */
 int inverter_sorted_terms(const inverter *inv, uint32_t **out);

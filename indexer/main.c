@@ -35,9 +35,15 @@ static const char usage[] =
     "Options:\n"
     "  -o, --output INDEX    the index file to write\n"
     "  -q, --quiet           no progress line and no summary\n"
-    "      --progress        show the progress line even when stderr is not a terminal\n"
+    "      --progress        show the progress line (documents, MB/s; of a file, a bar\n"
+    "                        and the time left) even when stderr is not a terminal\n"
     "      --json            print the summary as one JSON object\n"
     "      --store-level N   zstd level of the document store, 1-19 (default 6)\n"
+    "  -j, --threads N       threads analysing documents, 1-256 (default: the online\n"
+    "                        cores); the index is the same, byte for byte, whatever N\n"
+    "      --memory SIZE     memory budget, such as 512M or 2G (K, M, G: powers of 1024;\n"
+    "                        default 1G, at least 1M); past it, inverted data goes to\n"
+    "                        temporary files beside INDEX, merged at the end\n"
     "      --verify INDEX    check every checksum and structure of INDEX\n"
     "      --analyze TEXT    show how TEXT is analysed, one token per line:\n"
     "                        position, surface, root term, exact term\n"
@@ -61,6 +67,8 @@ struct options {
     int analyze;
     int quiet, progress, json;
     int store_level;
+    unsigned threads;
+    uint64_t memory;
 };
 
 /* Prints the error; a missing input is bad input here, not a missing index. */
@@ -141,10 +149,25 @@ struct build {
     int reported; /* the error was printed already */
 };
 
-static void progress_line(struct build *b, cari_source *src, int input, int ninputs)
+enum { BAR_WIDTH = 24 };
+
+/* "[#########               ] 37%" */
+static void print_bar(double fraction)
+{
+    char bar[BAR_WIDTH + 1];
+    int full = (int)(fraction * BAR_WIDTH + 0.5);
+    for (int i = 0; i < BAR_WIDTH; i++)
+        bar[i] = i < full ? '#' : ' ';
+    bar[BAR_WIDTH] = '\0';
+    fprintf(stderr, " [%s] %3.0f%%", bar, 100.0 * fraction);
+}
+
+/* At most four times a second, or now with `force` (at the end of an input,
+ * so that even a short build shows its line once). */
+static void progress_line(struct build *b, cari_source *src, int input, int ninputs, int force)
 {
     double now = cli_now();
-    if (!b->show_progress || now - b->last_progress < 0.25)
+    if (!b->show_progress || (!force && now - b->last_progress < 0.25))
         return;
     b->last_progress = now;
     uint64_t read, total, decoded;
@@ -158,10 +181,12 @@ static void progress_line(struct build *b, cari_source *src, int input, int ninp
             bytes, mbs);
     if (ninputs > 1)
         fprintf(stderr, ", input %d/%d", input + 1, ninputs);
-    if (total > 0 && read > 0 && read <= total) {
-        double rate = (double)read / (now - b->started);
-        double eta = rate > 0 ? (double)(total - read) / rate : 0;
-        fprintf(stderr, ", %.0f%%, about %.0f s left", 100.0 * (double)read / (double)total, eta);
+    /* of a compressed file, `read` is the compressed offset: the ETA holds */
+    if (total > 0 && read <= total) {
+        double rate = secs > 0 ? (double)read / secs : 0;
+        print_bar((double)read / (double)total);
+        if (read < total && rate > 0)
+            fprintf(stderr, ", about %.0f s left", (double)(total - read) / rate);
     }
     fflush(stderr);
 }
@@ -183,8 +208,10 @@ static int add_input(struct build *b, const char *path, int input, int ninputs)
             break;
         }
         b->docs++;
-        progress_line(b, src, input, ninputs);
+        progress_line(b, src, input, ninputs, 0);
     }
+    if (rc == CARI_ITEROVER)
+        progress_line(b, src, input, ninputs, 1);
     uint64_t decoded;
     cari_source_progress(src, NULL, NULL, &decoded);
     b->input_bytes += decoded;
@@ -229,6 +256,8 @@ static int run_build(const struct options *opt, int ninputs, char **inputs)
     b.show_progress = !opt->quiet && (opt->progress || isatty(STDERR_FILENO));
     cari_writer_opts wo = CARI_WRITER_OPTS_INIT;
     wo.store_level = opt->store_level;
+    wo.threads = opt->threads;
+    wo.memory = (size_t)opt->memory;
     int rc = cari_writer_open(&b.writer, opt->output, &wo);
     if (rc != 0)
         return fail(rc);
@@ -260,10 +289,11 @@ static int parse_options(int argc, char **argv, struct options *opt)
         { "progress", no_argument, NULL, 'P' },     { "json", no_argument, NULL, 'J' },
         { "store-level", required_argument, NULL, 'L' }, { "verify", required_argument, NULL, 'C' },
         { "analyze", no_argument, NULL, 'A' },      { "help", no_argument, NULL, 'h' },
+        { "threads", required_argument, NULL, 'j' }, { "memory", required_argument, NULL, 'M' },
         { "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
     };
     int c;
-    while ((c = getopt_long(argc, argv, "o:qhV", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:j:qhV", longs, NULL)) != -1) {
         switch (c) {
         case 'o': opt->output = optarg; break;
         case 'q': opt->quiet = 1; break;
@@ -280,6 +310,23 @@ static int parse_options(int argc, char **argv, struct options *opt)
             opt->store_level = (int)v;
             break;
         }
+        case 'j': {
+            long v = cli_parse_count(optarg, 256);
+            if (v < 1) {
+                fprintf(stderr, "cari-index: -j takes a number of threads from 1 to 256\n");
+                return CLI_EXIT_USAGE;
+            }
+            opt->threads = (unsigned)v;
+            break;
+        }
+        case 'M':
+            /* below 1 MiB nothing fits; a cap keeps size_t safe on 32-bit machines */
+            opt->memory = cli_parse_size(optarg, SIZE_MAX);
+            if (opt->memory < (1 << 20)) {
+                fprintf(stderr, "cari-index: --memory takes a size of at least 1M, such as 512M or 2G\n");
+                return CLI_EXIT_USAGE;
+            }
+            break;
         case 'h': fputs(usage, stdout); exit(CLI_EXIT_OK);
         case 'V': printf("cari-index %s\n", cari_version()); exit(CLI_EXIT_OK);
         default: fputs("Try 'cari-index --help'.\n", stderr); return CLI_EXIT_USAGE;

@@ -3,26 +3,71 @@
  * document (as an Elasticsearch bulk load or an SQLite REPLACE would). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/analyzer.h"
 #include "core/array.h"
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/unicode.h"
+#include "indexer/stale_files.h"
 #include "indexer/writer_internal.h"
 
-enum { STORE_LEVEL_DEFAULT = 6, STORE_BLOCK_DEFAULT = 32 * 1024 };
+enum { STORE_LEVEL_DEFAULT = 6, STORE_BLOCK_DEFAULT = 32 * 1024, MAX_THREADS = 256 };
 
-static int writer_setup(cari_writer *w, const char *path, const cari_writer_opts *opts)
+#define MEMORY_DEFAULT ((size_t)1 << 30)
+/* What the budget must leave beside the inverters: per thread, a full stem
+ * memo (2^21 slots and their words); once, input and output buffers, the
+ * store's block, the batches in flight and the record tables. */
+#define MEMORY_PER_THREAD ((size_t)64 << 20)
+#define MEMORY_FIXED ((size_t)48 << 20)
+
+/* The inverters' share of the budget: what the rest leaves, less a margin
+ * for the allocator's slack; a budget too small for that still bounds them. */
+static size_t inverter_budget(size_t memory, unsigned threads)
 {
-    int level = opts != NULL && opts->store_level != 0 ? opts->store_level : STORE_LEVEL_DEFAULT;
-    size_t block = opts != NULL && opts->store_block_size != 0 ? opts->store_block_size
-                                                               : STORE_BLOCK_DEFAULT;
+    size_t reserve = MEMORY_FIXED + MEMORY_PER_THREAD * threads;
+    if (memory < 2 * reserve)
+        return memory / 4;
+    return (memory - reserve) / 10 * 8;
+}
+
+/* The options of any known version, defaults filled in. */
+static cari_writer_opts writer_options(const cari_writer_opts *given)
+{
+    cari_writer_opts o = CARI_WRITER_OPTS_INIT;
+    if (given != NULL) {
+        o.store_level = given->store_level;
+        o.store_block_size = given->store_block_size;
+    }
+    if (given != NULL && given->version >= 2) {
+        o.threads = given->threads;
+        o.memory = given->memory;
+    }
+    if (o.store_level == 0)
+        o.store_level = STORE_LEVEL_DEFAULT;
+    if (o.store_block_size == 0)
+        o.store_block_size = STORE_BLOCK_DEFAULT;
+    if (o.threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        o.threads = n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
+    }
+    if (o.threads > MAX_THREADS)
+        o.threads = MAX_THREADS;
+    if (o.memory == 0)
+        o.memory = MEMORY_DEFAULT;
+    return o;
+}
+
+static int writer_setup(cari_writer *w, const char *path, const cari_writer_opts *given)
+{
+    cari_writer_opts o = writer_options(given);
+    stale_files_remove(path);
     int rc = cari_analyzer_new(&w->analyzer);
     if (rc == 0)
-        rc = inverter_init(&w->inv);
+        rc = inverter_pool_init(&w->pool, path, o.threads, inverter_budget(o.memory, o.threads));
     if (rc == 0)
-        rc = docstore_writer_init(&w->store, level, block);
+        rc = docstore_writer_init(&w->store, o.store_level, o.store_block_size);
     if (rc != 0)
         return rc;
     w->id_table_cap = 1024;
@@ -43,9 +88,9 @@ int cari_writer_open(cari_writer **out, const char *path, const cari_writer_opts
     *out = NULL;
     if (path == NULL || *path == '\0')
         return error_set(CARI_EINVAL, "cari_writer_open: no path");
-    if (opts != NULL && opts->version != CARI_WRITER_OPTS_VERSION)
-        return error_set(CARI_EINVAL, "cari_writer_opts version %u, expected %u", opts->version,
-                         CARI_WRITER_OPTS_VERSION);
+    if (opts != NULL && (opts->version < 1 || opts->version > CARI_WRITER_OPTS_VERSION))
+        return error_set(CARI_EINVAL, "cari_writer_opts version %u, expected 1 to %u",
+                         opts->version, CARI_WRITER_OPTS_VERSION);
     cari_writer *w = calloc(1, sizeof *w);
     if (w == NULL)
         return error_oom();
@@ -65,13 +110,12 @@ void cari_writer_free(cari_writer *w)
         return;
     if (!w->committed)
         file_writer_abort(&w->file);
+    inverter_pool_free(&w->pool); /* first: it stops the threads and removes the runs */
     docstore_writer_free(&w->store);
-    inverter_free(&w->inv);
     cari_analyzer_free(w->analyzer);
     buf_free(&w->ids);
     buf_free(&w->clean);
     free(w->id_offsets);
-    free(w->lengths);
     free(w->replaced);
     free(w->id_table);
     free(w->stored);
@@ -202,50 +246,6 @@ static int prepare_fields(cari_writer *w, const cari_field *fields, size_t nfiel
     return 0;
 }
 
-struct add_state {
-    cari_writer *w;
-    uint32_t doc;
-    uint32_t tokens;
-};
-
-static int index_token(const cari_token *t, void *payload)
-{
-    struct add_state *s = payload;
-    int rc = inverter_add(&s->w->inv, s->doc, t->exact, t->exact_len, t->position);
-    if (rc == 0 && (t->root_len != t->exact_len || memcmp(t->root, t->exact, t->exact_len) != 0)) {
-        char key[FORMAT_MAX_KEY];
-        memcpy(key, t->root, t->root_len);
-        key[t->root_len] = FORMAT_ROOT_MARK;
-        rc = inverter_add(&s->w->inv, s->doc, key, t->root_len + 1, t->position);
-    }
-    if (!(t->flags & CARI_TOKEN_WHOLE))
-        s->tokens++;
-    return rc;
-}
-
-/* Title first, then the text one position later, so no phrase spans the two;
- * repeated values of one field follow each other (as Lucene's default gap of 0),
- * which keeps every position at most the document's length. */
-static int analyze_fields(cari_writer *w, uint32_t doc, size_t nstored, uint32_t *length)
-{
-    struct add_state s = { w, doc, 0 };
-    uint32_t position = 0;
-    for (uint32_t want = FORMAT_FIELD_TITLE; want <= FORMAT_FIELD_TEXT; want++) {
-        for (size_t i = 0; i < nstored; i++) {
-            if (w->stored[i].number != want)
-                continue;
-            int rc = analyzer_run(w->analyzer, w->stored[i].value, w->stored[i].len, position,
-                                  index_token, &s, &position);
-            if (rc != 0)
-                return rc;
-        }
-        if (want == FORMAT_FIELD_TITLE && position > 0)
-            position++;
-    }
-    *length = s.tokens;
-    return 0;
-}
-
 static int check_id(const char *id, size_t id_len)
 {
     if (id == NULL || id_len == 0)
@@ -277,15 +277,9 @@ int cari_writer_add(cari_writer *w, const char *id, size_t id_len, const cari_fi
         return error_set(CARI_ELIMIT, "more than %u documents", UINT32_MAX - 2);
 
     size_t nstored = 0;
-    uint32_t length = 0;
-    uint32_t doc = (uint32_t)w->records;
     rc = prepare_fields(w, fields, nfields, &nstored);
     if (rc == 0)
-        rc = array_reserve((void **)&w->lengths, &w->records_cap, w->records + 1, sizeof *w->lengths);
-    if (rc == 0)
-        rc = analyze_fields(w, doc, nstored, &length);
-    if (rc == 0)
-        rc = inverter_end_doc(&w->inv);
+        rc = inverter_pool_add(&w->pool, (uint32_t)w->records, w->stored, nstored);
     if (rc == 0)
         rc = docstore_writer_add(&w->store, &w->file, w->stored, nstored);
     if (rc == 0)
@@ -294,8 +288,6 @@ int cari_writer_add(cari_writer *w, const char *id, size_t id_len, const cari_fi
         w->failed = 1;
         return rc;
     }
-    w->lengths[doc] = length;
-    w->tokens += length;
     w->records++;
     return 0;
 }

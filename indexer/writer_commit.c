@@ -12,6 +12,7 @@
 #include "core/sorted.h"
 #include "core/varint.h"
 #include "indexer/postings_writer.h"
+#include "indexer/run_merge.h"
 #include "indexer/termdict_writer.h"
 #include "indexer/writer_internal.h"
 
@@ -20,16 +21,20 @@ struct commit {
     uint32_t *doc_of_record; /* UINT32_MAX for replaced records */
     uint32_t ndocs;
     uint8_t *norms;          /* by doc */
-    uint32_t *order;         /* term indices in key order */
-    struct term_info *infos; /* by position in `order` */
+    run_cursor *cursors;     /* every run, merged */
+    size_t ncursors;
+    run_merge merge;
+    termdict_writer dict;
     uint32_t nterms;         /* terms with at least one live doc */
     uint64_t postings;
 
     /* scratch for one term */
     uint32_t *docs, *tfs, *prev_docs;
-    uint64_t *pos_starts, *pos_src; /* live offset, offset in the in-memory run */
+    uint64_t *pos_starts;
     size_t cap, prev_cap;
     uint32_t prev_n;
+    char prev_key[FORMAT_MAX_KEY];
+    size_t prev_len; /* 0: no previous term */
     buf encoded, scratch;
 };
 
@@ -47,13 +52,14 @@ static int number_documents(struct commit *c)
     c->norms = malloc(w->records ? w->records : 1);
     if (c->doc_of_record == NULL || c->norms == NULL)
         return error_oom();
+    w->tokens = 0;
     for (size_t r = 0; r < w->records; r++) {
         if (w->replaced[r]) {
             c->doc_of_record[r] = UINT32_MAX;
-            w->tokens -= w->lengths[r];
             continue;
         }
-        c->norms[c->ndocs] = norm_encode(w->lengths[r]);
+        w->tokens += w->pool.lengths[r];
+        c->norms[c->ndocs] = norm_encode(w->pool.lengths[r]);
         c->doc_of_record[r] = c->ndocs++;
     }
     return 0;
@@ -71,7 +77,7 @@ static int write_document_tables(struct commit *c)
         buf_u32(&ids, (uint32_t)at);
         uint64_t end = r + 1 < w->records ? w->id_offsets[r + 1] : w->ids.len;
         at += end - w->id_offsets[r];
-        buf_u32(&lengths, w->lengths[r]);
+        buf_u32(&lengths, w->pool.lengths[r]);
         buf_u32(&records, (uint32_t)r);
     }
     buf_u32(&ids, (uint32_t)at);
@@ -107,153 +113,123 @@ static int reserve_scratch(struct commit *c, size_t n)
     if (rc == 0 && cap != c->cap) {
         uint32_t *tfs = realloc(c->tfs, cap * sizeof *tfs);
         uint64_t *starts = realloc(c->pos_starts, cap * sizeof *starts);
-        uint64_t *src = realloc(c->pos_src, cap * sizeof *src);
         if (tfs != NULL)
             c->tfs = tfs;
         if (starts != NULL)
             c->pos_starts = starts;
-        if (src != NULL)
-            c->pos_src = src;
-        if (tfs == NULL || starts == NULL || src == NULL)
+        if (tfs == NULL || starts == NULL)
             return error_oom();
         c->cap = cap;
     }
     return rc;
 }
 
-/* Decodes one term's in-memory postings, dropping replaced documents and
- * renumbering the rest; fills c->docs/tfs/pos_starts and the term's info. */
-static int decode_term(struct commit *c, const struct inv_term *t, struct term_info *info)
+/* The merged term's postings without replaced documents, renumbered: fills
+ * c->docs/tfs/pos_starts and the term's info. */
+static int live_postings(struct commit *c, struct term_info *info)
 {
-    const uint8_t *d = t->docs.data, *dend = d + t->docs.len;
-    const uint8_t *p = t->positions.data, *pend = p + t->positions.len;
-    uint32_t next_min = 0, n = 0;
+    const run_merge *m = &c->merge;
     uint64_t live_pos = 0;
+    uint32_t n = 0;
     memset(info, 0, sizeof *info);
-    while (d < dend) {
-        uint32_t gap, tf;
-        if (varint_get32(&d, dend, &gap) != 0 || varint_get32(&d, dend, &tf) != 0)
-            return error_set(CARI_ECORRUPT, "inverter: bad in-memory postings");
-        uint32_t record = next_min + gap;
-        next_min = record + 1;
-        const uint8_t *start = p;
-        for (uint32_t i = 0; i < tf; i++) {
-            uint32_t delta;
-            if (varint_get32(&p, pend, &delta) != 0)
-                return error_set(CARI_ECORRUPT, "inverter: bad in-memory positions");
-        }
-        uint32_t doc = c->doc_of_record[record];
+    int rc = reserve_scratch(c, m->npostings);
+    for (size_t i = 0; i < m->npostings && rc == 0; i++) {
+        const struct merged_posting *p = &m->postings[i];
+        uint32_t doc = c->doc_of_record[p->record];
         if (doc == UINT32_MAX)
             continue;
-        int rc = reserve_scratch(c, (size_t)n + 1);
-        if (rc != 0)
-            return rc;
         c->docs[n] = doc;
-        c->tfs[n] = tf;
+        c->tfs[n] = p->tf;
         c->pos_starts[n] = live_pos;
-        c->pos_src[n] = (uint64_t)(start - t->positions.data);
-        live_pos += (uint64_t)(p - start);
-        info->cf += tf;
-        info->max_tf = tf > info->max_tf ? tf : info->max_tf;
+        live_pos += p->positions_len;
+        info->cf += p->tf;
+        info->max_tf = p->tf > info->max_tf ? p->tf : info->max_tf;
         n++;
     }
     info->df = n;
     info->positions_len = live_pos;
+    return rc;
+}
+
+static int is_root_of_previous(const struct commit *c, const char *key, size_t len)
+{
+    return c->prev_len > 0 && key[len - 1] == FORMAT_ROOT_MARK && c->prev_len == len - 1 &&
+           memcmp(c->prev_key, key, c->prev_len) == 0;
+}
+
+/* Encodes and writes the current term's postings and adds it to the dictionary. */
+static int write_term_postings(struct commit *c, struct term_info *info)
+{
+    const char *key = c->merge.key;
+    size_t len = c->merge.key_len;
+    info->group_df = is_root_of_previous(c, key, len)
+                         ? (uint32_t)sorted_union_count(c->prev_docs, c->prev_n, c->docs, info->df)
+                         : info->df;
+    struct term_postings tp = { c->docs, c->tfs, c->pos_starts, info->df };
+    buf_clear(&c->encoded);
+    int rc = postings_encode(&c->encoded, &c->scratch, &tp, c->norms);
+    if (rc != 0)
+        return rc;
+    info->postings_len = c->encoded.len;
+    file_writer_write(&c->w->file, c->encoded.data, c->encoded.len);
+    if ((rc = termdict_writer_add(&c->dict, key, len, info)) != 0)
+        return rc;
+    c->postings += info->df;
+    c->nterms++;
+    if ((rc = array_reserve((void **)&c->prev_docs, &c->prev_cap, info->df, sizeof *c->prev_docs)) != 0)
+        return rc;
+    memcpy(c->prev_docs, c->docs, info->df * sizeof *c->docs);
+    c->prev_n = info->df;
+    memcpy(c->prev_key, key, len);
+    c->prev_len = len;
     return 0;
 }
 
-static int is_root_of_previous(const inverter *inv, const struct inv_term *prev,
-                               const struct inv_term *t)
-{
-    const char *key = inverter_key(inv, t);
-    return prev != NULL && key[t->key_len - 1] == FORMAT_ROOT_MARK &&
-           prev->key_len == t->key_len - 1 &&
-           memcmp(inverter_key(inv, prev), key, prev->key_len) == 0;
-}
-
+/* The first pass over the merged runs: postings and the dictionary. */
 static int write_postings(struct commit *c)
 {
     cari_writer *w = c->w;
-    const struct inv_term *prev = NULL;
     file_writer_begin(&w->file, SECTION_POSTINGS);
-    for (size_t i = 0; i < w->inv.nterms; i++) {
-        const struct inv_term *t = &w->inv.terms[c->order[i]];
-        struct term_info *info = &c->infos[i];
-        int rc = decode_term(c, t, info);
-        if (rc != 0)
+    int rc;
+    while ((rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
+        struct term_info info;
+        if ((rc = live_postings(c, &info)) != 0)
             return rc;
-        if (info->df == 0)
-            continue;
-        info->group_df = is_root_of_previous(&w->inv, prev, t)
-                             ? (uint32_t)sorted_union_count(c->prev_docs, c->prev_n, c->docs, info->df)
-                             : info->df;
-        struct term_postings tp = { c->docs, c->tfs, c->pos_starts, info->df };
-        buf_clear(&c->encoded);
-        if ((rc = postings_encode(&c->encoded, &c->scratch, &tp, c->norms)) != 0)
+        if (info.df > 0 && (rc = write_term_postings(c, &info)) != 0)
             return rc;
-        info->postings_len = c->encoded.len;
-        file_writer_write(&w->file, c->encoded.data, c->encoded.len);
-        c->postings += info->df;
-        c->nterms++;
-
-        if ((rc = array_reserve((void **)&c->prev_docs, &c->prev_cap, info->df, sizeof *c->prev_docs)) != 0)
-            return rc;
-        memcpy(c->prev_docs, c->docs, info->df * sizeof *c->docs);
-        c->prev_n = info->df;
-        prev = t;
     }
     file_writer_end(&w->file);
-    return w->file.rc;
+    return rc != 0 ? rc : w->file.rc;
 }
 
-/* Positions are already in their final encoding: copy each live document's bytes. */
+/* The second pass: positions are already in their final encoding, so each
+ * live document's bytes are copied. */
 static int write_positions(struct commit *c)
 {
     cari_writer *w = c->w;
     file_writer_begin(&w->file, SECTION_POSITIONS);
-    for (size_t i = 0; i < w->inv.nterms && w->file.rc == 0; i++) {
-        const struct inv_term *t = &w->inv.terms[c->order[i]];
-        if (c->infos[i].df == 0)
-            continue;
-        if (w->nreplaced == 0) {
-            file_writer_write(&w->file, t->positions.data, t->positions.len);
-            continue;
+    int rc = run_merge_rewind(&c->merge);
+    while (rc == 0 && (rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
+        for (size_t i = 0; i < c->merge.npostings; i++) {
+            const struct merged_posting *p = &c->merge.postings[i];
+            if (c->doc_of_record[p->record] != UINT32_MAX)
+                file_writer_write(&w->file, p->positions, p->positions_len);
         }
-        struct term_info live;
-        int rc = decode_term(c, t, &live);
-        if (rc != 0)
-            return rc;
-        for (uint32_t k = 0; k < live.df; k++) {
-            uint64_t end = k + 1 < live.df ? c->pos_starts[k + 1] : live.positions_len;
-            file_writer_write(&w->file, t->positions.data + c->pos_src[k],
-                              (size_t)(end - c->pos_starts[k]));
-        }
+        rc = w->file.rc;
     }
     file_writer_end(&w->file);
-    return w->file.rc;
+    return rc != 0 ? rc : w->file.rc;
 }
 
 static int write_dictionary(struct commit *c)
 {
-    cari_writer *w = c->w;
-    termdict_writer tw;
     buf index = BUF_INIT;
-    termdict_writer_init(&tw);
-    int rc = 0;
-    for (size_t i = 0; i < w->inv.nterms && rc == 0; i++) {
-        const struct inv_term *t = &w->inv.terms[c->order[i]];
-        if (c->infos[i].df > 0)
-            rc = termdict_writer_add(&tw, inverter_key(&w->inv, t), t->key_len, &c->infos[i]);
-    }
+    termdict_writer_index(&c->dict, &index);
+    int rc = index.rc;
     if (rc == 0) {
-        termdict_writer_index(&tw, &index);
-        rc = index.rc;
+        write_section(&c->w->file, SECTION_TERM_BLOCKS, c->dict.blocks.data, c->dict.blocks.len);
+        write_section(&c->w->file, SECTION_TERM_INDEX, index.data, index.len);
     }
-    if (rc == 0) {
-        write_section(&w->file, SECTION_TERM_BLOCKS, tw.blocks.data, tw.blocks.len);
-        write_section(&w->file, SECTION_TERM_INDEX, index.data, index.len);
-    }
-    termdict_writer_free(&tw);
     buf_free(&index);
     return rc;
 }
@@ -287,32 +263,44 @@ static int write_fields_and_meta(struct commit *c)
 
 static void commit_free(struct commit *c)
 {
+    run_merge_free(&c->merge);
+    for (size_t i = 0; i < c->ncursors; i++)
+        run_cursor_close(&c->cursors[i]);
+    free(c->cursors);
+    termdict_writer_free(&c->dict);
     free(c->doc_of_record);
     free(c->norms);
-    free(c->order);
-    free(c->infos);
     free(c->docs);
     free(c->tfs);
     free(c->prev_docs);
     free(c->pos_starts);
-    free(c->pos_src);
     buf_free(&c->encoded);
     buf_free(&c->scratch);
+}
+
+/* The inverters are spilled too once some are: the merge then holds little. */
+static int open_runs(struct commit *c)
+{
+    int rc = inverter_pool_finish(&c->w->pool, 0);
+    if (rc == 0)
+        rc = inverter_pool_cursors(&c->w->pool, &c->cursors, &c->ncursors);
+    if (rc == 0)
+        rc = run_merge_init(&c->merge, c->cursors, c->ncursors);
+    return rc;
 }
 
 int writer_commit_sections(cari_writer *w)
 {
     struct commit c = { .w = w };
-    int rc = docstore_writer_finish(&w->store, &w->file);
+    termdict_writer_init(&c.dict);
+    int rc = open_runs(&c);
+    if (rc == 0)
+        rc = docstore_writer_finish(&w->store, &w->file);
     file_writer_end(&w->file);
     if (rc == 0)
         rc = number_documents(&c);
     if (rc == 0)
         rc = write_document_tables(&c);
-    if (rc == 0)
-        rc = inverter_sorted_terms(&w->inv, &c.order);
-    if (rc == 0 && (c.infos = calloc(w->inv.nterms + 1, sizeof *c.infos)) == NULL)
-        rc = error_oom();
     if (rc == 0)
         rc = write_postings(&c);
     if (rc == 0)

@@ -9,24 +9,23 @@
 #include "core/buf.h"
 #include "indexer/docstore_writer.h"
 #include "indexer/file_writer.h"
-#include "indexer/inverter.h"
+#include "indexer/inverter_pool.h"
 
 enum { WRITER_MAX_FIELDS = 1024, WRITER_MAX_ID = 1024 };
 
 struct cari_writer {
     file_writer file;
     docstore_writer store;
-    inverter inv;
-    cari_analyzer *analyzer;
+    inverter_pool pool;
+    cari_analyzer *analyzer; /* for its name; the pool's threads have their own */
 
     /* one entry per record (document added), in order of adding */
     buf ids;              /* each id followed by a NUL */
     uint64_t *id_offsets; /* start of each id in `ids` */
-    uint32_t *lengths;    /* token positions */
     uint8_t *replaced;    /* 1: a later document with the same id replaced it */
-    size_t records, records_cap, ids_cap, replaced_cap;
+    size_t records, ids_cap, replaced_cap;
     uint32_t nreplaced;
-    uint64_t tokens;
+    uint64_t tokens;      /* of live documents, counted by the commit */
 
     uint32_t *id_table; /* open addressing: record + 1 */
     size_t id_table_cap;

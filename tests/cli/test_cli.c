@@ -297,6 +297,48 @@ Test(cli, index_summary_and_json_summary)
     free(path);
 }
 
+Test(cli, progress_bar_threads_and_memory_budget)
+{
+    char *input = test_path(dir, "five.jsonl");
+    const char *lines = "{\"id\":\"a\",\"text\":\"kucing tidur di atas meja\"}\n"
+                        "{\"id\":\"b\",\"text\":\"anjing menggonggong\"}\n"
+                        "{\"id\":\"c\",\"title\":\"Kursk\",\"text\":\"pasukan bergerak\"}\n"
+                        "{\"id\":\"a\",\"text\":\"kucing bangun\"}\n"
+                        "{\"id\":\"d\",\"text\":\"menyampaikan pesan\"}\n";
+    test_write_file(input, lines, strlen(lines));
+    char *one = test_path(dir, "one.cari"), *two = test_path(dir, "two.cari");
+    char cmd[2048], *out, *err;
+    snprintf(cmd, sizeof cmd, "%s -q -j 1 -o %s %s", TEST_CARI_INDEX, one, input);
+    cr_assert_eq(test_run(cmd, NULL, NULL, &err), 0, "%s", err);
+    free(err);
+    snprintf(cmd, sizeof cmd, "%s --progress -j 2 --memory 1M -o %s %s", TEST_CARI_INDEX, two, input);
+    cr_assert_eq(test_run(cmd, NULL, &out, &err), 0, "%s", err);
+    /* the last line of a file of known size: a full bar, no time left */
+    const char *full = "\r\033[Kcari-index: 5 documents, 212 B, ";
+    const char *at = strstr(err, full);
+    cr_assert_not_null(at, "%s", err);
+    cr_assert_not_null(strstr(at, " MB/s [########################] 100%\r\033[K"), "%s", err);
+    size_t n1, n2;
+    char *b1 = test_read_file(one, &n1), *b2 = test_read_file(two, &n2);
+    cr_assert(n1 == n2 && memcmp(b1, b2, n1) == 0, "-j 2 --memory 1M wrote other bytes");
+    free(b1);
+    free(b2);
+    free(out);
+    free(err);
+
+    const char *bad[] = { "-j 0", "-j 300", "--memory 12X", "--memory 512K", "--memory 0",
+                          "--memory 1MB", "--memory -1G" };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(cmd, sizeof cmd, "%s %s -o %s %s", TEST_CARI_INDEX, bad[i], two, input);
+        cr_assert_eq(test_run(cmd, NULL, NULL, &err), 2, "%s is bad usage", bad[i]);
+        cr_assert_not_null(strstr(err, bad[i][1] == 'j' ? "-j takes" : "--memory takes"), "%s", err);
+        free(err);
+    }
+    free(one);
+    free(two);
+    free(input);
+}
+
 Test(cli, bad_json_names_file_line_and_byte_and_keeps_the_old_index)
 {
     char *jsonl = test_path(dir, "bad.jsonl"), *target = test_path(dir, "keep.cari");

@@ -1,0 +1,163 @@
+/* run_merge.c - see run_merge.h. Runs are few (the budget makes them large),
+ * so the smallest key is found by a linear scan rather than a heap. */
+#include "indexer/run_merge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/array.h"
+#include "core/error.h"
+#include "core/varint.h"
+
+static int prime(run_merge *m)
+{
+    m->done = 0;
+    for (size_t i = 0; i < m->ncursors; i++) {
+        int rc = run_cursor_next(&m->cursors[i]);
+        if (rc != 0)
+            return rc;
+        m->taken[i] = 0;
+    }
+    return 0;
+}
+
+int run_merge_init(run_merge *m, run_cursor *cursors, size_t ncursors)
+{
+    memset(m, 0, sizeof *m);
+    m->cursors = cursors;
+    m->ncursors = ncursors;
+    m->taken = calloc(ncursors ? ncursors : 1, 1);
+    if (m->taken == NULL)
+        return error_oom();
+    return prime(m);
+}
+
+int run_merge_rewind(run_merge *m)
+{
+    for (size_t i = 0; i < m->ncursors; i++) {
+        int rc = run_cursor_rewind(&m->cursors[i]);
+        if (rc != 0)
+            return rc;
+    }
+    return prime(m);
+}
+
+void run_merge_free(run_merge *m)
+{
+    free(m->taken);
+    free(m->postings);
+    memset(m, 0, sizeof *m);
+}
+
+static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
+static int bad_run(void) { return error_set(CARI_EIO, "a run of inverted data is damaged"); }
+
+/* Appends the postings of cursor `c`'s current term. */
+static int decode_cursor(run_merge *m, const run_cursor *c)
+{
+    const uint8_t *d = c->docs, *dend = d + c->docs_len;
+    const uint8_t *p = c->positions, *pend = p + c->positions_len;
+    uint32_t next_min = 0;
+    while (d < dend) {
+        uint32_t gap, tf, delta;
+        if (varint_get32(&d, dend, &gap) != 0 || varint_get32(&d, dend, &tf) != 0)
+            return bad_run();
+        int rc = array_reserve((void **)&m->postings, &m->cap, m->npostings + 1, sizeof *m->postings);
+        if (rc != 0)
+            return rc;
+        const uint8_t *start = p;
+        for (uint32_t i = 0; i < tf; i++)
+            if (varint_get32(&p, pend, &delta) != 0)
+                return bad_run();
+        m->postings[m->npostings++] = (struct merged_posting){ next_min + gap, tf, start,
+                                                               (size_t)(p - start) };
+        next_min += gap + 1;
+    }
+    return 0;
+}
+
+static int by_record(const void *a, const void *b)
+{
+    uint32_t x = ((const struct merged_posting *)a)->record;
+    uint32_t y = ((const struct merged_posting *)b)->record;
+    return (x > y) - (x < y);
+}
+
+int run_merge_next(run_merge *m)
+{
+    for (size_t i = 0; i < m->ncursors; i++) {
+        if (m->taken[i]) {
+            int rc = run_cursor_next(&m->cursors[i]);
+            if (rc != 0)
+                return rc;
+            m->taken[i] = 0;
+        }
+    }
+    const run_cursor *min = NULL;
+    for (size_t i = 0; i < m->ncursors; i++) {
+        const run_cursor *c = &m->cursors[i];
+        if (!c->done && (min == NULL || key_cmp(c->key, c->key_len, min->key, min->key_len) < 0))
+            min = c;
+    }
+    if (min == NULL) {
+        m->done = 1;
+        return 0;
+    }
+    m->key = min->key;
+    m->key_len = min->key_len;
+    m->npostings = 0;
+    int sorted = 1;
+    for (size_t i = 0; i < m->ncursors; i++) {
+        const run_cursor *c = &m->cursors[i];
+        if (c->done || key_cmp(c->key, c->key_len, m->key, m->key_len) != 0)
+            continue;
+        size_t before = m->npostings;
+        int rc = decode_cursor(m, c);
+        if (rc != 0)
+            return rc;
+        if (before > 0 && m->npostings > before &&
+            m->postings[before].record < m->postings[before - 1].record)
+            sorted = 0;
+        m->taken[i] = 1;
+    }
+    /* runs of different workers interleave their records */
+    if (!sorted)
+        qsort(m->postings, m->npostings, sizeof *m->postings, by_record);
+    return 0;
+}
+
+int run_merge_write(run_merge *m, const char *path)
+{
+    FILE *f;
+    int rc = run_file_create(&f, path);
+    if (rc != 0)
+        return rc;
+    buf docs = BUF_INIT, positions = BUF_INIT;
+    while (rc == 0 && !m->done) {
+        buf_clear(&docs);
+        buf_clear(&positions);
+        uint32_t next_min = 0;
+        for (size_t i = 0; i < m->npostings; i++) {
+            const struct merged_posting *p = &m->postings[i];
+            buf_varint(&docs, p->record - next_min);
+            buf_varint(&docs, p->tf);
+            buf_append(&positions, p->positions, p->positions_len);
+            next_min = p->record + 1;
+        }
+        rc = docs.rc != 0 ? docs.rc : positions.rc;
+        if (rc == 0)
+            run_file_put_term(f, m->key, m->key_len, docs.data, docs.len, positions.data,
+                              positions.len);
+        if (rc == 0)
+            rc = run_merge_next(m);
+    }
+    buf_free(&docs);
+    buf_free(&positions);
+    int closed = run_file_close(f, path);
+    return rc != 0 ? rc : closed;
+}
