@@ -37,8 +37,8 @@ static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
     if (doc_bits > 32 || tf_bits > 32 ||
         (size_t)(end - p) != bitpack_size(doc_bits) + bitpack_size(tf_bits))
         return -1;
-    bitpack_unpack128(p, doc_bits, c->docs);
-    bitpack_unpack128(p + bitpack_size(doc_bits), tf_bits, c->tfs);
+    c->unpack(p, doc_bits, c->docs);
+    c->unpack(p + bitpack_size(doc_bits), tf_bits, c->tfs);
     for (unsigned i = 0; i < FORMAT_POSTINGS_BLOCK; i++) {
         uint32_t doc = prev_plus1 + c->docs[i];
         if (doc < prev_plus1 || c->tfs[i] == UINT32_MAX)
@@ -107,6 +107,7 @@ int postings_open(postings_cursor *c, const cari_index *ix, const struct term_en
 {
     c->ix = ix;
     c->error = error;
+    c->unpack = bitpack_unpacker();
     c->df = e->df;
     c->nblocks = (e->df + FORMAT_POSTINGS_BLOCK - 1) / FORMAT_POSTINGS_BLOCK;
     const uint8_t *base = ix->sec[SECTION_POSTINGS].data + e->postings_off;

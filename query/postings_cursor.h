@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "core/bitpack.h"
 #include "core/format.h"
 #include "query/index_reader.h"
 #include "query/termdict_reader.h"
@@ -14,6 +15,7 @@
 typedef struct postings_cursor {
     const cari_index *ix;
     int *error; /* shared sticky error: set once, then every cursor reads as ended */
+    bitpack_unpack_fn *unpack; /* the CPU's fastest, chosen on open */
     uint32_t df, nblocks;
     const uint8_t *skips; /* NULL when df < 128 */
     const uint8_t *data, *data_end;
