@@ -28,7 +28,18 @@ static float idf(const struct bm25 *s, uint32_t df)
 
 static inline float bm25_score(const struct matcher *m, uint32_t tf)
 {
-    float k = m->bm25->length_factor[m->bm25->norms[m->doc]];
+    uint8_t norm = m->bm25->norms[m->doc];
+    if (tf == 1) /* most postings: no division */
+        return m->tf1[norm];
+    float k = m->bm25->length_factor[norm];
+    return m->weight * (float)tf / ((float)tf + k);
+}
+
+float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm)
+{
+    if (tf == 0)
+        return 0;
+    float k = m->bm25->length_factor[norm];
     return m->weight * (float)tf / ((float)tf + k);
 }
 
@@ -49,6 +60,10 @@ static int open_words(struct matcher *m, const cari_index *ix, const struct qwor
         sum += m->words[i].df > 0 ? idf(m->bm25, m->words[i].df) : 0;
     }
     m->weight = sum * (m->bm25->k1 + 1);
+    if ((m->tf1 = malloc(256 * sizeof *m->tf1)) == NULL)
+        return error_oom();
+    for (int i = 0; i < 256; i++) /* the same operations as bm25_score at tf 1 */
+        m->tf1[i] = m->weight * 1.0f / (1.0f + m->bm25->length_factor[i]);
     return 0;
 }
 
@@ -72,6 +87,8 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
         return error_oom();
     m->bm25 = s;
     m->error = error;
+    m->floor = -INFINITY;
+    m->bound = INFINITY; /* holds for doc 0, the first target */
     int rc = 0;
     if (n->kind == QN_TERM) {
         m->kind = M_WORD;
@@ -101,6 +118,7 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
         matcher_free(m);
         return rc;
     }
+    matcher_init_bound(m);
     *out = m;
     return 0;
 }
@@ -113,6 +131,7 @@ void matcher_free(struct matcher *m)
         word_cursor_close(&m->words[i]);
     free(m->words);
     free(m->offsets);
+    free(m->tf1);
     for (size_t i = 0; i < m->nmust; i++)
         matcher_free(m->must[i]);
     for (size_t i = 0; i < m->nshould; i++)
@@ -185,18 +204,45 @@ static uint32_t align_words(struct matcher *m, uint32_t target)
     }
 }
 
+/* Whether the best score the phrase could have on its words' current doc
+ * (their smallest frequency) falls below its floor: then no positions are read. */
+static int phrase_below_floor(const struct matcher *m, uint32_t doc)
+{
+    uint32_t tf = UINT32_MAX;
+    for (size_t i = 0; i < m->nwords; i++) {
+        uint32_t t = word_cursor_tf(&m->words[i]);
+        tf = t < tf ? t : tf;
+    }
+    return matcher_bound_score(m, tf, m->bm25->norms[doc]) < m->floor;
+}
+
+/* The first target at or after `target` whose blocks can reach the floor. */
+static uint32_t skip_low_blocks(struct matcher *m, uint32_t target)
+{
+    while (m->floor > -INFINITY && target != CURSOR_END) {
+        uint32_t last;
+        if (matcher_block_bound_cached(m, target, &last) >= m->floor)
+            break;
+        target = last == CURSOR_END ? CURSOR_END : last + 1;
+    }
+    return target;
+}
+
 static void phrase_advance(struct matcher *m, uint32_t target)
 {
     for (;;) {
-        uint32_t doc = align_words(m, target);
+        target = skip_low_blocks(m, target);
+        uint32_t doc = target == CURSOR_END ? CURSOR_END : align_words(m, target);
         if (doc == CURSOR_END || *m->error != 0) {
             m->doc = CURSOR_END;
             return;
         }
         m->doc = doc;
-        m->phrase_freq = phrase_frequency(m);
-        if (m->phrase_freq > 0)
-            return;
+        if (m->floor == -INFINITY || !phrase_below_floor(m, doc)) {
+            m->phrase_freq = phrase_frequency(m);
+            if (m->phrase_freq > 0)
+                return;
+        }
         target = doc + 1;
     }
 }
@@ -232,7 +278,7 @@ static uint32_t first_optional(struct matcher *m, uint32_t target)
     return doc;
 }
 
-static int excluded(struct matcher *m, uint32_t doc)
+int matcher_excluded(struct matcher *m, uint32_t doc)
 {
     for (size_t i = 0; i < m->nmust_not; i++) {
         matcher_advance(m->must_not[i], doc);
@@ -245,8 +291,12 @@ static int excluded(struct matcher *m, uint32_t doc)
 static void bool_advance(struct matcher *m, uint32_t target)
 {
     for (;;) {
-        uint32_t doc = m->nmust > 0 ? align_required(m, target) : first_optional(m, target);
-        if (doc == CURSOR_END || *m->error != 0 || !excluded(m, doc)) {
+        if (m->nmust > 0)
+            target = skip_low_blocks(m, target);
+        uint32_t doc = target == CURSOR_END ? CURSOR_END
+                       : m->nmust > 0       ? align_required(m, target)
+                                            : first_optional(m, target);
+        if (doc == CURSOR_END || *m->error != 0 || !matcher_excluded(m, doc)) {
             m->doc = doc;
             return;
         }

@@ -109,6 +109,7 @@ int postings_open(postings_cursor *c, const cari_index *ix, const struct term_en
     c->error = error;
     c->unpack = bitpack_unpacker();
     c->df = e->df;
+    c->max_tf = e->max_tf;
     c->nblocks = (e->df + FORMAT_POSTINGS_BLOCK - 1) / FORMAT_POSTINGS_BLOCK;
     const uint8_t *base = ix->sec[SECTION_POSTINGS].data + e->postings_off;
     uint64_t skip_bytes = e->df >= FORMAT_POSTINGS_BLOCK
@@ -125,6 +126,9 @@ int postings_open(postings_cursor *c, const cari_index *ix, const struct term_en
     c->data = base + skip_bytes;
     c->data_end = base + e->postings_len;
     load_block(c, 0);
+    c->min_norm = UINT8_MAX;
+    for (uint32_t i = 0; c->skips == NULL && i < c->count; i++)
+        c->min_norm = ix->norms[c->docs[i]] < c->min_norm ? ix->norms[c->docs[i]] : c->min_norm;
     return *error;
 }
 
@@ -142,27 +146,60 @@ void postings_next(postings_cursor *c)
         c->doc = CURSOR_END;
 }
 
+/* The first block from `lo` on whose last doc is >= target (nblocks if none). */
+static uint32_t find_block(const postings_cursor *c, uint32_t lo, uint32_t target)
+{
+    uint32_t hi = c->nblocks;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (le32_load(skip_entry(c, mid)) < target)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 void postings_advance(postings_cursor *c, uint32_t target)
 {
     if (c->doc >= target)
         return;
     if (c->skips != NULL && le32_load(skip_entry(c, c->block)) < target) {
-        uint32_t lo = c->block + 1, hi = c->nblocks; /* first block whose last doc >= target */
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (le32_load(skip_entry(c, mid)) < target)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo == c->nblocks) {
+        uint32_t b = find_block(c, c->block + 1, target);
+        if (b == c->nblocks) {
             c->doc = CURSOR_END;
             return;
         }
-        load_block(c, lo);
+        load_block(c, b);
     }
     while (c->doc < target)
         postings_next(c);
+}
+
+uint32_t postings_block_of(const postings_cursor *c, uint32_t target)
+{
+    if (c->doc == CURSOR_END)
+        return c->nblocks;
+    if (c->skips == NULL)
+        return c->docs[c->count - 1] >= target ? 0 : c->nblocks;
+    if (le32_load(skip_entry(c, c->block)) >= target)
+        return c->block;
+    return find_block(c, c->block + 1, target);
+}
+
+void postings_block_info(const postings_cursor *c, uint32_t b, uint32_t *max_tf,
+                         uint8_t *min_norm, uint32_t *last)
+{
+    if (c->skips == NULL) {
+        *max_tf = c->max_tf;
+        *min_norm = c->min_norm;
+        *last = c->count > 0 ? c->docs[c->count - 1] : CURSOR_END;
+        return;
+    }
+    const uint8_t *e = skip_entry(c, b);
+    *last = le32_load(e);
+    *max_tf = le32_load(e + 12);
+    *min_norm = e[16];
 }
 
 int postings_positions(postings_cursor *c, uint32_t *out)
