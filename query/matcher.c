@@ -146,40 +146,57 @@ void matcher_free(struct matcher *m)
 
 /* ---- running ---- */
 
-/* How often the phrase occurs in the current document of all its words. */
+/* The phrase's words by increasing frequency in the current document. */
+static void rarest_first(const struct matcher *m, uint32_t *order)
+{
+    uint32_t tf[FORMAT_MAX_TERM];
+    for (size_t i = 0; i < m->nwords; i++) {
+        uint32_t t = word_cursor_tf(&m->words[i]);
+        size_t j = i;
+        for (; j > 0 && tf[j - 1] > t; j--) {
+            tf[j] = tf[j - 1];
+            order[j] = order[j - 1];
+        }
+        tf[j] = t;
+        order[j] = (uint32_t)i;
+    }
+}
+
+/* How often the phrase occurs in the current document of all its words. The
+ * rarest word's positions, less its offset, are the candidate starts; each
+ * other word, rarest first, keeps those where it sits at start + its offset,
+ * so a document without the phrase usually stops before its common words
+ * are decoded. */
 static uint32_t phrase_frequency(struct matcher *m)
 {
-    uint32_t count0;
-    int rc = word_cursor_positions(&m->words[0], &count0);
-    /* every later word must be at position p + offset; walk each list once */
-    uint32_t *first = rc == 0 ? malloc((count0 ? count0 : 1) * sizeof *first) : NULL;
-    if (first == NULL) {
-        if (*m->error == 0)
-            *m->error = rc != 0 ? rc : error_oom();
-        return 0;
-    }
-    uint32_t live = count0;
-    for (uint32_t k = 0; k < count0; k++)
-        first[k] = m->words[0].positions[k];
-    for (size_t w = 1; w < m->nwords && live > 0; w++) {
-        uint32_t count, j = 0, kept = 0;
-        if ((rc = word_cursor_positions(&m->words[w], &count)) != 0) {
-            if (*m->error == 0)
-                *m->error = rc;
-            live = 0;
+    uint32_t order[FORMAT_MAX_TERM], live = 0;
+    rarest_first(m, order);
+    struct word_cursor *r = &m->words[order[0]];
+    int rc = word_cursor_positions(r, &live);
+    uint32_t *start = r->positions, off0 = m->offsets[order[0]], n = 0;
+    for (uint32_t k = 0; rc == 0 && k < live; k++) /* filtered in place */
+        if (start[k] >= off0)
+            start[n++] = start[k] - off0;
+    live = rc == 0 ? n : 0;
+    for (size_t w = 1; rc == 0 && w < m->nwords && live > 0; w++) {
+        uint32_t count, j = 0, kept = 0, off = m->offsets[order[w]];
+        if ((rc = word_cursor_positions(&m->words[order[w]], &count)) != 0)
             break;
-        }
-        const uint32_t *pos = m->words[w].positions;
+        const uint32_t *pos = m->words[order[w]].positions;
         for (uint32_t k = 0; k < live; k++) {
-            uint64_t want = (uint64_t)first[k] + m->offsets[w];
+            uint64_t want = (uint64_t)start[k] + off;
             while (j < count && pos[j] < want)
                 j++;
             if (j < count && pos[j] == want)
-                first[kept++] = first[k];
+                start[kept++] = start[k];
         }
         live = kept;
     }
-    free(first);
+    if (rc != 0) {
+        if (*m->error == 0)
+            *m->error = rc;
+        return 0;
+    }
     return live;
 }
 

@@ -6,6 +6,7 @@
 #include "core/endian.h"
 #include "core/error.h"
 #include "core/varint.h"
+#include "core/varint_skip.h"
 
 static void fail(postings_cursor *c, const char *what)
 {
@@ -211,10 +212,11 @@ int postings_positions(postings_cursor *c, uint32_t *out)
     }
     const uint8_t *p = c->pos_p;
     uint32_t v;
+    uint64_t skip = 0; /* the positions of the block's docs before this one */
     for (; c->pos_index < c->i; c->pos_index++)
-        for (uint32_t k = 0; k < c->tfs[c->pos_index]; k++)
-            if (varint_get32(&p, c->positions_end, &v) != 0)
-                goto corrupt;
+        skip += c->tfs[c->pos_index];
+    if (varint_skip(&p, c->positions_end, skip) != 0)
+        goto corrupt;
     c->pos_p = p;
     uint32_t pos = 0;
     for (uint32_t k = 0; k < c->tfs[c->i]; k++) {
