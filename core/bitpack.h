@@ -20,4 +20,14 @@ void bitpack_pack128(const uint32_t *in, unsigned bits, uint8_t *out);
 /* Unpacks one block packed at `bits` bits into out[0..128). */
 void bitpack_unpack128(const uint8_t *in, unsigned bits, uint32_t *out);
 
+/* Unpackers with the signature of bitpack_unpack128, each giving its values. */
+typedef void bitpack_unpack_fn(const uint8_t *in, unsigned bits, uint32_t *out);
+enum bitpack_isa { BITPACK_SCALAR, BITPACK_SSE2, BITPACK_AVX2 };
+
+/* The unpacker for an instruction set, NULL when this CPU or build lacks it. */
+bitpack_unpack_fn *bitpack_unpacker_for(enum bitpack_isa isa);
+
+/* The fastest unpacker this CPU runs; a caller asks once and keeps it. */
+bitpack_unpack_fn *bitpack_unpacker(void);
+
 #endif

@@ -28,7 +28,18 @@ static float idf(const struct bm25 *s, uint32_t df)
 
 static inline float bm25_score(const struct matcher *m, uint32_t tf)
 {
-    float k = m->bm25->length_factor[m->bm25->norms[m->doc]];
+    uint8_t norm = m->bm25->norms[m->doc];
+    if (tf == 1) /* most postings: no division */
+        return m->tf1[norm];
+    float k = m->bm25->length_factor[norm];
+    return m->weight * (float)tf / ((float)tf + k);
+}
+
+float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm)
+{
+    if (tf == 0)
+        return 0;
+    float k = m->bm25->length_factor[norm];
     return m->weight * (float)tf / ((float)tf + k);
 }
 
@@ -49,6 +60,10 @@ static int open_words(struct matcher *m, const cari_index *ix, const struct qwor
         sum += m->words[i].df > 0 ? idf(m->bm25, m->words[i].df) : 0;
     }
     m->weight = sum * (m->bm25->k1 + 1);
+    if ((m->tf1 = malloc(256 * sizeof *m->tf1)) == NULL)
+        return error_oom();
+    for (int i = 0; i < 256; i++) /* the same operations as bm25_score at tf 1 */
+        m->tf1[i] = m->weight * 1.0f / (1.0f + m->bm25->length_factor[i]);
     return 0;
 }
 
@@ -72,6 +87,8 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
         return error_oom();
     m->bm25 = s;
     m->error = error;
+    m->floor = -INFINITY;
+    m->bound = INFINITY; /* holds for doc 0, the first target */
     int rc = 0;
     if (n->kind == QN_TERM) {
         m->kind = M_WORD;
@@ -101,6 +118,7 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
         matcher_free(m);
         return rc;
     }
+    matcher_init_bound(m);
     *out = m;
     return 0;
 }
@@ -113,6 +131,7 @@ void matcher_free(struct matcher *m)
         word_cursor_close(&m->words[i]);
     free(m->words);
     free(m->offsets);
+    free(m->tf1);
     for (size_t i = 0; i < m->nmust; i++)
         matcher_free(m->must[i]);
     for (size_t i = 0; i < m->nshould; i++)
@@ -127,40 +146,57 @@ void matcher_free(struct matcher *m)
 
 /* ---- running ---- */
 
-/* How often the phrase occurs in the current document of all its words. */
+/* The phrase's words by increasing frequency in the current document. */
+static void rarest_first(const struct matcher *m, uint32_t *order)
+{
+    uint32_t tf[FORMAT_MAX_TERM];
+    for (size_t i = 0; i < m->nwords; i++) {
+        uint32_t t = word_cursor_tf(&m->words[i]);
+        size_t j = i;
+        for (; j > 0 && tf[j - 1] > t; j--) {
+            tf[j] = tf[j - 1];
+            order[j] = order[j - 1];
+        }
+        tf[j] = t;
+        order[j] = (uint32_t)i;
+    }
+}
+
+/* How often the phrase occurs in the current document of all its words. The
+ * rarest word's positions, less its offset, are the candidate starts; each
+ * other word, rarest first, keeps those where it sits at start + its offset,
+ * so a document without the phrase usually stops before its common words
+ * are decoded. */
 static uint32_t phrase_frequency(struct matcher *m)
 {
-    uint32_t count0;
-    int rc = word_cursor_positions(&m->words[0], &count0);
-    /* every later word must be at position p + offset; walk each list once */
-    uint32_t *first = rc == 0 ? malloc((count0 ? count0 : 1) * sizeof *first) : NULL;
-    if (first == NULL) {
-        if (*m->error == 0)
-            *m->error = rc != 0 ? rc : error_oom();
-        return 0;
-    }
-    uint32_t live = count0;
-    for (uint32_t k = 0; k < count0; k++)
-        first[k] = m->words[0].positions[k];
-    for (size_t w = 1; w < m->nwords && live > 0; w++) {
-        uint32_t count, j = 0, kept = 0;
-        if ((rc = word_cursor_positions(&m->words[w], &count)) != 0) {
-            if (*m->error == 0)
-                *m->error = rc;
-            live = 0;
+    uint32_t order[FORMAT_MAX_TERM], live = 0;
+    rarest_first(m, order);
+    struct word_cursor *r = &m->words[order[0]];
+    int rc = word_cursor_positions(r, &live);
+    uint32_t *start = r->positions, off0 = m->offsets[order[0]], n = 0;
+    for (uint32_t k = 0; rc == 0 && k < live; k++) /* filtered in place */
+        if (start[k] >= off0)
+            start[n++] = start[k] - off0;
+    live = rc == 0 ? n : 0;
+    for (size_t w = 1; rc == 0 && w < m->nwords && live > 0; w++) {
+        uint32_t count, j = 0, kept = 0, off = m->offsets[order[w]];
+        if ((rc = word_cursor_positions(&m->words[order[w]], &count)) != 0)
             break;
-        }
-        const uint32_t *pos = m->words[w].positions;
+        const uint32_t *pos = m->words[order[w]].positions;
         for (uint32_t k = 0; k < live; k++) {
-            uint64_t want = (uint64_t)first[k] + m->offsets[w];
+            uint64_t want = (uint64_t)start[k] + off;
             while (j < count && pos[j] < want)
                 j++;
             if (j < count && pos[j] == want)
-                first[kept++] = first[k];
+                start[kept++] = start[k];
         }
         live = kept;
     }
-    free(first);
+    if (rc != 0) {
+        if (*m->error == 0)
+            *m->error = rc;
+        return 0;
+    }
     return live;
 }
 
@@ -185,18 +221,45 @@ static uint32_t align_words(struct matcher *m, uint32_t target)
     }
 }
 
+/* Whether the best score the phrase could have on its words' current doc
+ * (their smallest frequency) falls below its floor: then no positions are read. */
+static int phrase_below_floor(const struct matcher *m, uint32_t doc)
+{
+    uint32_t tf = UINT32_MAX;
+    for (size_t i = 0; i < m->nwords; i++) {
+        uint32_t t = word_cursor_tf(&m->words[i]);
+        tf = t < tf ? t : tf;
+    }
+    return matcher_bound_score(m, tf, m->bm25->norms[doc]) < m->floor;
+}
+
+/* The first target at or after `target` whose blocks can reach the floor. */
+static uint32_t skip_low_blocks(struct matcher *m, uint32_t target)
+{
+    while (m->floor > -INFINITY && target != CURSOR_END) {
+        uint32_t last;
+        if (matcher_block_bound_cached(m, target, &last) >= m->floor)
+            break;
+        target = last == CURSOR_END ? CURSOR_END : last + 1;
+    }
+    return target;
+}
+
 static void phrase_advance(struct matcher *m, uint32_t target)
 {
     for (;;) {
-        uint32_t doc = align_words(m, target);
+        target = skip_low_blocks(m, target);
+        uint32_t doc = target == CURSOR_END ? CURSOR_END : align_words(m, target);
         if (doc == CURSOR_END || *m->error != 0) {
             m->doc = CURSOR_END;
             return;
         }
         m->doc = doc;
-        m->phrase_freq = phrase_frequency(m);
-        if (m->phrase_freq > 0)
-            return;
+        if (m->floor == -INFINITY || !phrase_below_floor(m, doc)) {
+            m->phrase_freq = phrase_frequency(m);
+            if (m->phrase_freq > 0)
+                return;
+        }
         target = doc + 1;
     }
 }
@@ -232,7 +295,7 @@ static uint32_t first_optional(struct matcher *m, uint32_t target)
     return doc;
 }
 
-static int excluded(struct matcher *m, uint32_t doc)
+int matcher_excluded(struct matcher *m, uint32_t doc)
 {
     for (size_t i = 0; i < m->nmust_not; i++) {
         matcher_advance(m->must_not[i], doc);
@@ -245,8 +308,12 @@ static int excluded(struct matcher *m, uint32_t doc)
 static void bool_advance(struct matcher *m, uint32_t target)
 {
     for (;;) {
-        uint32_t doc = m->nmust > 0 ? align_required(m, target) : first_optional(m, target);
-        if (doc == CURSOR_END || *m->error != 0 || !excluded(m, doc)) {
+        if (m->nmust > 0)
+            target = skip_low_blocks(m, target);
+        uint32_t doc = target == CURSOR_END ? CURSOR_END
+                       : m->nmust > 0       ? align_required(m, target)
+                                            : first_optional(m, target);
+        if (doc == CURSOR_END || *m->error != 0 || !matcher_excluded(m, doc)) {
             m->doc = doc;
             return;
         }

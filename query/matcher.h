@@ -41,6 +41,11 @@ struct matcher {
     int *error;    /* the search's sticky error */
     uint32_t doc;  /* current match, CURSOR_END when done */
     float weight;  /* idf * (k1 + 1) for words and phrases */
+    float *tf1;    /* words and phrases: the score at frequency 1, by norm byte */
+    float max_score; /* no document scores above it (matcher_bound.c) */
+    float floor;     /* documents below it may be skipped; -INFINITY: none */
+    float bound;     /* the last block bound, which holds up to bound_last */
+    uint32_t bound_last;
     const struct bm25 *bm25;
     struct word_cursor *words; /* one (M_WORD) or the phrase's */
     uint32_t *offsets;
@@ -56,6 +61,29 @@ void bm25_init(struct bm25 *s, const cari_index *ix, float k1, float b);
 int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode *n,
                   const struct bm25 *s, int *error);
 void matcher_free(struct matcher *m);
+
+/* Whether the excluded clauses of m match doc. */
+int matcher_excluded(struct matcher *m, uint32_t doc);
+
+/* ---- bounds (matcher_bound.c), what top-k search skips work with ---- */
+
+/* Sets max_score once the matcher is built. */
+void matcher_init_bound(struct matcher *m);
+
+/* A score no match in [doc, *last] exceeds; lowers *last to where the blocks
+ * it read end (a group leaves it: its bound holds everywhere). */
+float matcher_block_bound(struct matcher *m, uint32_t doc, uint32_t *last);
+
+/* The same for targets that only increase, reusing the last bound while
+ * doc stays within it; *last is set. */
+float matcher_block_bound_cached(struct matcher *m, uint32_t doc, uint32_t *last);
+
+/* The score of m, or of its frequency and norm, without their positions. */
+float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm);
+
+/* Lets m skip documents that score below `floor`, and its clauses those that
+ * cannot reach it even with every other clause at its maximum. */
+void matcher_set_floor(struct matcher *m, float floor);
 
 /* Moves to the first match >= target (target 0 starts the iteration). */
 void matcher_advance(struct matcher *m, uint32_t target);

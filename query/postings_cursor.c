@@ -6,6 +6,7 @@
 #include "core/endian.h"
 #include "core/error.h"
 #include "core/varint.h"
+#include "core/varint_skip.h"
 
 /* Names the term's bytes in the section where the damage was met. */
 static void fail_in(postings_cursor *c, uint32_t section, const uint8_t *start, const uint8_t *end,
@@ -57,8 +58,8 @@ static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
     if (doc_bits > 32 || tf_bits > 32 ||
         (size_t)(end - p) != bitpack_size(doc_bits) + bitpack_size(tf_bits))
         return -1;
-    bitpack_unpack128(p, doc_bits, c->docs);
-    bitpack_unpack128(p + bitpack_size(doc_bits), tf_bits, c->tfs);
+    c->unpack(p, doc_bits, c->docs);
+    c->unpack(p + bitpack_size(doc_bits), tf_bits, c->tfs);
     for (unsigned i = 0; i < FORMAT_POSTINGS_BLOCK; i++) {
         uint32_t doc = prev_plus1 + c->docs[i];
         if (doc < prev_plus1 || c->tfs[i] == UINT32_MAX)
@@ -128,7 +129,9 @@ int postings_open(postings_cursor *c, const cari_index *ix, const struct term_en
 {
     c->ix = ix;
     c->error = error;
+    c->unpack = bitpack_unpacker();
     c->df = e->df;
+    c->max_tf = e->max_tf;
     c->nblocks = (e->df + FORMAT_POSTINGS_BLOCK - 1) / FORMAT_POSTINGS_BLOCK;
     const uint8_t *base = ix->sec[SECTION_POSTINGS].data + e->postings_off;
     uint64_t skip_bytes = e->df >= FORMAT_POSTINGS_BLOCK
@@ -145,6 +148,9 @@ int postings_open(postings_cursor *c, const cari_index *ix, const struct term_en
     c->data = base + skip_bytes;
     c->data_end = base + e->postings_len;
     load_block(c, 0);
+    c->min_norm = UINT8_MAX;
+    for (uint32_t i = 0; c->skips == NULL && i < c->count; i++)
+        c->min_norm = ix->norms[c->docs[i]] < c->min_norm ? ix->norms[c->docs[i]] : c->min_norm;
     return *error;
 }
 
@@ -162,27 +168,60 @@ void postings_next(postings_cursor *c)
         c->doc = CURSOR_END;
 }
 
+/* The first block from `lo` on whose last doc is >= target (nblocks if none). */
+static uint32_t find_block(const postings_cursor *c, uint32_t lo, uint32_t target)
+{
+    uint32_t hi = c->nblocks;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (le32_load(skip_entry(c, mid)) < target)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 void postings_advance(postings_cursor *c, uint32_t target)
 {
     if (c->doc >= target)
         return;
     if (c->skips != NULL && le32_load(skip_entry(c, c->block)) < target) {
-        uint32_t lo = c->block + 1, hi = c->nblocks; /* first block whose last doc >= target */
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (le32_load(skip_entry(c, mid)) < target)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo == c->nblocks) {
+        uint32_t b = find_block(c, c->block + 1, target);
+        if (b == c->nblocks) {
             c->doc = CURSOR_END;
             return;
         }
-        load_block(c, lo);
+        load_block(c, b);
     }
     while (c->doc < target)
         postings_next(c);
+}
+
+uint32_t postings_block_of(const postings_cursor *c, uint32_t target)
+{
+    if (c->doc == CURSOR_END)
+        return c->nblocks;
+    if (c->skips == NULL)
+        return c->docs[c->count - 1] >= target ? 0 : c->nblocks;
+    if (le32_load(skip_entry(c, c->block)) >= target)
+        return c->block;
+    return find_block(c, c->block + 1, target);
+}
+
+void postings_block_info(const postings_cursor *c, uint32_t b, uint32_t *max_tf,
+                         uint8_t *min_norm, uint32_t *last)
+{
+    if (c->skips == NULL) {
+        *max_tf = c->max_tf;
+        *min_norm = c->min_norm;
+        *last = c->count > 0 ? c->docs[c->count - 1] : CURSOR_END;
+        return;
+    }
+    const uint8_t *e = skip_entry(c, b);
+    *last = le32_load(e);
+    *max_tf = le32_load(e + 12);
+    *min_norm = e[16];
 }
 
 int postings_positions(postings_cursor *c, uint32_t *out)
@@ -194,10 +233,11 @@ int postings_positions(postings_cursor *c, uint32_t *out)
     }
     const uint8_t *p = c->pos_p;
     uint32_t v;
+    uint64_t skip = 0; /* the positions of the block's docs before this one */
     for (; c->pos_index < c->i; c->pos_index++)
-        for (uint32_t k = 0; k < c->tfs[c->pos_index]; k++)
-            if (varint_get32(&p, c->positions_end, &v) != 0)
-                goto corrupt;
+        skip += c->tfs[c->pos_index];
+    if (varint_skip(&p, c->positions_end, skip) != 0)
+        goto corrupt;
     c->pos_p = p;
     uint32_t pos = 0;
     for (uint32_t k = 0; k < c->tfs[c->i]; k++) {

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "core/bitpack.h"
 #include "core/format.h"
 #include "query/index_reader.h"
 #include "query/termdict_reader.h"
@@ -14,7 +15,9 @@
 typedef struct postings_cursor {
     const cari_index *ix;
     int *error; /* shared sticky error: set once, then every cursor reads as ended */
-    uint32_t df, nblocks;
+    bitpack_unpack_fn *unpack; /* the CPU's fastest, chosen on open */
+    uint32_t df, nblocks, max_tf;
+    uint8_t min_norm; /* of a term without skip entries (one block) */
     const uint8_t *skips; /* NULL when df < 128 */
     const uint8_t *data, *data_end;
     const uint8_t *positions, *positions_end;
@@ -37,6 +40,15 @@ void postings_next(postings_cursor *c);
 void postings_advance(postings_cursor *c, uint32_t target);
 
 static inline uint32_t postings_tf(const postings_cursor *c) { return c->tfs[c->i]; }
+
+/* The first block, from the current one on, whose last doc is >= target;
+ * nblocks when the cursor has no doc >= target. */
+uint32_t postings_block_of(const postings_cursor *c, uint32_t target);
+
+/* The maximum-score ingredients of block b (below nblocks): its largest
+ * frequency, its smallest norm byte and its last doc. */
+void postings_block_info(const postings_cursor *c, uint32_t b, uint32_t *max_tf,
+                         uint8_t *min_norm, uint32_t *last);
 
 /* Decodes the positions of the current document into out[0..tf). */
 int postings_positions(postings_cursor *c, uint32_t *out);

@@ -154,3 +154,44 @@ Test(bitpack, layout_at_width_one_and_thirty_two)
     for (unsigned i = 0; i < BITPACK_BLOCK; i++)
         cr_assert_eq(le32_at(out32 + 4 * i), 0xDEAD0000u + i);
 }
+
+/* Every unpacker this CPU runs gives the scalar path's values, at every width,
+ * for packed blocks and for arbitrary bytes alike. */
+Test(bitpack, simd_paths_agree_with_scalar)
+{
+    static const enum bitpack_isa isas[] = { BITPACK_SSE2, BITPACK_AVX2 };
+    xorshift_state = 0x2545F4914F6CDD1Dull;
+    int checked = 0;
+    for (size_t a = 0; a < sizeof isas / sizeof isas[0]; a++) {
+        bitpack_unpack_fn *fn = bitpack_unpacker_for(isas[a]);
+        if (fn == NULL)
+            continue;
+        checked++;
+        for (unsigned bits = 0; bits <= 32; bits++) {
+            for (int round = 0; round < 200; round++) {
+                uint32_t in[BITPACK_BLOCK], want[BITPACK_BLOCK], got[BITPACK_BLOCK];
+                uint8_t packed[512];
+                if (round % 2 == 0) {
+                    for (unsigned i = 0; i < BITPACK_BLOCK; i++)
+                        in[i] = xorshift32() & low_bits(bits);
+                    bitpack_pack128(in, bits, packed);
+                } else {
+                    for (size_t i = 0; i < sizeof packed; i++)
+                        packed[i] = (uint8_t)xorshift32();
+                }
+                memset(got, 0xA5, sizeof got);
+                bitpack_unpack128(packed, bits, want);
+                fn(packed, bits, got);
+                cr_assert_eq(memcmp(got, want, sizeof want), 0, "isa %zu bits %u round %d", a,
+                             bits, round);
+                if (round % 2 == 0)
+                    cr_assert_eq(memcmp(got, in, sizeof in), 0);
+            }
+        }
+    }
+#if defined(__x86_64__)
+    cr_assert_geq(checked, 1, "x86-64 always has SSE2");
+#endif
+    cr_assert_not_null(bitpack_unpacker());
+    cr_assert_eq(bitpack_unpacker_for(BITPACK_SCALAR), bitpack_unpack128);
+}

@@ -131,3 +131,26 @@ Test(phrase, repeated_word_phrase_counts_overlaps)
     assert_hits_sorted(fx.ix, "\"lagi lagi lagi\"", 0, "p5");
     assert_hits_sorted(fx.ix, "\"lagi lagi\"", 0, "p4,p5");
 }
+
+/* A phrase is matched from its rarest word in the document: that word at a
+ * position below its offset in the phrase starts nothing (r0, r1), and the
+ * frequency is the same whichever word is rarest (r2 and r3 hold it twice). */
+Test(phrase_rarest, candidates_start_from_the_rarest_word)
+{
+    static const struct test_doc rdocs[] = {
+        { "r0", NULL, "utara korea korea korea" },
+        { "r1", NULL, "utara lagi korea utara korea" },
+        { "r2", NULL, "korea utara korea korea korea utara" },
+        { "r3", NULL, "utara utara korea utara utara korea utara" },
+    };
+    struct qfix f;
+    qfix_docs(&f, rdocs, 4);
+    assert_hits_sorted(f.ix, "\"korea utara\"", 0, "r1,r2,r3");
+    assert_hits_sorted(f.ix, "\"utara korea utara\"", 0, "r3");
+    assert_hits_sorted(f.ix, "\"korea korea korea\"", 0, "r0,r2");
+    /* r2 and r3 contain "korea utara" twice each at lengths 6 and 7; r1 once at 5 */
+    char *ranked = test_search(f.ix, "\"korea utara\"", 0, 3);
+    cr_assert_str_eq(ranked, "r2,r3,r1");
+    free(ranked);
+    qfix_close(&f);
+}

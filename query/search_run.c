@@ -1,0 +1,150 @@
+/* search_run.c - top-k evaluation. The pruned mode is MaxScore (Turtle and
+ * Flood) over the optional clauses of the query, with block maxima: clauses
+ * sorted by their best score; the weakest ones whose bounds together cannot
+ * beat the k-th hit become non-essential (only checked on documents the others
+ * bring); a document whose block bounds cannot beat it is skipped with its
+ * whole block, undecoded. Floors pass the same threshold down, so conjunctions
+ * skip blocks and phrases skip their positions. A hit's score is the sum of
+ * its clauses in query order, as the exhaustive mode computes it, so both rank
+ * alike to the bit. */
+#include "query/search_run.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "core/error.h"
+
+static int run_exhaustive(struct matcher *m, struct topk *t, const int *error)
+{
+    for (matcher_advance(m, 0); m->doc != CURSOR_END && *error == 0; matcher_advance(m, m->doc + 1))
+        topk_push(t, m->doc, matcher_score(m));
+    return *error;
+}
+
+struct maxscore {
+    struct matcher **c;   /* clauses in query order */
+    size_t n, ne;         /* clauses; the first ne of `order` are non-essential */
+    size_t *order;        /* by increasing max_score */
+    float *cum;           /* cum[j]: sum of max_score of order[0..j] */
+    float *score;         /* by clause, on the current document */
+    float cut;            /* the k-th score, lowered by the slack */
+    struct matcher *root; /* receives the floors; its exclusions apply */
+};
+
+/* Insertion sort: queries have few clauses, and qsort would need a global. */
+static void sort_clauses(struct maxscore *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        size_t j = i;
+        for (; j > 0 && s->c[s->order[j - 1]]->max_score > s->c[i]->max_score; j--)
+            s->order[j] = s->order[j - 1];
+        s->order[j] = i;
+    }
+    float sum = 0;
+    for (size_t j = 0; j < s->n; j++)
+        s->cum[j] = sum += s->c[s->order[j]]->max_score;
+}
+
+/* A new k-th score: more clauses become non-essential, floors rise. */
+static void raise_cut(struct maxscore *s, float threshold)
+{
+    float cut = threshold - fabsf(threshold) * 1e-5f;
+    if (!(cut > s->cut))
+        return;
+    s->cut = cut;
+    while (s->ne < s->n && s->cum[s->ne] < cut)
+        s->ne++;
+    matcher_set_floor(s->root, cut);
+}
+
+/* The first essential doc at or after target whose blocks can beat the cut. */
+static uint32_t next_candidate(struct maxscore *s, uint32_t target)
+{
+    for (;;) {
+        uint32_t doc = CURSOR_END, last = CURSOR_END;
+        for (size_t j = s->ne; j < s->n; j++) {
+            struct matcher *m = s->c[s->order[j]];
+            matcher_advance(m, target);
+            doc = m->doc < doc ? m->doc : doc;
+        }
+        if (doc == CURSOR_END || s->cut == -INFINITY)
+            return doc;
+        float ub = s->ne > 0 ? s->cum[s->ne - 1] : 0;
+        for (size_t j = s->ne; j < s->n; j++) {
+            uint32_t l;
+            ub += matcher_block_bound_cached(s->c[s->order[j]], doc, &l);
+            last = l < last ? l : last;
+        }
+        if (ub >= s->cut)
+            return doc;
+        if (last == CURSOR_END)
+            return CURSOR_END;
+        target = last + 1;
+    }
+}
+
+/* Scores doc: the essential clauses, then the others while the bound holds.
+ * Returns 0 when doc cannot beat the cut, else its score in *out. */
+static int score_candidate(struct maxscore *s, uint32_t doc, float *out)
+{
+    float partial = 0;
+    for (size_t j = s->ne; j < s->n; j++) {
+        size_t i = s->order[j];
+        if (s->c[i]->doc == doc)
+            partial += s->score[i] = matcher_score(s->c[i]);
+    }
+    for (size_t j = s->ne; j-- > 0;) {
+        if (partial + s->cum[j] < s->cut)
+            return 0;
+        size_t i = s->order[j];
+        matcher_advance(s->c[i], doc);
+        if (s->c[i]->doc == doc)
+            partial += s->score[i] = matcher_score(s->c[i]);
+    }
+    if (s->root->kind == M_BOOL && matcher_excluded(s->root, doc))
+        return 0;
+    float sum = 0; /* in query order, as matcher_score sums a group */
+    for (size_t i = 0; i < s->n; i++)
+        if (s->c[i]->doc == doc)
+            sum += s->score[i];
+    *out = sum;
+    return 1;
+}
+
+static int run_maxscore(struct maxscore *s, struct topk *t, const int *error)
+{
+    sort_clauses(s);
+    uint32_t target = 0;
+    while (*error == 0) {
+        uint32_t doc = next_candidate(s, target);
+        if (doc == CURSOR_END || *error != 0)
+            break;
+        float score;
+        if (score_candidate(s, doc, &score)) {
+            topk_push(t, doc, score);
+            raise_cut(s, topk_threshold(t));
+        }
+        target = doc + 1;
+    }
+    return *error;
+}
+
+int search_run(struct matcher *m, struct topk *t, const int *error, enum search_mode mode)
+{
+    if (mode == SEARCH_EXHAUSTIVE)
+        return run_exhaustive(m, t, error);
+    /* the optional clauses of a group without required ones, else the whole query */
+    int group = m->kind == M_BOOL && m->nmust == 0;
+    struct maxscore s = { .c = group ? m->should : &m, .n = group ? m->nshould : 1,
+                          .cut = -INFINITY, .root = m };
+    if (s.n == 0)
+        return *error;
+    s.order = malloc(s.n * sizeof *s.order);
+    s.cum = malloc(s.n * sizeof *s.cum);
+    s.score = malloc(s.n * sizeof *s.score);
+    int rc = s.order && s.cum && s.score ? run_maxscore(&s, t, error) : error_oom();
+    free(s.order);
+    free(s.cum);
+    free(s.score);
+    return rc;
+}
