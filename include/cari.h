@@ -165,7 +165,7 @@ CARI_API int cari_analyzer_new(cari_analyzer **out);
 CARI_API int cari_analyze(cari_analyzer *a, const char *text, size_t len, cari_token_fn fn,
                           void *payload);
 
-/** The analyzer's identity as recorded in an index, e.g. "cari-id/1 snowball-indonesian". */
+/** The analyzer's identity as recorded in an index, e.g. "cari-id/2 hunspell-id". */
 CARI_API const char *cari_analyzer_name(const cari_analyzer *a);
 
 CARI_API void cari_analyzer_free(cari_analyzer *a);

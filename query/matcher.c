@@ -26,10 +26,17 @@ static float idf(const struct bm25 *s, uint32_t df)
     return (float)log(1.0 + (n - df + 0.5) / (df + 0.5));
 }
 
-static inline float bm25_score(const struct matcher *m, uint32_t tf)
+/* An occurrence written as the query wrote it counts this much more than one
+ * that only shares the root (`menegaskan` ranks the documents that write it
+ * before those that write `tegas`), and yet several root-only occurrences
+ * outweigh a single exact one. */
+#define EXACT_BOOST 0.5f
+
+static inline float bm25_score(const struct matcher *m, uint32_t tf, uint32_t exact_tf)
 {
     float k = m->bm25->length_factor[m->bm25->norms[m->doc]];
-    return m->weight * (float)tf / ((float)tf + k);
+    float f = (float)tf + EXACT_BOOST * (float)exact_tf;
+    return m->weight * f / (f + k);
 }
 
 /* ---- building ---- */
@@ -272,8 +279,9 @@ void matcher_advance(struct matcher *m, uint32_t target)
 float matcher_score(struct matcher *m)
 {
     switch (m->kind) {
-    case M_WORD: return bm25_score(m, word_cursor_tf(&m->words[0]));
-    case M_PHRASE: return bm25_score(m, m->phrase_freq);
+    case M_WORD: return bm25_score(m, word_cursor_tf(&m->words[0]),
+                                   word_cursor_exact_tf(&m->words[0]));
+    case M_PHRASE: return bm25_score(m, m->phrase_freq, 0);
     case M_BOOL: break;
     }
     float sum = 0;

@@ -113,7 +113,11 @@ static int collect_token(const cari_token *t, void *payload)
     }
     if (c->n == FORMAT_MAX_TERM)
         return CARI_ELIMIT;
-    set_word(&c->words[c->n], t->root, t->root_len, 0);
+    struct qword *w = &c->words[c->n];
+    set_word(w, t->root, t->root_len, 0);
+    memcpy(w->exact, t->exact, t->exact_len);
+    w->exact[t->exact_len] = '\0';
+    w->exact_len = (uint8_t)t->exact_len;
     c->positions[c->n++] = t->position;
     return 0;
 }
