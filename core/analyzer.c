@@ -21,8 +21,13 @@ enum {
     MEMO_MIN_CAP = 1024
 };
 
+/* A word's first bytes are kept in its entry: most words are found without
+ * reading the memo's text (a cache miss on a large vocabulary). */
+enum { MEMO_HEAD = 16 };
+
 struct memo_entry {
     uint64_t hash;
+    char head[MEMO_HEAD]; /* the word's first bytes, zero-padded */
     uint32_t word_off, root_off;
     uint16_t word_len, root_len; /* word_len 0: empty slot */
 };
@@ -104,11 +109,14 @@ static int analyzer_root(cari_analyzer *a, const char *word, size_t len, const c
                          size_t *root_len)
 {
     uint64_t h = hash_bytes(word, len);
+    char head[MEMO_HEAD] = { 0 };
+    memcpy(head, word, len < MEMO_HEAD ? len : MEMO_HEAD);
     if (a->memo_cap > 0) {
         for (size_t j = h & (a->memo_cap - 1); a->memo[j].word_len != 0; j = (j + 1) & (a->memo_cap - 1)) {
             struct memo_entry *e = &a->memo[j];
-            if (e->hash == h && e->word_len == len &&
-                memcmp(a->memo_text.data + e->word_off, word, len) == 0) {
+            if (e->hash == h && e->word_len == len && memcmp(e->head, head, MEMO_HEAD) == 0 &&
+                (len <= MEMO_HEAD || memcmp(a->memo_text.data + e->word_off + MEMO_HEAD,
+                                            word + MEMO_HEAD, len - MEMO_HEAD) == 0)) {
                 *root = (const char *)a->memo_text.data + e->root_off;
                 *root_len = e->root_len;
                 return 0;
@@ -127,7 +135,9 @@ static int analyzer_root(cari_analyzer *a, const char *word, size_t len, const c
         memo_reset(a);
     if ((a->memo_count + 1) * 2 > a->memo_cap && (rc = memo_grow(a)) != 0)
         return rc;
-    struct memo_entry e = { h, (uint32_t)a->memo_text.len, 0, (uint16_t)len, (uint16_t)stem_len };
+    struct memo_entry e = { h, { 0 }, (uint32_t)a->memo_text.len, 0, (uint16_t)len,
+                            (uint16_t)stem_len };
+    memcpy(e.head, head, MEMO_HEAD);
     buf_append(&a->memo_text, word, len);
     e.root_off = (uint32_t)a->memo_text.len;
     buf_append(&a->memo_text, stem, stem_len);
