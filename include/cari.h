@@ -268,7 +268,11 @@ typedef struct cari_query cari_query;
 
 /** Flags for cari_query_parse. */
 enum {
-    CARI_QUERY_AND = 1 << 0 /**< words side by side must all match (default: any may) */
+    CARI_QUERY_AND = 1 << 0, /**< words side by side must all match (default: any may) */
+    /** search for stop words too (apa, siapakah, yang, di, ...): by default a
+     *  query leaves them out unless they are quoted, prefixed with + or -, or
+     *  all it has */
+    CARI_QUERY_KEEP_STOPWORDS = 1 << 1
 };
 
 /** Parses `text` with the query language below and analyses each word the way

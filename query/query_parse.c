@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "query/query_ast.h"
+#include "query/stopwords.h"
 
 enum { QUERY_MAX_DEPTH = 200, QUERY_MAX_CLAUSES = 16384 };
 
@@ -22,6 +23,8 @@ struct parser {
     const char *s, *p, *end;
     struct tok tok; /* the current token */
     int and_default;
+    int keep_stopwords;
+    size_t dropped; /* stop words left out */
     int depth;
     size_t clauses;
 };
@@ -268,6 +271,12 @@ static int parse_unary(struct parser *ps, struct qnode **out, enum occur *occur)
     }
     if (++ps->clauses > QUERY_MAX_CLAUSES)
         return syntax(ps, ps->tok.at, "more than 16384 words");
+    if (k != T_PLUS && k != T_MINUS && k != T_NOT && ps->tok.kind == T_WORD && !ps->keep_stopwords &&
+        query_is_stopword(ps->tok.text, ps->tok.len)) {
+        *out = NULL;
+        ps->dropped++;
+        return lex(ps);
+    }
     return parse_primary(ps, out);
 }
 
@@ -387,10 +396,12 @@ static int parse_or(struct parser *ps, struct qnode **out, enum occur *occur)
     return 0;
 }
 
-int query_parse_text(struct cari_query *q, const char *text, size_t len, unsigned flags)
+static int parse_with(struct cari_query *q, const char *text, size_t len, unsigned flags,
+                      size_t *dropped)
 {
-    struct parser ps = { q, text, text, text + len, { T_END, NULL, 0, 0 }, 0, 0, 0 };
+    struct parser ps = { q, text, text, text + len, { T_END, NULL, 0, 0 }, 0, 0, 0, 0, 0 };
     ps.and_default = (flags & CARI_QUERY_AND) != 0;
+    ps.keep_stopwords = (flags & CARI_QUERY_KEEP_STOPWORDS) != 0;
     int rc = lex(&ps);
     if (rc != 0)
         return rc;
@@ -400,6 +411,7 @@ int query_parse_text(struct cari_query *q, const char *text, size_t len, unsigne
     struct qnode *root = NULL;
     if ((rc = parse_or(&ps, &root, &occur)) != 0)
         return rc;
+    *dropped = ps.dropped;
     if (ps.tok.kind != T_END) {
         rc = ps.tok.kind == T_RPAREN ? syntax(&ps, ps.tok.at, "')' without a matching '('")
                                      : syntax(&ps, ps.tok.at, "unexpected operator");
@@ -414,6 +426,16 @@ int query_parse_text(struct cari_query *q, const char *text, size_t len, unsigne
     }
     q->root = root;
     return 0;
+}
+
+int query_parse_text(struct cari_query *q, const char *text, size_t len, unsigned flags)
+{
+    size_t dropped = 0;
+    int rc = parse_with(q, text, len, flags, &dropped);
+    /* a query of stop words alone (or a group of them) searches for them */
+    if (rc == CARI_ESYNTAX && dropped > 0)
+        rc = parse_with(q, text, len, flags | CARI_QUERY_KEEP_STOPWORDS, &dropped);
+    return rc;
 }
 
 void qnode_free(struct qnode *n)

@@ -154,6 +154,21 @@ Test(query_describe, stemming_gives_the_dictionary_root)
     assert_describe(fx.ix, "10.000", 0, "10000");
 }
 
+Test(query_describe, stop_words_are_left_out)
+{
+    /* a question's function words are in no answer, or in every document */
+    assert_describe(fx.ix, "Siapakah pendiri PBB?", 0, "(diri pbb)");
+    assert_describe(fx.ix, "kapan kursk DIREBUT", CARI_QUERY_AND, "(+kursk +rebut)");
+    /* unless quoted, prefixed, asked for, or all the query has */
+    assert_describe(fx.ix, "\"yang di\" kursk", 0, "(\"yang di\" kursk)");
+    assert_describe(fx.ix, "+yang -di kursk", 0, "(+yang -di kursk)");
+    assert_describe(fx.ix, "apa kursk", CARI_QUERY_KEEP_STOPWORDS, "(apa kursk)");
+    assert_describe(fx.ix, "yang di?", 0, "(yang di)");
+    assert_describe(fx.ix, "kursk AND (yang di)", 0, "kursk"); /* a group of them too */
+    /* only whole words: yangon, di-, apakah-apakah are no stop words */
+    assert_describe(fx.ix, "yangon kursk", 0, "(yangon kursk)");
+}
+
 Test(query_describe, describe_is_stable_and_owned_by_the_query)
 {
     cari_query *q;
