@@ -10,18 +10,24 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/lexicon.h"
 #include "core/stemmer.h"
 #include "core/tokenizer.h"
 
-#define ANALYZER_FAMILY "cari-id/1"
+#define ANALYZER_FAMILY "cari-id/2"
 
 enum {
     MEMO_MAX_ENTRIES = 1 << 20, /* then the memo starts afresh: memory stays bounded */
     MEMO_MIN_CAP = 1024
 };
 
+/* A word's first bytes are kept in its entry: most words are found without
+ * reading the memo's text (a cache miss on a large vocabulary). */
+enum { MEMO_HEAD = 16 };
+
 struct memo_entry {
     uint64_t hash;
+    char head[MEMO_HEAD]; /* the word's first bytes, zero-padded */
     uint32_t word_off, root_off;
     uint16_t word_len, root_len; /* word_len 0: empty slot */
 };
@@ -35,13 +41,15 @@ struct cari_analyzer {
     char name[96];
 };
 
-int cari_analyzer_new(cari_analyzer **out)
+int cari_analyzer_new(cari_analyzer **out) { return analyzer_new_with(out, &stemmer_hunspell_id); }
+
+int analyzer_new_with(cari_analyzer **out, const struct stemmer_ops *stemmer)
 {
     *out = NULL;
     cari_analyzer *a = calloc(1, sizeof *a);
     if (a == NULL)
         return error_oom();
-    a->stemmer = &stemmer_snowball_indonesian;
+    a->stemmer = stemmer;
     int rc = a->stemmer->open(&a->stemmer_state);
     if (rc != 0) {
         free(a);
@@ -66,7 +74,7 @@ const char *cari_analyzer_name(const cari_analyzer *a) { return a->name; }
 
 int analyzer_name_supported(const char *name)
 {
-    return strcmp(name, ANALYZER_FAMILY " snowball-indonesian") == 0;
+    return strcmp(name, ANALYZER_FAMILY " hunspell-id") == 0;
 }
 
 static void memo_reset(cari_analyzer *a)
@@ -101,11 +109,14 @@ static int analyzer_root(cari_analyzer *a, const char *word, size_t len, const c
                          size_t *root_len)
 {
     uint64_t h = hash_bytes(word, len);
+    char head[MEMO_HEAD] = { 0 };
+    memcpy(head, word, len < MEMO_HEAD ? len : MEMO_HEAD);
     if (a->memo_cap > 0) {
         for (size_t j = h & (a->memo_cap - 1); a->memo[j].word_len != 0; j = (j + 1) & (a->memo_cap - 1)) {
             struct memo_entry *e = &a->memo[j];
-            if (e->hash == h && e->word_len == len &&
-                memcmp(a->memo_text.data + e->word_off, word, len) == 0) {
+            if (e->hash == h && e->word_len == len && memcmp(e->head, head, MEMO_HEAD) == 0 &&
+                (len <= MEMO_HEAD || memcmp(a->memo_text.data + e->word_off + MEMO_HEAD,
+                                            word + MEMO_HEAD, len - MEMO_HEAD) == 0)) {
                 *root = (const char *)a->memo_text.data + e->root_off;
                 *root_len = e->root_len;
                 return 0;
@@ -124,7 +135,9 @@ static int analyzer_root(cari_analyzer *a, const char *word, size_t len, const c
         memo_reset(a);
     if ((a->memo_count + 1) * 2 > a->memo_cap && (rc = memo_grow(a)) != 0)
         return rc;
-    struct memo_entry e = { h, (uint32_t)a->memo_text.len, 0, (uint16_t)len, (uint16_t)stem_len };
+    struct memo_entry e = { h, { 0 }, (uint32_t)a->memo_text.len, 0, (uint16_t)len,
+                            (uint16_t)stem_len };
+    memcpy(e.head, head, MEMO_HEAD);
     buf_append(&a->memo_text, word, len);
     e.root_off = (uint32_t)a->memo_text.len;
     buf_append(&a->memo_text, stem, stem_len);
@@ -226,18 +239,88 @@ static int all_parts_equal(const struct raw_token *tok, char parts[][FORMAT_MAX_
     return 1;
 }
 
-/* teman-teman: one position, the exact term is the whole, the root that of one part. */
-static int emit_reduplication(struct run *r, const struct raw_token *tok, const char *part,
-                              size_t part_len, const char *whole, size_t whole_len, unsigned flags)
+/* teman-teman: one position, the exact term is the whole, the root `base`. */
+static int emit_reduplication(struct run *r, const struct raw_token *tok, const char *base,
+                              size_t base_len, const char *whole, size_t whole_len, unsigned flags)
 {
     cari_token t = { r->position++, flags | CARI_TOKEN_REDUPLICATED, tok->start, tok->end,
-                     whole, whole_len, part, part_len };
-    if (stemmable(&tok->parts[0])) {
-        int rc = analyzer_root(r->a, part, part_len, &t.root, &t.root_len);
-        if (rc != 0)
-            return rc;
-    }
+                     whole, whole_len, base, base_len };
     return r->fn(&t, r->payload);
+}
+
+static int differ_little(const char *x, const char *y, size_t n)
+{
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++)
+        d += x[i] != y[i];
+    return d <= 2;
+}
+
+/* A form the lexicon derives from a word written twice (kemerah-merahan:
+ * merah-merah): the length of that word, else 0. */
+static size_t lexicon_reduplicated(const char *whole, size_t whole_len, const char **root)
+{
+    size_t n;
+    if (!lexicon_form_root_of(whole, whole_len, root, &n) || n % 2 == 0)
+        return 0;
+    size_t half = n / 2;
+    return (*root)[half] == '-' && memcmp(*root, *root + half + 1, half) == 0 ? half : 0;
+}
+
+/* The base of a reduplication of two words (root into `base`, *base_len 0
+ * when the token is none): the same root (bahu-membahu, berlari-lari), the
+ * second's root ending the first (kemerah-merahan), a sound change of a root
+ * (sayur-mayur), or a form the lexicon knows as one. */
+static int reduplication_base(cari_analyzer *a, char parts[][FORMAT_MAX_TERM + 1],
+                              const size_t *lens, const char *whole, size_t whole_len,
+                              char *base, size_t *base_len)
+{
+    const char *r;
+    size_t n, n0;
+    char r0[FORMAT_MAX_TERM + 1];
+    *base_len = 0;
+    int rc = analyzer_root(a, parts[0], lens[0], &r, &n0);
+    if (rc != 0)
+        return rc;
+    memcpy(r0, r, n0);
+    if ((rc = analyzer_root(a, parts[1], lens[1], &r, &n)) != 0)
+        return rc;
+    int same = n == n0 && memcmp(r, r0, n) == 0;
+    int ends = n >= 3 && lens[0] > n && memcmp(parts[0] + lens[0] - n, r, n) == 0;
+    int sound = lens[0] == lens[1] && lens[0] >= 4 && differ_little(parts[0], parts[1], lens[0]) &&
+                lexicon_is_root(parts[0], lens[0]);
+    if (same || ends)
+        memcpy(base, r, *base_len = n);
+    else if (sound)
+        memcpy(base, r0, *base_len = n0);
+    else if ((n = lexicon_reduplicated(whole, whole_len, &r)) > 0)
+        memcpy(base, r, *base_len = n);
+    return 0;
+}
+
+/* A word written twice, or a reduplication of two words, as one term. */
+static int try_reduplication(struct run *r, const struct raw_token *tok,
+                             char parts[][FORMAT_MAX_TERM + 1], const size_t *lens,
+                             const char *whole, size_t whole_len, unsigned flags, int *done)
+{
+    char base[FORMAT_MAX_TERM + 1];
+    size_t base_len = 0;
+    *done = 0;
+    if ((tok->flags & RAW_HAS_SLASH) || !stemmable(&tok->parts[0]))
+        return 0;
+    int rc = 0;
+    if (all_parts_equal(tok, parts, lens)) {
+        const char *root;
+        if ((rc = analyzer_root(r->a, parts[0], lens[0], &root, &base_len)) != 0)
+            return rc;
+        memcpy(base, root, base_len);
+    } else if (tok->nparts == 2 && stemmable(&tok->parts[1])) {
+        rc = reduplication_base(r->a, parts, lens, whole, whole_len, base, &base_len);
+    }
+    if (rc != 0 || base_len == 0)
+        return rc;
+    *done = 1;
+    return emit_reduplication(r, tok, base, base_len, whole, whole_len, flags);
 }
 
 static int emit_compound(struct run *r, const struct raw_token *tok, unsigned sentence)
@@ -256,9 +339,10 @@ static int emit_compound(struct run *r, const struct raw_token *tok, unsigned se
         whole_len += lens[i];
     }
     unsigned first = part_flags(&tok->parts[0]) | sentence;
-    int slash = (tok->flags & RAW_HAS_SLASH) != 0;
-    if (!slash && tok->parts[0].letters > 0 && all_parts_equal(tok, parts, lens))
-        return emit_reduplication(r, tok, parts[0], lens[0], whole, whole_len, first);
+    int slash = (tok->flags & RAW_HAS_SLASH) != 0, done;
+    int rc = try_reduplication(r, tok, parts, lens, whole, whole_len, first, &done);
+    if (rc != 0 || done)
+        return rc;
     size_t date_len = iso_date(tok, parts, lens, date);
     if (date_len > 0)
         memcpy(whole, date, whole_len = date_len);
@@ -268,7 +352,7 @@ static int emit_compound(struct run *r, const struct raw_token *tok, unsigned se
     for (unsigned i = 0; i < tok->nparts; i++) {
         const struct raw_part *p = &tok->parts[i];
         unsigned f = part_flags(p) | CARI_TOKEN_PART | (i == 0 ? sentence : 0);
-        int rc = emit(r, base + i, f, p->start, p->end, parts[i], lens[i], stemmable(p));
+        rc = emit(r, base + i, f, p->start, p->end, parts[i], lens[i], stemmable(p));
         if (rc == 0 && i == 0 && whole_len > 0 && whole_len <= FORMAT_MAX_TERM)
             rc = emit(r, base, first | CARI_TOKEN_WHOLE, tok->start, tok->end, whole, whole_len, 0);
         if (rc != 0)

@@ -14,6 +14,10 @@ struct stemmer_ops {
     void (*close)(void *state);
 };
 
+/* The default: the hunspell-id lexicon's derived forms, then safe rules. */
+extern const struct stemmer_ops stemmer_hunspell_id;
+/* Affix rules against the hunspell-id headwords only, for measuring. */
+extern const struct stemmer_ops stemmer_hunspell_id_rules;
 /* libstemmer's "indonesian" algorithm (Snowball, Tala 2003). */
 extern const struct stemmer_ops stemmer_snowball_indonesian;
 

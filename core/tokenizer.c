@@ -49,6 +49,10 @@ static int joins(const struct cursor *j, uint32_t prev, const struct cursor *nex
 static void skip_separators(tokenizer *t)
 {
     while (t->p < t->end) {
+        if (*t->p == ' ') { /* the most common separator */
+            t->p++;
+            continue;
+        }
         struct cursor c = peek(t->p, t->end);
         if (c.klass == UC_WORD)
             return;
@@ -71,6 +75,32 @@ static void part_end(struct raw_token *tok, size_t end)
     struct raw_part *part = &tok->parts[tok->nparts - 1];
     part->text_len = (uint16_t)(tok->len - part->text_off);
     part->end = end;
+}
+
+/* The hot path: an ASCII letter or digit, folded without a table; 0 when the
+ * token is full. */
+static int append_ascii(struct raw_token *tok, uint8_t c)
+{
+    if (tok->len + 1 > FORMAT_MAX_TERM)
+        return 0;
+    struct raw_part *part = &tok->parts[tok->nparts - 1];
+    if (c <= '9') {
+        part->digits++;
+    } else {
+        int upper = c <= 'Z';
+        if (part->letters == 0)
+            part->first_upper = (uint8_t)upper;
+        part->letters++;
+        part->uppers = (uint16_t)(part->uppers + upper);
+        c |= 0x20;
+    }
+    tok->text[tok->len++] = (char)c;
+    return 1;
+}
+
+static int ascii_alnum(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
 /* Appends the folded form of a word code point; 0 when the token is full. */
@@ -109,6 +139,12 @@ int tokenizer_next(tokenizer *t, struct raw_token *tok)
 
     uint32_t prev = 0;
     while (t->p < t->end) {
+        if (ascii_alnum(*t->p)) {
+            if (!append_ascii(tok, *t->p))
+                break;
+            prev = *t->p++;
+            continue;
+        }
         struct cursor c = peek(t->p, t->end);
         if (c.klass == UC_WORD) {
             if (!append_word(tok, c.cp))

@@ -165,7 +165,7 @@ CARI_API int cari_analyzer_new(cari_analyzer **out);
 CARI_API int cari_analyze(cari_analyzer *a, const char *text, size_t len, cari_token_fn fn,
                           void *payload);
 
-/** The analyzer's identity as recorded in an index, e.g. "cari-id/1 snowball-indonesian". */
+/** The analyzer's identity as recorded in an index, e.g. "cari-id/2 hunspell-id". */
 CARI_API const char *cari_analyzer_name(const cari_analyzer *a);
 
 CARI_API void cari_analyzer_free(cari_analyzer *a);
@@ -279,7 +279,11 @@ typedef struct cari_query cari_query;
 
 /** Flags for cari_query_parse. */
 enum {
-    CARI_QUERY_AND = 1 << 0 /**< words side by side must all match (default: any may) */
+    CARI_QUERY_AND = 1 << 0, /**< words side by side must all match (default: any may) */
+    /** search for stop words too (apa, siapakah, yang, di, ...): by default a
+     *  query leaves them out unless they are quoted, prefixed with + or -, or
+     *  all it has */
+    CARI_QUERY_KEEP_STOPWORDS = 1 << 1
 };
 
 /** Parses `text` with the query language below and analyses each word the way

@@ -32,6 +32,8 @@ static const char usage[] =
     "Options:\n"
     "  -k, --top N         how many documents to show (default 10)\n"
     "      --and           words side by side must all match\n"
+    "      --keep-stopwords  search for apa, yang, di... too (left out by default\n"
+    "                      unless quoted, prefixed or all the query has)\n"
     "      --json          one JSON object per hit: query, rank, id, score, title,\n"
     "                      snippet, and the other stored fields\n"
     "      --color WHEN    mark matched words in bold: auto (on a terminal), always, never\n"
@@ -365,9 +367,10 @@ static int parse_float(const char *s, float lo, float hi, float *out)
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-    enum { O_AND = 256, O_JSON, O_COLOR, O_NOSNIP, O_SHOW, O_K1, O_B, O_BATCH, O_WARMUP, O_STATS };
+    enum { O_AND = 256, O_KEEPSTOP, O_JSON, O_COLOR, O_NOSNIP, O_SHOW, O_K1, O_B, O_BATCH, O_WARMUP, O_STATS };
     static const struct option longs[] = {
         { "top", required_argument, NULL, 'k' },   { "and", no_argument, NULL, O_AND },
+        { "keep-stopwords", no_argument, NULL, O_KEEPSTOP },
         { "json", no_argument, NULL, O_JSON },     { "color", required_argument, NULL, O_COLOR },
         { "no-snippet", no_argument, NULL, O_NOSNIP }, { "show-query", no_argument, NULL, O_SHOW },
         { "k1", required_argument, NULL, O_K1 },   { "b", required_argument, NULL, O_B },
@@ -386,6 +389,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
             opt->k = (size_t)v;
             break;
         case O_AND: opt->flags |= CARI_QUERY_AND; break;
+        case O_KEEPSTOP: opt->flags |= CARI_QUERY_KEEP_STOPWORDS; break;
         case O_JSON: opt->json = 1; break;
         case O_COLOR: opt->color_when = optarg; break;
         case O_NOSNIP: opt->snippets = 0; break;

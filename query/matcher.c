@@ -26,13 +26,26 @@ static float idf(const struct bm25 *s, uint32_t df)
     return (float)log(1.0 + (n - df + 0.5) / (df + 0.5));
 }
 
-static inline float bm25_score(const struct matcher *m, uint32_t tf)
+/* An occurrence written as the query wrote it counts this much more than one
+ * that only shares the root (`menegaskan` ranks the documents that write it
+ * before those that write `tegas`), and yet several root-only occurrences
+ * outweigh a single exact one. */
+#define EXACT_BOOST 0.5f
+
+static inline float bm25_score(const struct matcher *m, uint32_t tf, uint32_t exact_tf)
 {
     uint8_t norm = m->bm25->norms[m->doc];
-    if (tf == 1) /* most postings: no division */
+    if (tf == 1 && exact_tf == 0 && m->tf1 != NULL) /* most postings: no division */
         return m->tf1[norm];
     float k = m->bm25->length_factor[norm];
-    return m->weight * (float)tf / ((float)tf + k);
+    float f = (float)tf + EXACT_BOOST * (float)exact_tf;
+    return m->weight * f / (f + k);
+}
+
+/* Whether some occurrence may count EXACT_BOOST more (the exact form is read). */
+static int may_boost(const struct matcher *m)
+{
+    return m->kind == M_WORD && (m->words[0].exact >= 0 || m->words[0].has_boost);
 }
 
 float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm)
@@ -40,7 +53,9 @@ float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm)
     if (tf == 0)
         return 0;
     float k = m->bm25->length_factor[norm];
-    return m->weight * (float)tf / ((float)tf + k);
+    /* every occurrence may be exact: the bound takes them all so */
+    float f = (float)tf * (may_boost(m) ? 1.0f + EXACT_BOOST : 1.0f);
+    return m->weight * f / (f + k);
 }
 
 /* ---- building ---- */
@@ -339,8 +354,9 @@ void matcher_advance(struct matcher *m, uint32_t target)
 float matcher_score(struct matcher *m)
 {
     switch (m->kind) {
-    case M_WORD: return bm25_score(m, word_cursor_tf(&m->words[0]));
-    case M_PHRASE: return bm25_score(m, m->phrase_freq);
+    case M_WORD: return bm25_score(m, word_cursor_tf(&m->words[0]),
+                                   word_cursor_exact_tf(&m->words[0]));
+    case M_PHRASE: return bm25_score(m, m->phrase_freq, 0);
     case M_BOOL: break;
     }
     float sum = 0;

@@ -20,6 +20,9 @@ struct bm25 {
 struct word_cursor {
     postings_cursor c[2];
     int n;
+    int exact; /* which of c holds the query's exact form (-1: neither) */
+    int has_boost;
+    postings_cursor boost; /* the exact form when it is not the root: within c[1] */
     uint32_t doc;
     uint32_t df; /* of the union */
     uint32_t *positions;
@@ -31,6 +34,9 @@ int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct q
 void word_cursor_close(struct word_cursor *w);
 void word_cursor_advance(struct word_cursor *w, uint32_t target);
 uint32_t word_cursor_tf(const struct word_cursor *w);
+/* The frequency of the query's exact form in the current document (only when
+ * some documents reach the word through other forms; else 0). */
+uint32_t word_cursor_exact_tf(struct word_cursor *w);
 int word_cursor_positions(struct word_cursor *w, uint32_t *count);
 
 enum matcher_kind { M_WORD, M_PHRASE, M_BOOL };

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "query/query_ast.h"
+#include "query/stopwords.h"
 
 enum { QUERY_MAX_DEPTH = 200, QUERY_MAX_CLAUSES = 16384 };
 
@@ -22,6 +23,8 @@ struct parser {
     const char *s, *p, *end;
     struct tok tok; /* the current token */
     int and_default;
+    int keep_stopwords;
+    size_t dropped; /* stop words left out */
     int depth;
     size_t clauses;
 };
@@ -113,7 +116,11 @@ static int collect_token(const cari_token *t, void *payload)
     }
     if (c->n == FORMAT_MAX_TERM)
         return CARI_ELIMIT;
-    set_word(&c->words[c->n], t->root, t->root_len, 0);
+    struct qword *w = &c->words[c->n];
+    set_word(w, t->root, t->root_len, 0);
+    memcpy(w->exact, t->exact, t->exact_len);
+    w->exact[t->exact_len] = '\0';
+    w->exact_len = (uint8_t)t->exact_len;
     c->positions[c->n++] = t->position;
     return 0;
 }
@@ -276,6 +283,12 @@ static int parse_unary(struct parser *ps, struct qnode **out, enum occur *occur)
     }
     if (++ps->clauses > QUERY_MAX_CLAUSES)
         return syntax(ps, ps->tok.at, "more than 16384 words");
+    if (k != T_PLUS && k != T_MINUS && k != T_NOT && ps->tok.kind == T_WORD && !ps->keep_stopwords &&
+        query_is_stopword(ps->tok.text, ps->tok.len)) {
+        *out = NULL;
+        ps->dropped++;
+        return lex(ps);
+    }
     return parse_primary(ps, out);
 }
 
@@ -395,10 +408,12 @@ static int parse_or(struct parser *ps, struct qnode **out, enum occur *occur)
     return 0;
 }
 
-int query_parse_text(struct cari_query *q, const char *text, size_t len, unsigned flags)
+static int parse_with(struct cari_query *q, const char *text, size_t len, unsigned flags,
+                      size_t *dropped)
 {
-    struct parser ps = { q, text, text, text + len, { T_END, NULL, 0, 0 }, 0, 0, 0 };
+    struct parser ps = { q, text, text, text + len, { T_END, NULL, 0, 0 }, 0, 0, 0, 0, 0 };
     ps.and_default = (flags & CARI_QUERY_AND) != 0;
+    ps.keep_stopwords = (flags & CARI_QUERY_KEEP_STOPWORDS) != 0;
     int rc = lex(&ps);
     if (rc != 0)
         return rc;
@@ -408,6 +423,7 @@ int query_parse_text(struct cari_query *q, const char *text, size_t len, unsigne
     struct qnode *root = NULL;
     if ((rc = parse_or(&ps, &root, &occur)) != 0)
         return rc;
+    *dropped = ps.dropped;
     if (ps.tok.kind != T_END) {
         rc = ps.tok.kind == T_RPAREN ? syntax(&ps, ps.tok.at, "')' without a matching '('")
                                      : syntax(&ps, ps.tok.at, "unexpected operator");
@@ -422,6 +438,16 @@ int query_parse_text(struct cari_query *q, const char *text, size_t len, unsigne
     }
     q->root = root;
     return 0;
+}
+
+int query_parse_text(struct cari_query *q, const char *text, size_t len, unsigned flags)
+{
+    size_t dropped = 0;
+    int rc = parse_with(q, text, len, flags, &dropped);
+    /* a query of stop words alone (or a group of them) searches for them */
+    if (rc == CARI_ESYNTAX && dropped > 0)
+        rc = parse_with(q, text, len, flags | CARI_QUERY_KEEP_STOPWORDS, &dropped);
+    return rc;
 }
 
 void qnode_free(struct qnode *n)

@@ -1,6 +1,8 @@
 /* word_cursor.c - a query word reads two posting lists, the exact key r and the
  * root key r\x01 (docs/FORMAT.md, namespaces); every token is in one of them,
- * so frequencies add up and positions merge without duplicates. */
+ * so frequencies add up and positions merge without duplicates. A third list,
+ * the query's own form when it is not the root, is read only to favour the
+ * documents that write the word as the query does. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,26 @@ static void settle(struct word_cursor *w)
     w->doc = d;
 }
 
+/* Favouring the exact form only means something when other forms share the root. */
+static int open_exact(struct word_cursor *w, const cari_index *ix, const struct qword *word,
+                      int root_written, int *error)
+{
+    if (word->exact_len == word->len && memcmp(word->exact, word->text, word->len) == 0) {
+        w->exact = root_written ? 0 : -1;
+        return 0;
+    }
+    struct term_entry e;
+    int rc = termdict_find(ix, word->exact, word->exact_len, &e);
+    if (rc == CARI_ENOTFOUND)
+        return 0;
+    if (rc == 0)
+        rc = postings_open(&w->boost, ix, &e, error);
+    w->has_boost = rc == 0;
+    if (rc != 0 && *error == 0)
+        *error = rc;
+    return rc;
+}
+
 int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct qword *word,
                      int *error)
 {
@@ -47,6 +69,9 @@ int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct q
     }
     /* the root entry carries the df of the union; without it, the exact df is it */
     w->df = root_df > 0 ? root_df : exact_df;
+    w->exact = -1;
+    if (rc == 0 && root_df > 0 && word->exact_len > 0)
+        rc = open_exact(w, ix, word, exact_df > 0, error);
     settle(w);
     return rc;
 }
@@ -67,6 +92,16 @@ uint32_t word_cursor_tf(const struct word_cursor *w)
         if (w->c[i].doc == w->doc)
             tf += postings_tf(&w->c[i]);
     return tf;
+}
+
+uint32_t word_cursor_exact_tf(struct word_cursor *w)
+{
+    if (w->exact >= 0)
+        return w->c[w->exact].doc == w->doc ? postings_tf(&w->c[w->exact]) : 0;
+    if (!w->has_boost)
+        return 0;
+    postings_advance(&w->boost, w->doc); /* documents are scored in increasing order */
+    return w->boost.doc == w->doc ? postings_tf(&w->boost) : 0;
 }
 
 /* The merged positions of the current document in w->positions; returns their count. */

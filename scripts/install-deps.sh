@@ -2,7 +2,7 @@
 # install-deps.sh - installs the Debian packages cari needs, if any is missing.
 # Idempotent and quiet when everything is there. Uses sudo when not root.
 set -eu
-packages="gcc cmake make pkg-config libstemmer-dev libzstd-dev libcriterion-dev zstd"
+packages="gcc cmake make pkg-config python3 hunspell-id libstemmer-dev libzstd-dev libcriterion-dev zstd"
 missing=""
 for p in $packages; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

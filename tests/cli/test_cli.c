@@ -446,4 +446,16 @@ Test(cli, verify_and_analyze)
                           "2\tun\tun\tun\n"
                           "3\tteman-teman\tteman\tteman-teman\n");
     free(out);
+    /* position, surface as written, root, exact: names stay, roots keep their letters */
+    cr_assert_eq(test_run(TEST_CARI_INDEX " --analyze 'Pemerintah Maluku menegaskan,' "
+                                          "'PERUNDINGAN pasukannya di Kediri'",
+                          NULL, &out, NULL), 0);
+    cr_assert_str_eq(out, "0\tPemerintah\tperintah\tpemerintah\n"
+                          "1\tMaluku\tmaluku\tmaluku\n"
+                          "2\tmenegaskan\ttegas\tmenegaskan\n"
+                          "3\tPERUNDINGAN\trunding\tperundingan\n"
+                          "4\tpasukannya\tpasuk\tpasukannya\n"
+                          "5\tdi\tdi\tdi\n"
+                          "6\tKediri\tkediri\tkediri\n");
+    free(out);
 }

@@ -19,9 +19,9 @@ static struct test_doc docs[] = {
     { "b2", "anjing", "burung" },                              /* 2: title and text */
     { "b3", NULL, "ikan ikan merah biru hijau kuning ungu" },  /* 7 */
     { "b4", NULL, long_text },                                 /* 100 */
-    { "b5", NULL, "selat selatan pantai" },                    /* 3 */
-    { "b6", NULL, "selat" },                                   /* 1 */
-    { "b7", NULL, "Selatan, selatan!" },                       /* 2 */
+    { "b5", NULL, "tegas menegaskan pantai" },                 /* 3 */
+    { "b6", NULL, "tegas" },                                   /* 1 */
+    { "b7", NULL, "Menegaskan, menegaskan!" },                 /* 2 */
 };
 static const uint32_t lengths[] = { 2, 5, 2, 7, 100, 3, 1, 2 };
 enum { N = 8 };
@@ -137,14 +137,42 @@ Test(bm25, several_words_add_up)
 
 Test(bm25, exact_and_root_forms_share_df_and_add_their_frequencies)
 {
-    /* selat (exact) and selatan (root selat): b5 has both (tf 2), b6 selat,
-     * b7 selatan twice; the df of the group is 3 */
+    /* tegas (exact) and menegaskan (root tegas): b5 has both (tf 2), b6 tegas,
+     * b7 menegaskan twice; the df of the group is 3. An occurrence written as
+     * the query writes it counts 1.5 (the exact boost). */
     double w = idf(3);
     uint32_t d[] = { 5, 6, 7 };
-    double s[] = { bm25(w, 2, 5, 1.2, 0.75), bm25(w, 1, 6, 1.2, 0.75), bm25(w, 2, 7, 1.2, 0.75) };
-    check_scores("selatan", NULL, 3, d, s);
-    check_scores("selat", NULL, 3, d, s);
-    check_scores("SELATAN", NULL, 3, d, s);
+    double by_tegas[] = { bm25(w, 2.5, 5, 1.2, 0.75), bm25(w, 1.5, 6, 1.2, 0.75),
+                          bm25(w, 2, 7, 1.2, 0.75) };
+    check_scores("tegas", NULL, 3, d, by_tegas);
+    double by_menegaskan[] = { bm25(w, 2.5, 5, 1.2, 0.75), bm25(w, 1, 6, 1.2, 0.75),
+                               bm25(w, 3, 7, 1.2, 0.75) };
+    check_scores("menegaskan", NULL, 3, d, by_menegaskan);
+    check_scores("MENEGASKAN", NULL, 3, d, by_menegaskan);
+    /* a form no document writes favours none */
+    double by_ditegaskan[] = { bm25(w, 2, 5, 1.2, 0.75), bm25(w, 1, 6, 1.2, 0.75),
+                               bm25(w, 2, 7, 1.2, 0.75) };
+    check_scores("ditegaskan", NULL, 3, d, by_ditegaskan);
+}
+
+static void assert_order(const char *query, const uint32_t *want, size_t n)
+{
+    cari_results *r = qsearch(fx.ix, query, 0, NULL, NULL);
+    cr_assert_eq(cari_results_count(r), n, "<%s>", query);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(cari_results_doc(r, i), want[i], "<%s>: hit %zu is b%u, want b%u", query, i,
+                     cari_results_doc(r, i), want[i]);
+    cari_results_free(r);
+}
+
+Test(bm25, exact_match_ranks_above_root_only_match)
+{
+    /* Without the boost, tegas would rank b7 (menegaskan twice) first; with
+     * it, b5, which writes tegas itself, is first. menegaskan puts b7 first
+     * and b6, which only writes tegas, last. */
+    const uint32_t by_tegas[] = { 5, 7, 6 }, by_menegaskan[] = { 7, 5, 6 };
+    assert_order("tegas", by_tegas, 3);
+    assert_order("menegaskan", by_menegaskan, 3);
 }
 
 Test(bm25, phrase_scores_with_the_sum_of_its_idfs)

@@ -218,14 +218,14 @@ Test(index_open, other_analyzer)
     char *m = (char *)copy + meta->offset;
     char *a = NULL;
     for (size_t i = 0; a == NULL && i + 19 <= meta->len; i++)
-        if (memcmp(m + i, "analyzer=cari-id/1 ", 19) == 0)
+        if (memcmp(m + i, "analyzer=cari-id/2 ", 19) == 0)
             a = m + i;
     cr_assert_not_null(a, "%.*s", (int)meta->len, m);
     a[17] = '9';
     ib_reseal(copy, good_len);
     cr_assert_eq(open_bytes(copy, good_len), CARI_EVERSION, "%s", cari_error_last());
     cr_assert(contains(cari_error_last(),
-                       "the index was analysed with \"cari-id/9 snowball-indonesian\", which this build does not have"),
+                       "the index was analysed with \"cari-id/9 hunspell-id\", which this build does not have"),
               "%s", cari_error_last());
     free(copy);
 }

@@ -24,7 +24,7 @@ Test(search_samples, index_holds_the_five_samples_in_folder_order)
         cr_assert_eq(len, strlen(ids[d]));
     }
     cr_assert_null(cari_index_doc_id(fx.ix, 5, NULL));
-    cr_assert_eq(strcmp(cari_index_analyzer_name(fx.ix), "cari-id/1 snowball-indonesian"), 0);
+    cr_assert_eq(strcmp(cari_index_analyzer_name(fx.ix), "cari-id/2 hunspell-id"), 0);
 }
 
 Test(search_samples, gerasimov)
@@ -139,10 +139,39 @@ Test(search_samples, word_in_no_document)
 
 Test(search_samples, stemmed_forms_meet_at_their_root)
 {
-    /* perundingan -> unding: any form with that root matches */
-    assert_describe(fx.ix, "perundingan", 0, "unding");
+    /* perundingan -> runding: any form with that root matches */
+    assert_describe(fx.ix, "perundingan", 0, "runding");
     assert_hits_sorted(fx.ix, "perundingan", 0, S000);
     assert_hits_sorted(fx.ix, "berunding", 0, S000);
+}
+
+Test(search_samples, dictionary_roots_keep_their_first_letter)
+{
+    /* libstemmer made unding, egas and pasu of these; only 000 writes perundingan */
+    assert_hits_sorted(fx.ix, "runding", 0, S000);
+    assert_hits_sorted(fx.ix, "perundingan", 0, S000);
+    /* 000 writes tegas; 000, 001, 003 and 004 menegaskan */
+    assert_hits_sorted(fx.ix, "tegas", 0, S000 "," S001 "," S003 "," S004);
+    assert_hits_sorted(fx.ix, "menegaskan", 0, S000 "," S001 "," S003 "," S004);
+    /* every article writes pasukan (001 also pasukannya), and no other word is pasuk */
+    assert_hits_sorted(fx.ix, "pasukan", 0, ALL5);
+    assert_hits_sorted(fx.ix, "pasukannya", 0, ALL5);
+    assert_hits_sorted(fx.ix, "pasu", 0, "");
+    assert_hits_sorted(fx.ix, "egas", 0, "");
+}
+
+Test(search_samples, exact_form_ranks_first)
+{
+    /* 000 is the one article that writes "tegas" itself */
+    cari_results *r = qsearch(fx.ix, "tegas", 0, NULL, NULL);
+    cr_assert_eq(cari_results_count(r), 4);
+    cr_assert_str_eq(cari_index_doc_id(fx.ix, cari_results_doc(r, 0), NULL), S000);
+    cari_results_free(r);
+    /* 001 is the one that writes "pasukannya" */
+    r = qsearch(fx.ix, "pasukannya", 0, NULL, NULL);
+    cr_assert_eq(cari_results_count(r), 5);
+    cr_assert_str_eq(cari_index_doc_id(fx.ix, cari_results_doc(r, 0), NULL), S001);
+    cari_results_free(r);
 }
 
 Test(search_samples, scores_are_best_first_and_positive)
