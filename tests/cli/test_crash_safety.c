@@ -19,7 +19,7 @@
 
 #include "tests/common/test_util.h"
 
-enum { GENERATED_DOCS = 1000, KILLS = 14 };
+enum { GENERATED_DOCS = 800, KILLS = 12 };
 
 static const char *const queries[] = {
     "Kursk", "\"Kim Jong Un\"", "Putin AND Pyongyang", "perundingan OR Trump -Rusia", "kata77",
