@@ -1,9 +1,9 @@
 /* stem_rules.c - Indonesian affix rules checked against the headword list:
  * every way of reading a word as prefixes + root + suffix + clitics is tried,
  * with the sound changes of meN-/peN- undone (menegaskan: t-egas, mengirim:
- * k-irim, memutuskan: p-utus), and the longest root that is a headword wins,
- * so roots that only look affixed (pasukan: pasuk, not pasu) keep their
- * letters. No root found: the word stays as written, because a stem that is
+ * k-irim, memutuskan: p-utus), and the headword that keeps most letters of
+ * the word wins, so roots that only look affixed (pasukan: pasuk, not pasu)
+ * keep theirs. No root found: the word stays as written, because a stem that is
  * no word only merges unrelated words. */
 #include "core/stem_rules.h"
 
@@ -17,10 +17,6 @@ struct best {
     const char *word; /* the surface, to tell how many letters a prefix took */
     char root[MAX_WORD + 1];
     size_t len, kept, at, head; /* kept: letters of the word in the root */
-};
-
-struct affixes {
-    const char *suffix; /* "", "kan", "an", "i": some confixes do not exist */
 };
 
 static int is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
@@ -142,10 +138,10 @@ static int numeral(const char *s, size_t n)
     return 0;
 }
 
-/* Every prefix reading of s (a word without its suffix and clitics). */
-static void strip_prefixes(struct best *b, const char *s, size_t n, const struct affixes *a)
+/* Every prefix reading of s, a word without its clitics and the suffix `suf`
+ * ("", "kan", "an", "i": some confixes do not exist). */
+static void strip_prefixes(struct best *b, const char *s, size_t n, const char *suf)
 {
-    const char *suf = a->suffix;
     if (n > MIN_ROOT || strcmp(suf, "an") != 0)
         offer(b, "", s, n); /* -an alone leaves four letters at least (asean) */
     if (n < 4)
@@ -182,8 +178,7 @@ static void strip_suffixes(struct best *b, const char *s, size_t n)
         size_t k = strlen(suffixes[i]);
         if (n < k + MIN_ROOT || memcmp(s + n - k, suffixes[i], k) != 0)
             continue;
-        struct affixes a = { suffixes[i] };
-        strip_prefixes(b, s, n - k, &a);
+        strip_prefixes(b, s, n - k, suffixes[i]);
     }
 }
 

