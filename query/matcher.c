@@ -20,6 +20,10 @@ void bm25_init(struct bm25 *s, const cari_index *ix, float k1, float b)
         s->length_factor[i] = (float)(k1 * (1.0 - b + b * norm_decode((uint8_t)i) / ix->avgdl));
 }
 
+/* A word scores at most df postings: below this, its 256 divisions of the
+ * tf-1 table would cost more than they save. */
+enum { TF1_TABLE_MIN_DF = 1024 };
+
 static float idf(const struct bm25 *s, uint32_t df)
 {
     double n = s->ndocs;
@@ -29,7 +33,7 @@ static float idf(const struct bm25 *s, uint32_t df)
 static inline float bm25_score(const struct matcher *m, uint32_t tf)
 {
     uint8_t norm = m->bm25->norms[m->doc];
-    if (tf == 1) /* most postings: no division */
+    if (tf == 1 && m->tf1 != NULL) /* most postings: no division */
         return m->tf1[norm];
     float k = m->bm25->length_factor[norm];
     return m->weight * (float)tf / ((float)tf + k);
@@ -60,6 +64,8 @@ static int open_words(struct matcher *m, const cari_index *ix, const struct qwor
         sum += m->words[i].df > 0 ? idf(m->bm25, m->words[i].df) : 0;
     }
     m->weight = sum * (m->bm25->k1 + 1);
+    if (n > 1 || m->words[0].df < TF1_TABLE_MIN_DF)
+        return 0;
     if ((m->tf1 = malloc(256 * sizeof *m->tf1)) == NULL)
         return error_oom();
     for (int i = 0; i < 256; i++) /* the same operations as bm25_score at tf 1 */
@@ -328,6 +334,7 @@ void matcher_advance(struct matcher *m, uint32_t target)
     m->started = 1;
     switch (m->kind) {
     case M_WORD:
+        target = skip_low_blocks(m, target);
         word_cursor_advance(&m->words[0], target);
         m->doc = m->words[0].doc;
         break;

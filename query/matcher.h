@@ -41,7 +41,7 @@ struct matcher {
     int *error;    /* the search's sticky error */
     uint32_t doc;  /* current match, CURSOR_END when done */
     float weight;  /* idf * (k1 + 1) for words and phrases */
-    float *tf1;    /* words and phrases: the score at frequency 1, by norm byte */
+    float *tf1;    /* common words: the score at frequency 1, by norm byte; or NULL */
     float max_score; /* no document scores above it (matcher_bound.c) */
     float floor;     /* documents below it may be skipped; -INFINITY: none */
     float bound;     /* the last block bound, which holds up to bound_last */
