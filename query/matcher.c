@@ -85,6 +85,38 @@ static int add_child(struct matcher ***list, size_t *n, struct matcher *child)
     return 0;
 }
 
+/* How many documents a matcher may visit, to let the rarest lead a conjunction. */
+static uint64_t matcher_cost(const struct matcher *m)
+{
+    uint64_t cost = m->kind == M_BOOL && m->nmust == 0 ? 0 : UINT64_MAX;
+    for (size_t i = 0; m->kind != M_BOOL && i < m->nwords; i++)
+        cost = m->words[i].df < cost ? m->words[i].df : cost;
+    for (size_t i = 0; i < m->nmust; i++) {
+        uint64_t c = matcher_cost(m->must[i]);
+        cost = c < cost ? c : cost;
+    }
+    for (size_t i = 0; m->nmust == 0 && i < m->nshould; i++)
+        cost += matcher_cost(m->should[i]);
+    return cost;
+}
+
+/* Orders the required clauses rarest first (their scores still add up in query order). */
+static int order_required(struct matcher *m)
+{
+    if (m->nmust == 0)
+        return 0;
+    if ((m->lead_order = malloc(m->nmust * sizeof *m->lead_order)) == NULL)
+        return error_oom();
+    for (size_t i = 0; i < m->nmust; i++) {
+        uint64_t c = matcher_cost(m->must[i]);
+        size_t j = i;
+        for (; j > 0 && matcher_cost(m->must[m->lead_order[j - 1]]) > c; j--)
+            m->lead_order[j] = m->lead_order[j - 1];
+        m->lead_order[j] = i;
+    }
+    return 0;
+}
+
 int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode *n,
                   const struct bm25 *s, int *error)
 {
@@ -119,6 +151,8 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
             else
                 rc = add_child(&m->must_not, &m->nmust_not, child);
         }
+        if (rc == 0)
+            rc = order_required(m);
     }
     if (rc != 0) {
         matcher_free(m);
@@ -145,6 +179,7 @@ void matcher_free(struct matcher *m)
     for (size_t i = 0; i < m->nmust_not; i++)
         matcher_free(m->must_not[i]);
     free(m->must);
+    free(m->lead_order);
     free(m->should);
     free(m->must_not);
     free(m);
@@ -276,13 +311,17 @@ static uint32_t align_required(struct matcher *m, uint32_t target)
     for (;;) {
         uint32_t doc = target;
         int agreed = 1;
-        for (size_t i = 0; i < m->nmust; i++) {
-            matcher_advance(m->must[i], doc);
-            if (m->must[i]->doc == CURSOR_END)
+        for (size_t j = 0; j < m->nmust; j++) {
+            struct matcher *c = m->must[m->lead_order[j]];
+            matcher_advance(c, doc);
+            if (c->doc == CURSOR_END)
                 return CURSOR_END;
-            if (m->must[i]->doc != doc) {
-                doc = m->must[i]->doc;
-                agreed = 0;
+            if (c->doc != doc) {
+                doc = c->doc;
+                if (j > 0) { /* back to the rarest clause with the new target */
+                    agreed = 0;
+                    break;
+                }
             }
         }
         if (agreed)

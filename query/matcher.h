@@ -52,6 +52,7 @@ struct matcher {
     size_t nwords;
     uint32_t phrase_freq;
     struct matcher **must, **should, **must_not;
+    size_t *lead_order; /* the required clauses by increasing document count */
     size_t nmust, nshould, nmust_not;
 };
 
