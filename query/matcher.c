@@ -206,8 +206,8 @@ static void rarest_first(const struct matcher *m, uint32_t *order)
 /* How often the phrase occurs in the current document of all its words. The
  * rarest word's positions, less its offset, are the candidate starts; each
  * other word, rarest first, keeps those where it sits at start + its offset,
- * so a document without the phrase usually stops before its common words
- * are decoded. */
+ * decoded no further than the last start needs, so a document without the
+ * phrase usually stops before its common words are decoded. */
 static uint32_t phrase_frequency(struct matcher *m)
 {
     uint32_t order[FORMAT_MAX_TERM], live = 0;
@@ -221,7 +221,10 @@ static uint32_t phrase_frequency(struct matcher *m)
     live = rc == 0 ? n : 0;
     for (size_t w = 1; rc == 0 && w < m->nwords && live > 0; w++) {
         uint32_t count, j = 0, kept = 0, off = m->offsets[order[w]];
-        if ((rc = word_cursor_positions(&m->words[order[w]], &count)) != 0)
+        uint64_t last = (uint64_t)start[live - 1] + off; /* none further is wanted */
+        if ((rc = word_cursor_positions_upto(&m->words[order[w]],
+                                             last > UINT32_MAX ? UINT32_MAX : (uint32_t)last,
+                                             &count)) != 0)
             break;
         const uint32_t *pos = m->words[order[w]].positions;
         for (uint32_t k = 0; k < live; k++) {

@@ -32,6 +32,7 @@ void word_cursor_close(struct word_cursor *w);
 void word_cursor_advance(struct word_cursor *w, uint32_t target);
 uint32_t word_cursor_tf(const struct word_cursor *w);
 int word_cursor_positions(struct word_cursor *w, uint32_t *count);
+int word_cursor_positions_upto(struct word_cursor *w, uint32_t limit, uint32_t *count);
 
 enum matcher_kind { M_WORD, M_PHRASE, M_BOOL };
 
