@@ -94,7 +94,9 @@ bitpack_unpack_fn *bitpack_unpacker_for(enum bitpack_isa isa)
     case BITPACK_SCALAR: return bitpack_unpack128;
 #ifdef BITPACK_HAVE_X86
     case BITPACK_SSE2: return unpack_sse2; /* part of x86-64 */
-    case BITPACK_AVX2: return __builtin_cpu_supports("avx2") ? unpack_avx2 : NULL;
+    case BITPACK_AVX2: /* the init is idempotent, and needed before constructors ran */
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") ? unpack_avx2 : NULL;
 #else
     case BITPACK_SSE2:
     case BITPACK_AVX2: return NULL;

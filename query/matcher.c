@@ -20,6 +20,10 @@ void bm25_init(struct bm25 *s, const cari_index *ix, float k1, float b)
         s->length_factor[i] = (float)(k1 * (1.0 - b + b * norm_decode((uint8_t)i) / ix->avgdl));
 }
 
+/* A word scores at most df postings: below this, its 256 divisions of the
+ * tf-1 table would cost more than they save. */
+enum { TF1_TABLE_MIN_DF = 1024 };
+
 static float idf(const struct bm25 *s, uint32_t df)
 {
     double n = s->ndocs;
@@ -77,6 +81,8 @@ static int open_words(struct matcher *m, const cari_index *ix, const struct qwor
         sum += m->words[i].df > 0 ? idf(m->bm25, m->words[i].df) : 0;
     }
     m->weight = sum * (m->bm25->k1 + 1);
+    if (n > 1 || m->words[0].df < TF1_TABLE_MIN_DF)
+        return 0;
     if ((m->tf1 = malloc(256 * sizeof *m->tf1)) == NULL)
         return error_oom();
     for (int i = 0; i < 256; i++) /* the same operations as bm25_score at tf 1 */
@@ -93,6 +99,38 @@ static int add_child(struct matcher ***list, size_t *n, struct matcher *child)
     }
     l[(*n)++] = child;
     *list = l;
+    return 0;
+}
+
+/* How many documents a matcher may visit, to let the rarest lead a conjunction. */
+static uint64_t matcher_cost(const struct matcher *m)
+{
+    uint64_t cost = m->kind == M_BOOL && m->nmust == 0 ? 0 : UINT64_MAX;
+    for (size_t i = 0; m->kind != M_BOOL && i < m->nwords; i++)
+        cost = m->words[i].df < cost ? m->words[i].df : cost;
+    for (size_t i = 0; i < m->nmust; i++) {
+        uint64_t c = matcher_cost(m->must[i]);
+        cost = c < cost ? c : cost;
+    }
+    for (size_t i = 0; m->nmust == 0 && i < m->nshould; i++)
+        cost += matcher_cost(m->should[i]);
+    return cost;
+}
+
+/* Orders the required clauses rarest first (their scores still add up in query order). */
+static int order_required(struct matcher *m)
+{
+    if (m->nmust == 0)
+        return 0;
+    if ((m->lead_order = malloc(m->nmust * sizeof *m->lead_order)) == NULL)
+        return error_oom();
+    for (size_t i = 0; i < m->nmust; i++) {
+        uint64_t c = matcher_cost(m->must[i]);
+        size_t j = i;
+        for (; j > 0 && matcher_cost(m->must[m->lead_order[j - 1]]) > c; j--)
+            m->lead_order[j] = m->lead_order[j - 1];
+        m->lead_order[j] = i;
+    }
     return 0;
 }
 
@@ -130,6 +168,8 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
             else
                 rc = add_child(&m->must_not, &m->nmust_not, child);
         }
+        if (rc == 0)
+            rc = order_required(m);
     }
     if (rc != 0) {
         matcher_free(m);
@@ -156,6 +196,7 @@ void matcher_free(struct matcher *m)
     for (size_t i = 0; i < m->nmust_not; i++)
         matcher_free(m->must_not[i]);
     free(m->must);
+    free(m->lead_order);
     free(m->should);
     free(m->must_not);
     free(m);
@@ -182,8 +223,8 @@ static void rarest_first(const struct matcher *m, uint32_t *order)
 /* How often the phrase occurs in the current document of all its words. The
  * rarest word's positions, less its offset, are the candidate starts; each
  * other word, rarest first, keeps those where it sits at start + its offset,
- * so a document without the phrase usually stops before its common words
- * are decoded. */
+ * decoded no further than the last start needs, so a document without the
+ * phrase usually stops before its common words are decoded. */
 static uint32_t phrase_frequency(struct matcher *m)
 {
     uint32_t order[FORMAT_MAX_TERM], live = 0;
@@ -197,7 +238,10 @@ static uint32_t phrase_frequency(struct matcher *m)
     live = rc == 0 ? n : 0;
     for (size_t w = 1; rc == 0 && w < m->nwords && live > 0; w++) {
         uint32_t count, j = 0, kept = 0, off = m->offsets[order[w]];
-        if ((rc = word_cursor_positions(&m->words[order[w]], &count)) != 0)
+        uint64_t last = (uint64_t)start[live - 1] + off; /* none further is wanted */
+        if ((rc = word_cursor_positions_upto(&m->words[order[w]],
+                                             last > UINT32_MAX ? UINT32_MAX : (uint32_t)last,
+                                             &count)) != 0)
             break;
         const uint32_t *pos = m->words[order[w]].positions;
         for (uint32_t k = 0; k < live; k++) {
@@ -287,13 +331,17 @@ static uint32_t align_required(struct matcher *m, uint32_t target)
     for (;;) {
         uint32_t doc = target;
         int agreed = 1;
-        for (size_t i = 0; i < m->nmust; i++) {
-            matcher_advance(m->must[i], doc);
-            if (m->must[i]->doc == CURSOR_END)
+        for (size_t j = 0; j < m->nmust; j++) {
+            struct matcher *c = m->must[m->lead_order[j]];
+            matcher_advance(c, doc);
+            if (c->doc == CURSOR_END)
                 return CURSOR_END;
-            if (m->must[i]->doc != doc) {
-                doc = m->must[i]->doc;
-                agreed = 0;
+            if (c->doc != doc) {
+                doc = c->doc;
+                if (j > 0) { /* back to the rarest clause with the new target */
+                    agreed = 0;
+                    break;
+                }
             }
         }
         if (agreed)
@@ -345,6 +393,7 @@ void matcher_advance(struct matcher *m, uint32_t target)
     m->started = 1;
     switch (m->kind) {
     case M_WORD:
+        target = skip_low_blocks(m, target);
         word_cursor_advance(&m->words[0], target);
         m->doc = m->words[0].doc;
         break;

@@ -38,6 +38,7 @@ uint32_t word_cursor_tf(const struct word_cursor *w);
  * some documents reach the word through other forms; else 0). */
 uint32_t word_cursor_exact_tf(struct word_cursor *w);
 int word_cursor_positions(struct word_cursor *w, uint32_t *count);
+int word_cursor_positions_upto(struct word_cursor *w, uint32_t limit, uint32_t *count);
 
 enum matcher_kind { M_WORD, M_PHRASE, M_BOOL };
 
@@ -47,7 +48,7 @@ struct matcher {
     int *error;    /* the search's sticky error */
     uint32_t doc;  /* current match, CURSOR_END when done */
     float weight;  /* idf * (k1 + 1) for words and phrases */
-    float *tf1;    /* words and phrases: the score at frequency 1, by norm byte */
+    float *tf1;    /* common words: the score at frequency 1, by norm byte; or NULL */
     float max_score; /* no document scores above it (matcher_bound.c) */
     float floor;     /* documents below it may be skipped; -INFINITY: none */
     float bound;     /* the last block bound, which holds up to bound_last */
@@ -58,6 +59,7 @@ struct matcher {
     size_t nwords;
     uint32_t phrase_freq;
     struct matcher **must, **should, **must_not;
+    size_t *lead_order; /* the required clauses by increasing document count */
     size_t nmust, nshould, nmust_not;
 };
 

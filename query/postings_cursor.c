@@ -226,6 +226,13 @@ void postings_block_info(const postings_cursor *c, uint32_t b, uint32_t *max_tf,
 
 int postings_positions(postings_cursor *c, uint32_t *out)
 {
+    uint32_t n;
+    return postings_positions_upto(c, UINT32_MAX, out, &n);
+}
+
+int postings_positions_upto(postings_cursor *c, uint32_t limit, uint32_t *out, uint32_t *n)
+{
+    *n = 0;
     if (c->pos_index > c->i) { /* went back: start the block over */
         uint64_t start = c->skips != NULL ? le32_load(skip_entry(c, c->block) + 8) : 0;
         c->pos_p = c->positions + start;
@@ -239,13 +246,16 @@ int postings_positions(postings_cursor *c, uint32_t *out)
     if (varint_skip(&p, c->positions_end, skip) != 0)
         goto corrupt;
     c->pos_p = p;
-    uint32_t pos = 0;
-    for (uint32_t k = 0; k < c->tfs[c->i]; k++) {
+    uint32_t pos = 0, k = 0;
+    for (; k < c->tfs[c->i]; k++) {
         if (varint_get32(&p, c->positions_end, &v) != 0 || v > UINT32_MAX - pos)
             goto corrupt;
         pos += v;
+        if (pos > limit)
+            break;
         out[k] = pos;
     }
+    *n = k;
     return 0;
 corrupt:
     fail_in(c, SECTION_POSITIONS, c->positions, c->positions_end, "positions do not decode");

@@ -53,4 +53,7 @@ void postings_block_info(const postings_cursor *c, uint32_t b, uint32_t *max_tf,
 /* Decodes the positions of the current document into out[0..tf). */
 int postings_positions(postings_cursor *c, uint32_t *out);
 
+/* The same up to `limit`: the positions <= limit into out[0..*n). */
+int postings_positions_upto(postings_cursor *c, uint32_t limit, uint32_t *out, uint32_t *n);
+
 #endif

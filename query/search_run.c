@@ -45,10 +45,31 @@ static void sort_clauses(struct maxscore *s)
         s->cum[j] = sum += s->c[s->order[j]]->max_score;
 }
 
-/* A new k-th score: more clauses become non-essential, floors rise. */
-static void raise_cut(struct maxscore *s, float threshold)
+/* What a document must reach to matter: the k-th score, lowered a little
+ * because float sums of bounds and of scores differ in their last bits. */
+static float cut_of(const struct topk *t)
 {
-    float cut = threshold - fabsf(threshold) * 1e-5f;
+    float threshold = topk_threshold(t);
+    return threshold - fabsf(threshold) * 1e-5f;
+}
+
+/* One clause: its floor does all the skipping. */
+static int run_single(struct matcher *m, struct topk *t, const int *error)
+{
+    float cut = -INFINITY;
+    for (matcher_advance(m, 0); m->doc != CURSOR_END && *error == 0;
+         matcher_advance(m, m->doc + 1)) {
+        topk_push(t, m->doc, matcher_score(m));
+        if (cut_of(t) > cut)
+            matcher_set_floor(m, cut = cut_of(t));
+    }
+    return *error;
+}
+
+/* A new k-th score: more clauses become non-essential, floors rise. */
+static void raise_cut(struct maxscore *s, const struct topk *t)
+{
+    float cut = cut_of(t);
     if (!(cut > s->cut))
         return;
     s->cut = cut;
@@ -101,7 +122,7 @@ static int score_candidate(struct maxscore *s, uint32_t doc, float *out)
         if (s->c[i]->doc == doc)
             partial += s->score[i] = matcher_score(s->c[i]);
     }
-    if (s->root->kind == M_BOOL && matcher_excluded(s->root, doc))
+    if (matcher_excluded(s->root, doc))
         return 0;
     float sum = 0; /* in query order, as matcher_score sums a group */
     for (size_t i = 0; i < s->n; i++)
@@ -122,7 +143,7 @@ static int run_maxscore(struct maxscore *s, struct topk *t, const int *error)
         float score;
         if (score_candidate(s, doc, &score)) {
             topk_push(t, doc, score);
-            raise_cut(s, topk_threshold(t));
+            raise_cut(s, t);
         }
         target = doc + 1;
     }
@@ -133,12 +154,10 @@ int search_run(struct matcher *m, struct topk *t, const int *error, enum search_
 {
     if (mode == SEARCH_EXHAUSTIVE)
         return run_exhaustive(m, t, error);
-    /* the optional clauses of a group without required ones, else the whole query */
-    int group = m->kind == M_BOOL && m->nmust == 0;
-    struct maxscore s = { .c = group ? m->should : &m, .n = group ? m->nshould : 1,
-                          .cut = -INFINITY, .root = m };
-    if (s.n == 0)
-        return *error;
+    /* MaxScore over the optional clauses of a group without required ones */
+    if (m->kind != M_BOOL || m->nmust > 0 || m->nshould < 2)
+        return run_single(m, t, error);
+    struct maxscore s = { .c = m->should, .n = m->nshould, .cut = -INFINITY, .root = m };
     s.order = malloc(s.n * sizeof *s.order);
     s.cum = malloc(s.n * sizeof *s.cum);
     s.score = malloc(s.n * sizeof *s.score);

@@ -104,8 +104,9 @@ uint32_t word_cursor_exact_tf(struct word_cursor *w)
     return w->boost.doc == w->doc ? postings_tf(&w->boost) : 0;
 }
 
-/* The merged positions of the current document in w->positions; returns their count. */
-int word_cursor_positions(struct word_cursor *w, uint32_t *count)
+/* The merged positions <= limit of the current document in w->positions;
+ * returns their count. */
+int word_cursor_positions_upto(struct word_cursor *w, uint32_t limit, uint32_t *count)
 {
     uint32_t total = word_cursor_tf(w), n = 0;
     int rc = array_reserve((void **)&w->positions, &w->positions_cap, (size_t)total * 2 + 1,
@@ -116,11 +117,11 @@ int word_cursor_positions(struct word_cursor *w, uint32_t *count)
     for (int i = 0; i < w->n; i++) {
         if (w->c[i].doc != w->doc)
             continue;
-        uint32_t tf = postings_tf(&w->c[i]);
-        if ((rc = postings_positions(&w->c[i], n == 0 ? w->positions : tmp)) != 0)
+        uint32_t got;
+        if ((rc = postings_positions_upto(&w->c[i], limit, n == 0 ? w->positions : tmp, &got)) != 0)
             return rc;
-        if (n > 0) { /* merge tmp[0..tf) into positions[0..n) from the back */
-            uint32_t a = n, b = tf, k = n + tf;
+        if (n > 0) { /* merge tmp[0..got) into positions[0..n) from the back */
+            uint32_t a = n, b = got, k = n + got;
             while (b > 0) {
                 if (a > 0 && w->positions[a - 1] > tmp[b - 1])
                     w->positions[--k] = w->positions[--a];
@@ -128,8 +129,13 @@ int word_cursor_positions(struct word_cursor *w, uint32_t *count)
                     w->positions[--k] = tmp[--b];
             }
         }
-        n += tf;
+        n += got;
     }
     *count = n;
     return 0;
+}
+
+int word_cursor_positions(struct word_cursor *w, uint32_t *count)
+{
+    return word_cursor_positions_upto(w, UINT32_MAX, count);
 }

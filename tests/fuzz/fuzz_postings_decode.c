@@ -13,7 +13,7 @@
 
 /* Positions are fetched like word_cursor does, into room for tf of them; a
  * frequency beyond this bound is not worth the allocation in a fuzzer. */
-enum { MAX_FUZZ_TF = 1 << 16 };
+enum { MAX_FUZZ_TF = 1 << 16, FUZZ_MAX_DOCS = 1 << 20 };
 
 static void check_positions(postings_cursor *c, uint32_t *pos)
 {
@@ -49,7 +49,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* what the dictionary reader guarantees before a cursor is opened */
     if (ndocs == 0 || ndocs == UINT32_MAX || df == 0 || df > ndocs)
         return 0;
-    cari_index ix = { .path = "fuzz", .ndocs = ndocs };
+    /* a cursor reads its documents' norms: an index has one byte per document */
+    if (ndocs > FUZZ_MAX_DOCS)
+        ndocs = FUZZ_MAX_DOCS, df = df < ndocs ? df : ndocs;
+    uint8_t *norms = calloc(ndocs, 1);
+    if (norms == NULL)
+        abort();
+    cari_index ix = { .path = "fuzz", .ndocs = ndocs, .norms = norms };
     /* private copies, so that ASan sees any read past the sections */
     uint8_t *post = malloc(plen + 1), *positions = malloc(rest - plen + 1);
     uint32_t *pos = malloc(sizeof *pos * MAX_FUZZ_TF);
@@ -81,6 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     free(pos);
+    free(norms);
     free(positions);
     free(post);
     return 0;

@@ -357,3 +357,31 @@ Test(postings, word_cursor_merges_exact_and_root_keys)
     cr_assert_str_eq(hits, "doc0000,doc0999");
     free(hits);
 }
+
+/* Positions up to a limit: the prefix of the doc's positions that are <= it,
+ * and the doc after still reads whole (the limit stops one doc only). */
+Test(postings, positions_up_to_a_limit)
+{
+    struct term_entry e;
+    find("alfa", &e);
+    int error = 0;
+    postings_cursor c;
+    cr_assert_eq(postings_open(&c, fx.ix, &e, &error), 0);
+    postings_advance(&c, 777);
+    uint32_t n, all[MAX_TOKENS], got[MAX_TOKENS];
+    const uint32_t *want = want_positions("alfa", 777, &n);
+    cr_assert_eq(n, 40);
+    uint32_t limits[] = { 0, want[0] - 1, want[0], want[5], want[5] + 1, want[39], UINT32_MAX };
+    for (size_t l = 0; l < sizeof limits / sizeof *limits; l++) {
+        uint32_t count, kept = 0;
+        while (kept < n && want[kept] <= limits[l])
+            kept++;
+        cr_assert_eq(postings_positions_upto(&c, limits[l], got, &count), 0);
+        cr_assert_eq(count, kept, "limit %u: %u positions, want %u", limits[l], count, kept);
+        cr_assert_eq(memcmp(got, want, count * sizeof *got), 0);
+    }
+    postings_next(&c);
+    check_current(&c, "alfa");
+    cr_assert_eq(postings_positions(&c, all), 0);
+    cr_assert_eq(error, 0);
+}

@@ -4,8 +4,9 @@
  * frequencies (so that common words span many blocks and repeat in documents),
  * lengths from a few words to a few thousand (so norms vary), affixed forms
  * (so words read two posting lists) and duplicated documents (so scores tie).
- * Every generated query, OR, AND, phrase and mixed boolean, at K = 10 and 100:
- * the same documents in the same order, the same scores. */
+ * Every generated query, OR, AND, phrase and mixed boolean, at K = 10 and 100
+ * (some also at K = 1 and with other k1 and b): the same documents in the
+ * same order, the same scores. */
 #include "tests/query/query_fixture.h"
 
 #include <math.h>
@@ -120,13 +121,16 @@ static unsigned make_query(const struct corpus *c, int i, char *q, size_t cap)
     }
 }
 
-static void assert_same_top(const cari_index *ix, const char *text, unsigned flags, size_t k)
+static void assert_same_top(const cari_index *ix, const char *text, unsigned flags, size_t k,
+                            float k1, float bm25_b)
 {
     cari_query *q;
     cr_assert_eq(cari_query_parse(&q, ix, text, strlen(text), flags), 0, "%s: %s", text,
                  cari_error_last());
     cari_search_opts o = CARI_SEARCH_OPTS_INIT;
     o.k = k;
+    o.k1 = k1;
+    o.b = bm25_b;
     cari_results *fast, *full;
     cr_assert_eq(search_query(&fast, q, &o, SEARCH_PRUNED), 0, "%s", cari_error_last());
     cr_assert_eq(search_query(&full, q, &o, SEARCH_EXHAUSTIVE), 0, "%s", cari_error_last());
@@ -161,8 +165,13 @@ Test(topk, pruned_equals_exhaustive_on_a_generated_corpus)
     for (int i = 0; i < NQUERIES; i++) {
         char q[256];
         unsigned flags = make_query(&c, i, q, sizeof q);
-        assert_same_top(f.ix, q, flags, 10);
-        assert_same_top(f.ix, q, flags, 100);
+        assert_same_top(f.ix, q, flags, 10, -1, -1);
+        assert_same_top(f.ix, q, flags, 100, -1, -1);
+        if (i % 4 == 0) { /* the best hit alone, and other BM25 parameters */
+            assert_same_top(f.ix, q, flags, 1, -1, -1);
+            assert_same_top(f.ix, q, flags, 10, 2.0f, 0.3f);
+            assert_same_top(f.ix, q, flags, 10, 0.5f, 1.0f);
+        }
         char *ids = test_search(f.ix, q, flags, 10);
         full_pages += strlen(ids) == 10 * 6 - 1; /* ten "dNNNN" and nine commas */
         free(ids);
