@@ -52,7 +52,8 @@ for e in $engines; do
     echo "| $e | $(fig "$e" docs) | $(fig "$e" wall_s) | $(cpu "$e") | $(awk -v k="$(fig "$e" maxrss_kb)" 'BEGIN { printf "%.0f", k / 1024 }') | $(mb "$(fig "$e" index_bytes)") |"
 done
 echo
-echo "cari's index by part (MiB): $(awk -F= '/_bytes=/ { sub(/_bytes$/, "", $1); printf "%s%s %.1f", sep, $1, $2 / 1048576; sep = ", " }' "$stats")"
+echo "cari's index by part (MiB): $(awk -F= '/_bytes=/ && $1 != "file_bytes" { sub(/_bytes$/, "", $1); printf "%s%s %.2f", sep, $1, $2 / 1048576; sep = ", " }
+    $1 == "file_bytes" { whole = $2 } END { printf "; the whole file %.2f", whole / 1048576 }' "$stats")"
 echo
 echo "### Issue #5 targets"
 echo
