@@ -33,11 +33,13 @@ case $corpus in
 *.zst) input_bytes=$(zstd -dcq -- "$corpus" | wc -c) ;;
 *) input_bytes=$(stat -L -c %s "$corpus") ;;
 esac
-text_bytes=$(kv text_bytes "$work/sqlite-fts5/index.log")
 stats=$work/cari/stats.log
 inverted=$(($(kv term_dictionary_bytes "$stats") + $(kv postings_bytes "$stats") + $(kv positions_bytes "$stats")))
 
-fig() { kv "$2" "$work/$1/index.log"; }
+# fig ENGINE KEY: a figure of this run's build (nothing for an engine not in ENGINES)
+fig() { case " $engines " in *" $1 "*) kv "$2" "$work/$1/index.log" ;; esac; }
+text_bytes=$(fig sqlite-fts5 text_bytes)
+text_bytes=${text_bytes:-$(fig xapian text_bytes)}
 mb() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1048576 }'; }
 cpu() { awk -v u="$(fig "$1" user_s)" -v s="$(fig "$1" sys_s)" 'BEGIN { printf "%.1f", u + s }'; }
 
@@ -52,7 +54,8 @@ for e in $engines; do
     echo "| $e | $(fig "$e" docs) | $(fig "$e" wall_s) | $(cpu "$e") | $(awk -v k="$(fig "$e" maxrss_kb)" 'BEGIN { printf "%.0f", k / 1024 }') | $(mb "$(fig "$e" index_bytes)") |"
 done
 echo
-echo "cari's index by part (MiB): $(awk -F= '/_bytes=/ { sub(/_bytes$/, "", $1); printf "%s%s %.1f", sep, $1, $2 / 1048576; sep = ", " }' "$stats")"
+echo "cari's index by part (MiB): $(awk -F= '/_bytes=/ && $1 != "file_bytes" { sub(/_bytes$/, "", $1); printf "%s%s %.2f", sep, $1, $2 / 1048576; sep = ", " }
+    $1 == "file_bytes" { whole = $2 } END { printf "; the whole file %.2f", whole / 1048576 }' "$stats")"
 echo
 echo "### Issue #5 targets"
 echo

@@ -5,16 +5,17 @@
 # env: CARI_BIN  a Release build folder of cari (default: build one in build-bench/)
 #      WORK      scratch folder: drivers, indexes, runs, logs (default /tmp/cari-bench)
 #      SHARED    the shared data (default ../shared beside the repo, else /work/shared)
+#      ENGINES   which engines run (default "cari sqlite-fts5 xapian lucene")
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=${SHARED:-$root/../shared}
 [ -d "$shared/corpus" ] || shared=/work/shared
 work=${WORK:-/tmp/cari-bench}
-engines="cari sqlite-fts5 xapian lucene"
+engines=${ENGINES:-cari sqlite-fts5 xapian lucene} # a subset keeps cari first
 
 die() { echo "bench: $*" >&2; exit 1; }
 
 # kv KEY FILE: the value of the last KEY=value in FILE
-kv() { tr ' ' '\n' <"$2" | sed -n "s/^$1=//p" | tail -1; }
+kv() { [ -f "$2" ] && tr ' ' '\n' <"$2" | sed -n "s/^$1=//p" | tail -1; return 0; }
 
 build_cari() {
     if [ -n "${CARI_BIN:-}" ]; then
