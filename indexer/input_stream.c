@@ -142,11 +142,12 @@ int input_next_line(input_stream *in, const char **line, size_t *len)
 {
     size_t scanned = in->line_pos;
     for (;;) {
-        uint8_t *start = in->lines.data + in->line_pos;
         uint8_t *nl = in->lines.len > scanned
                           ? memchr(in->lines.data + scanned, '\n', in->lines.len - scanned)
                           : NULL;
         if (nl != NULL || (in->eof && in->lines.len > in->line_pos)) {
+            /* only here: lines.data is NULL while nothing was read, and NULL + 0 is UB */
+            uint8_t *start = in->lines.data + in->line_pos;
             size_t n = nl != NULL ? (size_t)(nl - start) : in->lines.len - in->line_pos;
             if (n > INPUT_MAX_DOCUMENT)
                 return too_long(in);
@@ -186,7 +187,8 @@ int input_read_all(input_stream *in, buf *out)
             return error_set(CARI_ELIMIT, "%s is larger than %zu MiB, the limit of one document",
                              in->name, INPUT_MAX_DOCUMENT >> 20);
     }
-    buf_append(out, in->lines.data + in->line_pos, in->lines.len - in->line_pos);
+    if (in->lines.len > in->line_pos) /* lines.data is NULL after an empty input */
+        buf_append(out, in->lines.data + in->line_pos, in->lines.len - in->line_pos);
     in->line_pos = in->lines.len;
     return out->rc;
 }
