@@ -27,7 +27,8 @@ int run_merge_init(run_merge *m, run_cursor *cursors, size_t ncursors)
     m->cursors = cursors;
     m->ncursors = ncursors;
     m->taken = calloc(ncursors ? ncursors : 1, 1);
-    if (m->taken == NULL)
+    m->starts = calloc(ncursors + 1, sizeof *m->starts);
+    if (m->taken == NULL || m->starts == NULL)
         return error_oom();
     return prime(m);
 }
@@ -45,7 +46,9 @@ int run_merge_rewind(run_merge *m)
 void run_merge_free(run_merge *m)
 {
     free(m->taken);
+    free(m->starts);
     free(m->postings);
+    free(m->tmp);
     memset(m, 0, sizeof *m);
 }
 
@@ -81,11 +84,36 @@ static int decode_cursor(run_merge *m, const run_cursor *c)
     return 0;
 }
 
-static int by_record(const void *a, const void *b)
+/* Merges the sorted segments postings[starts[i]..starts[i+1]) of `nseg`
+ * segments, pairwise, bottom-up: runs of different workers interleave their
+ * records, but each is in order. */
+static int merge_segments(run_merge *m, size_t nseg)
 {
-    uint32_t x = ((const struct merged_posting *)a)->record;
-    uint32_t y = ((const struct merged_posting *)b)->record;
-    return (x > y) - (x < y);
+    int rc = array_reserve((void **)&m->tmp, &m->tmp_cap, m->npostings, sizeof *m->tmp);
+    if (rc != 0)
+        return rc;
+    size_t *st = m->starts;
+    while (nseg > 1) {
+        size_t out = 0, k = 0;
+        for (size_t s = 0; s < nseg; s += 2) {
+            size_t i = st[s], iend = st[s + 1], j = iend, jend = s + 1 < nseg ? st[s + 2] : iend;
+            st[k++] = out;
+            while (i < iend && j < jend)
+                m->tmp[out++] = m->postings[j].record < m->postings[i].record ? m->postings[j++]
+                                                                              : m->postings[i++];
+            while (i < iend)
+                m->tmp[out++] = m->postings[i++];
+            while (j < jend)
+                m->tmp[out++] = m->postings[j++];
+        }
+        st[k] = out;
+        nseg = k;
+        struct merged_posting *t = m->postings;
+        size_t cap = m->cap;
+        m->postings = m->tmp, m->cap = m->tmp_cap;
+        m->tmp = t, m->tmp_cap = cap;
+    }
+    return 0;
 }
 
 int run_merge_next(run_merge *m)
@@ -111,6 +139,7 @@ int run_merge_next(run_merge *m)
     m->key = min->key;
     m->key_len = min->key_len;
     m->npostings = 0;
+    size_t nseg = 0;
     int sorted = 1;
     for (size_t i = 0; i < m->ncursors; i++) {
         const run_cursor *c = &m->cursors[i];
@@ -123,12 +152,11 @@ int run_merge_next(run_merge *m)
         if (before > 0 && m->npostings > before &&
             m->postings[before].record < m->postings[before - 1].record)
             sorted = 0;
+        m->starts[nseg++] = before;
         m->taken[i] = 1;
     }
-    /* runs of different workers interleave their records */
-    if (!sorted)
-        qsort(m->postings, m->npostings, sizeof *m->postings, by_record);
-    return 0;
+    m->starts[nseg] = m->npostings;
+    return sorted ? 0 : merge_segments(m, nseg);
 }
 
 int run_merge_write(run_merge *m, const char *path)
