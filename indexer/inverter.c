@@ -140,6 +140,7 @@ static int add_one(inverter *inv, uint32_t doc, const char *key, size_t key_len,
         t->last_doc = doc;
         t->tf = 0;
         t->last_pos = 0;
+        t->doc_pos_start = t->positions.len;
     }
     t->tf++;
     rc = run_append_varint(inv, &t->positions, position - t->last_pos);
@@ -216,6 +217,8 @@ int inverter_end_doc(inverter *inv)
         rc = run_append_varint(inv, &t->docs, t->last_doc - t->next_doc_min);
         if (rc == 0)
             rc = run_append_varint(inv, &t->docs, t->tf);
+        if (rc == 0)
+            rc = run_append_varint(inv, &t->docs, t->positions.len - t->doc_pos_start);
         if (rc != 0)
             return rc;
         t->next_doc_min = t->last_doc + 1;

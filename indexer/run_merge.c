@@ -67,18 +67,15 @@ static int decode_cursor(run_merge *m, const run_cursor *c)
     const uint8_t *p = c->positions, *pend = p + c->positions_len;
     uint32_t next_min = 0;
     while (d < dend) {
-        uint32_t gap, tf, delta;
-        if (varint_get32(&d, dend, &gap) != 0 || varint_get32(&d, dend, &tf) != 0)
+        uint32_t gap, tf, len;
+        if (varint_get32(&d, dend, &gap) != 0 || varint_get32(&d, dend, &tf) != 0 ||
+            varint_get32(&d, dend, &len) != 0 || len > (size_t)(pend - p))
             return bad_run();
         int rc = array_reserve((void **)&m->postings, &m->cap, m->npostings + 1, sizeof *m->postings);
         if (rc != 0)
             return rc;
-        const uint8_t *start = p;
-        for (uint32_t i = 0; i < tf; i++)
-            if (varint_get32(&p, pend, &delta) != 0)
-                return bad_run();
-        m->postings[m->npostings++] = (struct merged_posting){ next_min + gap, tf, start,
-                                                               (size_t)(p - start) };
+        m->postings[m->npostings++] = (struct merged_posting){ next_min + gap, tf, p, len };
+        p += len;
         next_min += gap + 1;
     }
     return 0;
@@ -174,6 +171,7 @@ int run_merge_write(run_merge *m, const char *path)
             const struct merged_posting *p = &m->postings[i];
             buf_varint(&docs, p->record - next_min);
             buf_varint(&docs, p->tf);
+            buf_varint(&docs, p->positions_len);
             buf_append(&positions, p->positions, p->positions_len);
             next_min = p->record + 1;
         }
