@@ -19,8 +19,10 @@ typedef struct docstore_writer {
     size_t block_target;
     buf records;       /* records of the current block */
     buf offsets;       /* u32 record offsets of the current block */
-    buf block;         /* the assembled block before compression */
-    buf frame;         /* compressed output */
+    buf block;         /* the field headers of a record too big to copy */
+    buf frame;         /* compressed output, a piece at a time */
+    void *pieces;      /* struct piece: what one block is compressed from */
+    size_t pieces_cap;
     buf index;         /* STORE_INDEX entries so far */
     uint32_t block_records, total_records, nblocks, max_block_bytes;
     uint64_t store_bytes;

@@ -13,7 +13,6 @@
 #include "core/crc32c.h"
 #include "core/endian.h"
 #include "core/error.h"
-#include "indexer/stale_temp.h"
 
 enum { WRITE_BUFFER = 1 << 20 };
 
@@ -30,7 +29,6 @@ int file_writer_open(file_writer *fw, const char *path)
         return error_oom();
     }
     snprintf(fw->tmp_path, n, "%s.tmp-%ld", path, (long)getpid());
-    stale_temp_remove(path);
     fw->fd = open(fw->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fw->fd < 0) {
         int rc = error_set_errno(errno, "cannot create %s", fw->tmp_path);

@@ -11,7 +11,7 @@
 /* The largest document: one line of JSON Lines or one text file. A longer one
  * stops the build with CARI_ELIMIT as soon as the limit is passed, so a huge
  * line costs at most this much memory, however long it is. */
-#define INPUT_MAX_DOCUMENT ((size_t)64 << 20)
+#define INPUT_MAX_DOCUMENT ((size_t)128 << 20)
 
 typedef struct input_stream {
     int fd;

@@ -42,20 +42,36 @@ size_t inverter_memory(const inverter *inv)
            PENDING_MAX * sizeof *inv->pending;
 }
 
-static int run_append_varint(inverter *inv, struct byte_run *r, uint64_t v)
+/* Kept out of line, so that the common append below inlines to a few
+ * instructions. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int run_grow(inverter *inv, struct byte_run *r)
+{
+    uint64_t cap = r->cap ? (uint64_t)r->cap * 2 : 16;
+    if (cap > UINT32_MAX)
+        return error_set(CARI_ELIMIT, "postings of one term exceed 4 GiB in memory");
+    uint8_t *p = realloc(r->data, (size_t)cap);
+    if (p == NULL)
+        return error_oom();
+    inv->bytes += (size_t)(cap - r->cap);
+    r->data = p;
+    r->cap = (uint32_t)cap;
+    return 0;
+}
+
+static inline int run_append_varint(inverter *inv, struct byte_run *r, uint64_t v)
 {
     if (r->cap - r->len < VARINT_MAX64) {
-        uint64_t cap = r->cap ? (uint64_t)r->cap * 2 : 16;
-        if (cap > UINT32_MAX)
-            return error_set(CARI_ELIMIT, "postings of one term exceed 4 GiB in memory");
-        uint8_t *p = realloc(r->data, (size_t)cap);
-        if (p == NULL)
-            return error_oom();
-        inv->bytes += (size_t)(cap - r->cap);
-        r->data = p;
-        r->cap = (uint32_t)cap;
+        int rc = run_grow(inv, r);
+        if (rc != 0)
+            return rc;
     }
-    r->len += (uint32_t)varint_put(r->data + r->len, v);
+    if (v < 0x80)
+        r->data[r->len++] = (uint8_t)v;
+    else
+        r->len += (uint32_t)varint_put(r->data + r->len, v);
     return 0;
 }
 
@@ -140,6 +156,7 @@ static int add_one(inverter *inv, uint32_t doc, const char *key, size_t key_len,
         t->last_doc = doc;
         t->tf = 0;
         t->last_pos = 0;
+        t->doc_pos_start = t->positions.len;
     }
     t->tf++;
     rc = run_append_varint(inv, &t->positions, position - t->last_pos);
@@ -216,6 +233,8 @@ int inverter_end_doc(inverter *inv)
         rc = run_append_varint(inv, &t->docs, t->last_doc - t->next_doc_min);
         if (rc == 0)
             rc = run_append_varint(inv, &t->docs, t->tf);
+        if (rc == 0)
+            rc = run_append_varint(inv, &t->docs, t->positions.len - t->doc_pos_start);
         if (rc != 0)
             return rc;
         t->next_doc_min = t->last_doc + 1;

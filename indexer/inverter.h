@@ -21,7 +21,10 @@ struct inv_term {
     uint32_t last_doc;     /* the doc being collected, or UINT32_MAX */
     uint32_t next_doc_min; /* previous finished doc + 1: the base of the next gap */
     uint32_t tf, last_pos; /* of the doc being collected */
-    struct byte_run docs;  /* per doc: varint (doc - next_doc_min), varint tf */
+    uint32_t doc_pos_start; /* where its positions start in `positions` */
+    /* per doc: varint (doc - next_doc_min), varint tf, varint bytes of its
+     * positions (so that a merge finds them without decoding them) */
+    struct byte_run docs;
     struct byte_run positions;
 };
 

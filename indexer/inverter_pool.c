@@ -399,13 +399,13 @@ static int compact_runs(inverter_pool *p)
     return 0;
 }
 
-int inverter_pool_finish(inverter_pool *p, int spill_all)
+int inverter_pool_finish(inverter_pool *p)
 {
     stop_threads(p);
     for (size_t i = 0; i < p->nbatches; i++)
         collect_lengths(p, &p->batches[i]);
     int rc = worker_error(p);
-    if (rc != 0 || (p->nruns == 0 && !spill_all))
+    if (rc != 0 || p->nruns == 0)
         return rc;
     for (unsigned i = 0; i < p->nworkers && rc == 0; i++)
         if (p->workers[i].inv.nterms > 0)

@@ -57,9 +57,10 @@ int inverter_pool_init(inverter_pool *p, const char *index_path, unsigned thread
 int inverter_pool_add(inverter_pool *p, uint32_t record, const struct stored_field *fields,
                       size_t nfields);
 
-/* Waits for every record; afterwards p->lengths is complete. With
- * `spill_all`, inverters are spilled even when no run exists yet. */
-int inverter_pool_finish(inverter_pool *p, int spill_all);
+/* Waits for every record; afterwards p->lengths is complete. Once any run
+ * was spilled, the inverters are spilled too (so that the merge holds
+ * little), and runs beyond what is merged at once are merged into fewer. */
+int inverter_pool_finish(inverter_pool *p);
 
 /* Cursors over every run and every inverter still in memory (caller closes
  * each and frees the array). */

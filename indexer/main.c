@@ -30,7 +30,7 @@ static const char usage[] =
     "  -             JSON Lines on standard input\n"
     "A document whose id was seen before replaces the earlier one. Invalid UTF-8\n"
     "is replaced by U+FFFD, never fatal; malformed JSON stops the build with the\n"
-    "file, line and byte, and so does a document (line or file) over 64 MiB.\n"
+    "file, line and byte, and so does a document (line or file) over 128 MiB.\n"
     "\n"
     "Options:\n"
     "  -o, --output INDEX    the index file to write\n"

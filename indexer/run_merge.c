@@ -27,7 +27,8 @@ int run_merge_init(run_merge *m, run_cursor *cursors, size_t ncursors)
     m->cursors = cursors;
     m->ncursors = ncursors;
     m->taken = calloc(ncursors ? ncursors : 1, 1);
-    if (m->taken == NULL)
+    m->starts = calloc(ncursors + 1, sizeof *m->starts);
+    if (m->taken == NULL || m->starts == NULL)
         return error_oom();
     return prime(m);
 }
@@ -45,7 +46,9 @@ int run_merge_rewind(run_merge *m)
 void run_merge_free(run_merge *m)
 {
     free(m->taken);
+    free(m->starts);
     free(m->postings);
+    free(m->tmp);
     memset(m, 0, sizeof *m);
 }
 
@@ -64,28 +67,50 @@ static int decode_cursor(run_merge *m, const run_cursor *c)
     const uint8_t *p = c->positions, *pend = p + c->positions_len;
     uint32_t next_min = 0;
     while (d < dend) {
-        uint32_t gap, tf, delta;
-        if (varint_get32(&d, dend, &gap) != 0 || varint_get32(&d, dend, &tf) != 0)
+        uint32_t gap, tf, len;
+        if (varint_get32(&d, dend, &gap) != 0 || varint_get32(&d, dend, &tf) != 0 ||
+            varint_get32(&d, dend, &len) != 0 || len > (size_t)(pend - p))
             return bad_run();
         int rc = array_reserve((void **)&m->postings, &m->cap, m->npostings + 1, sizeof *m->postings);
         if (rc != 0)
             return rc;
-        const uint8_t *start = p;
-        for (uint32_t i = 0; i < tf; i++)
-            if (varint_get32(&p, pend, &delta) != 0)
-                return bad_run();
-        m->postings[m->npostings++] = (struct merged_posting){ next_min + gap, tf, start,
-                                                               (size_t)(p - start) };
+        m->postings[m->npostings++] = (struct merged_posting){ next_min + gap, tf, p, len };
+        p += len;
         next_min += gap + 1;
     }
     return 0;
 }
 
-static int by_record(const void *a, const void *b)
+/* Merges the sorted segments postings[starts[i]..starts[i+1]) of `nseg`
+ * segments, pairwise, bottom-up: runs of different workers interleave their
+ * records, but each is in order. */
+static int merge_segments(run_merge *m, size_t nseg)
 {
-    uint32_t x = ((const struct merged_posting *)a)->record;
-    uint32_t y = ((const struct merged_posting *)b)->record;
-    return (x > y) - (x < y);
+    int rc = array_reserve((void **)&m->tmp, &m->tmp_cap, m->npostings, sizeof *m->tmp);
+    if (rc != 0)
+        return rc;
+    size_t *st = m->starts;
+    while (nseg > 1) {
+        size_t out = 0, k = 0;
+        for (size_t s = 0; s < nseg; s += 2) {
+            size_t i = st[s], iend = st[s + 1], j = iend, jend = s + 1 < nseg ? st[s + 2] : iend;
+            st[k++] = out;
+            while (i < iend && j < jend)
+                m->tmp[out++] = m->postings[j].record < m->postings[i].record ? m->postings[j++]
+                                                                              : m->postings[i++];
+            while (i < iend)
+                m->tmp[out++] = m->postings[i++];
+            while (j < jend)
+                m->tmp[out++] = m->postings[j++];
+        }
+        st[k] = out;
+        nseg = k;
+        struct merged_posting *t = m->postings;
+        size_t cap = m->cap;
+        m->postings = m->tmp, m->cap = m->tmp_cap;
+        m->tmp = t, m->tmp_cap = cap;
+    }
+    return 0;
 }
 
 int run_merge_next(run_merge *m)
@@ -111,6 +136,7 @@ int run_merge_next(run_merge *m)
     m->key = min->key;
     m->key_len = min->key_len;
     m->npostings = 0;
+    size_t nseg = 0;
     int sorted = 1;
     for (size_t i = 0; i < m->ncursors; i++) {
         const run_cursor *c = &m->cursors[i];
@@ -123,12 +149,11 @@ int run_merge_next(run_merge *m)
         if (before > 0 && m->npostings > before &&
             m->postings[before].record < m->postings[before - 1].record)
             sorted = 0;
+        m->starts[nseg++] = before;
         m->taken[i] = 1;
     }
-    /* runs of different workers interleave their records */
-    if (!sorted)
-        qsort(m->postings, m->npostings, sizeof *m->postings, by_record);
-    return 0;
+    m->starts[nseg] = m->npostings;
+    return sorted ? 0 : merge_segments(m, nseg);
 }
 
 int run_merge_write(run_merge *m, const char *path)
@@ -146,6 +171,7 @@ int run_merge_write(run_merge *m, const char *path)
             const struct merged_posting *p = &m->postings[i];
             buf_varint(&docs, p->record - next_min);
             buf_varint(&docs, p->tf);
+            buf_varint(&docs, p->positions_len);
             buf_append(&positions, p->positions, p->positions_len);
             next_min = p->record + 1;
         }

@@ -20,8 +20,9 @@ typedef struct run_merge {
     uint8_t *taken;      /* cursors that supplied the current term */
     const char *key;     /* the current term; valid until the next call */
     size_t key_len;
-    struct merged_posting *postings;
-    size_t npostings, cap;
+    struct merged_posting *postings, *tmp;
+    size_t npostings, cap, tmp_cap;
+    size_t *starts; /* where each cursor's postings of the term begin */
     int done;
 } run_merge;
 

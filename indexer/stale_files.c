@@ -22,21 +22,24 @@ long stale_files_pid(const char *name, const char *base)
         char *end;
         errno = 0;
         long pid = strtol(digits, &end, 10);
-        if (errno != 0 || end == digits || pid <= 0 || (*end != '\0' && *end != '-'))
+        /* as the writer names them: no sign, no leading zero */
+        if (errno != 0 || end == digits || *digits < '1' || *digits > '9' || pid <= 0 ||
+            (*end != '\0' && *end != '-'))
             return 0;
         return pid;
     }
     return 0;
 }
 
-void stale_files_remove(const char *index_path)
+int stale_files_remove(const char *index_path)
 {
     const char *slash = strrchr(index_path, '/');
     const char *base = slash != NULL ? slash + 1 : index_path;
     size_t dir_len = slash != NULL ? (size_t)(slash - index_path) + 1 : 0;
     char *dir = malloc(dir_len + 2);
+    int removed = 0;
     if (dir == NULL)
-        return;
+        return 0;
     memcpy(dir, index_path, dir_len);
     strcpy(dir + dir_len, dir_len > 0 ? "" : ".");
     DIR *d = opendir(dir);
@@ -50,11 +53,12 @@ void stale_files_remove(const char *index_path)
         char *path = malloc(n);
         if (path != NULL) {
             snprintf(path, n, "%.*s%s", (int)dir_len, index_path, e->d_name);
-            remove(path);
+            removed += remove(path) == 0;
         }
         free(path);
     }
     if (d != NULL)
         closedir(d);
     free(dir);
+    return removed;
 }

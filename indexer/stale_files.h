@@ -4,8 +4,8 @@
 
 /* Removes INDEX.tmp-PID and INDEX.run-PID-* files of `index_path` whose
  * process is gone; files of living processes stay. Best effort: failures are
- * ignored, as they do not stop a new build. */
-void stale_files_remove(const char *index_path);
+ * ignored, as they do not stop a new build. Returns how many it removed. */
+int stale_files_remove(const char *index_path);
 
 /* The process id in the temporary file `name` of index `base` (base "x.cari",
  * name "x.cari.run-123-0-1": 123), or 0

@@ -1,11 +1,10 @@
-/* writer.c - cari_writer: documents in, analysed into the inverter, stored
+/* writer.c - cari_writer: documents in, handed to the inverter pool, stored
  * fields streamed into the document store; a repeated id replaces the earlier
  * document (as an Elasticsearch bulk load or an SQLite REPLACE would). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "core/analyzer.h"
 #include "core/array.h"
 #include "core/error.h"
 #include "core/hash.h"

@@ -278,10 +278,9 @@ static void commit_free(struct commit *c)
     buf_free(&c->scratch);
 }
 
-/* The inverters are spilled too once some are: the merge then holds little. */
 static int open_runs(struct commit *c)
 {
-    int rc = inverter_pool_finish(&c->w->pool, 0);
+    int rc = inverter_pool_finish(&c->w->pool);
     if (rc == 0)
         rc = inverter_pool_cursors(&c->w->pool, &c->cursors, &c->ncursors);
     if (rc == 0)

@@ -602,7 +602,7 @@ Test(input_stream, document_size_limit)
     cr_assert_eq(input_open(&in, over), 0);
     cr_assert_eq(input_next_line(&in, &line, &len), CARI_ELIMIT);
     char want[512];
-    snprintf(want, sizeof want, "%s: line 1 is longer than 64 MiB, the limit of one document", over);
+    snprintf(want, sizeof want, "%s: line 1 is longer than 128 MiB, the limit of one document", over);
     cr_assert_str_eq(cari_error_last(), want);
     input_close(&in);
 
@@ -612,14 +612,14 @@ Test(input_stream, document_size_limit)
     char *zpath = write_in(dir, "over.jsonl.zst", z, zlen);
     cr_assert_eq(input_open(&in, zpath), 0);
     cr_assert_eq(input_next_line(&in, &line, &len), CARI_ELIMIT);
-    cr_assert(strstr(cari_error_last(), "line 1 is longer than 64 MiB") != NULL, "%s", cari_error_last());
+    cr_assert(strstr(cari_error_last(), "line 1 is longer than 128 MiB") != NULL, "%s", cari_error_last());
     input_close(&in);
 
     /* a whole file (a text document) */
     buf all = BUF_INIT;
     cr_assert_eq(input_open(&in, over), 0);
     cr_assert_eq(input_read_all(&in, &all), CARI_ELIMIT);
-    snprintf(want, sizeof want, "%s is larger than 64 MiB, the limit of one document", over);
+    snprintf(want, sizeof want, "%s is larger than 128 MiB, the limit of one document", over);
     cr_assert_str_eq(cari_error_last(), want);
     input_close(&in);
     buf_free(&all);

@@ -273,3 +273,48 @@ Test(writer_scale, temporary_names_and_their_process)
     cr_assert_eq(stale_files_pid("ix.cari", "ix.cari"), 0);
     cr_assert_eq(stale_files_pid("iy.cari.tmp-5", "ix.cari"), 0);
 }
+
+Test(writer_scale, a_large_document_among_small_ones_is_stored_whole)
+{
+    char *dir = test_tmpdir();
+    char *path = test_path(dir, "ix.cari");
+    size_t big_len = 3u << 20;
+    char *big = malloc(big_len);
+    for (size_t i = 0; i < big_len; i++) /* "kata0 kata1 ... " with a rare word at the end */
+        big[i] = "abcdefgh "[i % 9];
+    memcpy(big + big_len - 9, " ujungnya", 9);
+    cari_writer_opts o = CARI_WRITER_OPTS_INIT;
+    o.threads = 2;
+    o.memory = 2u << 20;
+    cari_writer *w = NULL;
+    cr_assert_eq(cari_writer_open(&w, path, &o), 0);
+    const char *ids[] = { "kecil1", "besar", "kecil2" };
+    for (int i = 0; i < 3; i++) {
+        cari_field f[] = { { "text", i == 1 ? big : "dokumen kecil", i == 1 ? big_len : 13 } };
+        cr_assert_eq(cari_writer_add(w, ids[i], strlen(ids[i]), f, 1), 0, "%s", cari_error_last());
+    }
+    cr_assert_eq(cari_writer_commit(w), 0, "%s", cari_error_last());
+    cari_writer_free(w);
+    cari_index *ix = NULL;
+    cr_assert_eq(cari_index_open(&ix, path, CARI_OPEN_VERIFY), 0, "%s", cari_error_last());
+    char *hits = test_search(ix, "ujungnya", 0, 10);
+    cr_assert_str_eq(hits, "besar");
+    free(hits);
+    hits = test_search_sorted(ix, "kecil", 0, 10);
+    cr_assert_str_eq(hits, "kecil1,kecil2");
+    free(hits);
+    for (uint32_t d = 0; d < 3; d++) {
+        cari_document *doc = NULL;
+        cr_assert_eq(cari_document_get(&doc, ix, d), 0, "%s", cari_error_last());
+        size_t len;
+        const char *text = cari_document_field(doc, "text", &len);
+        cr_assert_eq(len, d == 1 ? big_len : 13);
+        cr_assert_eq(memcmp(text, d == 1 ? big : "dokumen kecil", len), 0, "doc %u differs", d);
+        cari_document_free(doc);
+    }
+    cari_index_close(ix);
+    test_rmtree(dir);
+    free(big);
+    free(path);
+    free(dir);
+}

@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "indexer/stale_temp.h"
+#include "indexer/stale_files.h"
 #include "tests/common/test_util.h"
 
 /* A PID that no process has: a child that has exited and been reaped. */
@@ -37,7 +37,7 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-Test(stale_temp, files_of_dead_builds_go_the_rest_stays)
+Test(stale_files, files_of_dead_builds_go_the_rest_stays)
 {
     char *dir = test_tmpdir(), *index = test_path(dir, "news.cari");
     long dead = dead_pid();
@@ -48,14 +48,14 @@ Test(stale_temp, files_of_dead_builds_go_the_rest_stays)
     char *zero = file_in(dir, "news.cari.tmp-0%ld", dead);
     char *mine = file_in(dir, "news.cari.tmp-%ld", (long)getpid());
 
-    cr_assert_eq(stale_temp_remove(index), 1);
+    cr_assert_eq(stale_files_remove(index), 1);
     cr_assert(!exists(stale));
     cr_assert(exists(live), "the file of a live process was removed");
     cr_assert(exists(other_index));
     cr_assert(exists(not_a_pid));
     cr_assert(exists(zero));
     cr_assert(exists(mine), "a process removed its own temporary file");
-    cr_assert_eq(stale_temp_remove(index), 0);
+    cr_assert_eq(stale_files_remove(index), 0);
 
     /* a writer does it when it opens: a second stale file, then a build */
     char *stale2 = file_in(dir, "news.cari.tmp-%ld", dead_pid());
@@ -72,10 +72,10 @@ Test(stale_temp, files_of_dead_builds_go_the_rest_stays)
     char *cwd = getcwd(NULL, 0);
     cr_assert_eq(chdir(dir), 0);
     char *stale3 = file_in(dir, "news.cari.tmp-%ld", dead_pid());
-    cr_assert_eq(stale_temp_remove("news.cari"), 1);
+    cr_assert_eq(stale_files_remove("news.cari"), 1);
     cr_assert(!exists(stale3));
     cr_assert_eq(chdir(cwd), 0);
-    cr_assert_eq(stale_temp_remove("/nonexistent-folder/x.cari"), 0);
+    cr_assert_eq(stale_files_remove("/nonexistent-folder/x.cari"), 0);
 
     test_rmtree(dir);
     free(cwd);
