@@ -370,6 +370,15 @@ int matcher_excluded(struct matcher *m, uint32_t doc)
     return 0;
 }
 
+/* Whether a conjunction's doc cannot reach the floor: in common words most
+ * aligned docs cannot, and their bound, unlike their score, reads neither
+ * the exact-form lists nor the optional clauses. */
+static int doc_below_floor(const struct matcher *m, uint32_t doc)
+{
+    return m->nmust > 0 && m->floor > -INFINITY && doc != CURSOR_END &&
+           matcher_doc_bound(m, doc) < m->floor;
+}
+
 static void bool_advance(struct matcher *m, uint32_t target)
 {
     for (;;) {
@@ -378,6 +387,10 @@ static void bool_advance(struct matcher *m, uint32_t target)
         uint32_t doc = target == CURSOR_END ? CURSOR_END
                        : m->nmust > 0       ? align_required(m, target)
                                             : first_optional(m, target);
+        if (*m->error == 0 && doc_below_floor(m, doc)) {
+            target = doc + 1;
+            continue;
+        }
         if (doc == CURSOR_END || *m->error != 0 || !matcher_excluded(m, doc)) {
             m->doc = doc;
             return;

@@ -89,6 +89,11 @@ float matcher_block_bound_cached(struct matcher *m, uint32_t doc, uint32_t *last
 /* The score of m, or of its frequency and norm, without their positions. */
 float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm);
 
+/* A score m does not exceed on doc, its current match, from the frequencies
+ * and norm alone: no exact-form list or position is read for it. A group
+ * needs its required clauses on doc; its optional ones count their maximum. */
+float matcher_doc_bound(const struct matcher *m, uint32_t doc);
+
 /* Lets m skip documents that score below `floor`, and its clauses those that
  * cannot reach it even with every other clause at its maximum. */
 void matcher_set_floor(struct matcher *m, float floor);

@@ -144,6 +144,23 @@ float matcher_block_bound_cached(struct matcher *m, uint32_t doc, uint32_t *last
     return m->bound;
 }
 
+float matcher_doc_bound(const struct matcher *m, uint32_t doc)
+{
+    uint8_t norm = m->bm25->norms[doc];
+    if (m->kind == M_WORD) /* every occurrence taken as exact, as the boost may count it */
+        return matcher_bound_score(m, word_cursor_tf(&m->words[0]), norm);
+    if (m->kind == M_PHRASE)
+        return matcher_bound_score(m, m->phrase_freq, norm);
+    /* the terms matcher_score adds, in its order: fl(+) is monotone, so each
+     * clause's bound above its score keeps the sum above too */
+    float sum = 0;
+    for (size_t i = 0; i < m->nmust; i++)
+        sum += matcher_doc_bound(m->must[i], doc);
+    for (size_t i = 0; i < m->nshould; i++)
+        sum += m->should[i]->max_score;
+    return sum;
+}
+
 void matcher_set_floor(struct matcher *m, float floor)
 {
     m->floor = floor;
