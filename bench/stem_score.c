@@ -1,7 +1,8 @@
 /* stem_score.c - scores the analyzer's main term per word against a gold file
  * (surface TAB expected root[|alternative...] TAB category), overall and per
- * category, for the default stage or the rules alone.
- * Usage: stem_score [--rules] [--errors] GOLD.tsv
+ * category, for the default stage, the rules alone, or libstemmer's Snowball
+ * stage (the baseline the others are measured against).
+ * Usage: stem_score [--rules | --snowball] [--errors] GOLD.tsv
  * The main term: the whole of a hyphenated word, else the root. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,11 +63,14 @@ static int cmp_category(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    int rules = 0, errors = 0;
+    const struct stemmer_ops *stage = &stemmer_hunspell_id;
+    int errors = 0;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--rules") == 0)
-            rules = 1;
+            stage = &stemmer_hunspell_id_rules;
+        else if (strcmp(argv[i], "--snowball") == 0)
+            stage = &stemmer_snowball_indonesian;
         else if (strcmp(argv[i], "--errors") == 0)
             errors = 1;
         else
@@ -75,10 +79,10 @@ int main(int argc, char **argv)
     FILE *f = path ? fopen(path, "r") : NULL;
     cari_analyzer *a;
     if (f == NULL) {
-        fprintf(stderr, "usage: stem_score [--rules] [--errors] GOLD.tsv\n");
+        fprintf(stderr, "usage: stem_score [--rules | --snowball] [--errors] GOLD.tsv\n");
         return 2;
     }
-    if (analyzer_new_with(&a, rules ? &stemmer_hunspell_id_rules : &stemmer_hunspell_id) != 0) {
+    if (analyzer_new_with(&a, stage) != 0) {
         fprintf(stderr, "stem_score: %s\n", cari_error_last());
         return 4;
     }
