@@ -23,6 +23,7 @@ build_cari() {
             die "CARI_BIN=$CARI_BIN has no cari-index and cari-query"
         return
     fi
+    "$root/scripts/install-deps.sh"
     CARI_BIN=$root/build-bench
     echo "[cari] Release build in $CARI_BIN ..." >&2
     cmake -S "$root" -B "$CARI_BIN" -DCMAKE_BUILD_TYPE=Release -DCARI_BUILD_TESTS=OFF >/dev/null &&
@@ -39,8 +40,26 @@ lucene_classpath() {
     echo "$cp"
 }
 
+# The peers' Debian packages, installed when one is missing (a fresh machine
+# has none of them): the drivers link libsqlite3, libxapian and Lucene's jars.
+install_peers() {
+    local need=() p
+    for p in libsqlite3-dev libxapian-dev liblucene8-java g++ zstd time; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+    done
+    command -v javac >/dev/null || need+=(default-jdk-headless)
+    [ ${#need[@]} -eq 0 ] && return
+    echo "[bench] installing ${need[*]} ..." >&2
+    local sudo=()
+    [ "$(id -u)" = 0 ] || sudo=(sudo)
+    [ -n "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v -e lock -e partial)" ] || "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${need[@]}" >/dev/null ||
+        die "could not install ${need[*]}"
+}
+
 # The drivers go to $work/drivers, rebuilt when their source is newer.
 build_drivers() {
+    install_peers
     local src=$root/bench/peers out=$work/drivers
     mkdir -p "$out/classes"
     lucene_classpath >"$out/classpath"
