@@ -1,0 +1,204 @@
+/* rice.c - see rice.h. */
+#include "core/rice.h"
+
+#include "core/varint.h"
+
+unsigned rice_best_k(const uint32_t *v, size_t n)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    /* The cost n (1 + k) + sum (v >> k) is convex in k and near its least at
+     * log2 of the mean; the neighbours are compared exactly. */
+    unsigned guess = 0;
+    while (guess < RICE_MAX_K && ((uint64_t)n << (guess + 1)) <= sum)
+        guess++;
+    unsigned lo = guess > 2 ? guess - 2 : 0, hi = guess + 2 < RICE_MAX_K ? guess + 2 : RICE_MAX_K;
+    unsigned best = lo;
+    uint64_t best_cost = UINT64_MAX;
+    for (unsigned k = lo; k <= hi; k++) {
+        uint64_t cost = (uint64_t)n * (1 + k);
+        for (size_t i = 0; i < n; i++)
+            cost += v[i] >> k;
+        if (cost < best_cost)
+            best = k, best_cost = cost;
+    }
+    return best;
+}
+
+/* Bits are appended lowest first into `acc`, whole bytes flushed to `out`. */
+struct bit_writer {
+    buf *out;
+    uint64_t acc;
+    unsigned n;
+};
+
+static void put_bits(struct bit_writer *w, uint64_t v, unsigned count)
+{
+    while (count > 0) {
+        unsigned take = count < 32 ? count : 32;
+        w->acc |= (v & ((1ull << take) - 1)) << w->n;
+        w->n += take;
+        v >>= take;
+        count -= take;
+        while (w->n >= 8) {
+            buf_byte(w->out, (uint8_t)w->acc);
+            w->acc >>= 8;
+            w->n -= 8;
+        }
+    }
+}
+
+static void put_value(struct bit_writer *w, uint32_t v, unsigned k)
+{
+    for (uint64_t q = v >> k; q > 0;) { /* q zeros, then a one */
+        unsigned run = q < 32 ? (unsigned)q : 32;
+        put_bits(w, 0, run);
+        q -= run;
+    }
+    put_bits(w, 1, 1);
+    put_bits(w, v, k);
+}
+
+static void encode_group(buf *bits, const uint32_t *v, size_t n, unsigned k)
+{
+    struct bit_writer w = { bits, 0, 0 };
+    for (size_t i = 0; i < n; i++)
+        put_value(&w, v[i], k);
+    if (w.n > 0)
+        buf_byte(bits, (uint8_t)w.acc);
+}
+
+void rice_encode(buf *out, const uint32_t *v, size_t n)
+{
+    buf bits = BUF_INIT;
+    for (size_t at = 0; at < n; at += RICE_GROUP) {
+        size_t m = n - at < RICE_GROUP ? n - at : RICE_GROUP;
+        unsigned k = rice_best_k(v + at, m);
+        buf_clear(&bits);
+        encode_group(&bits, v + at, m, k);
+        buf_byte(out, (uint8_t)k);
+        if (at + m < n)
+            buf_varint(out, bits.len);
+        buf_append(out, bits.data, bits.len);
+        if (bits.rc != 0 && out->rc == 0)
+            out->rc = bits.rc;
+    }
+    buf_free(&bits);
+}
+
+static void refill(rice_reader *r)
+{
+    if (r->bound - r->p >= 8) {
+        rice_refill_fast(r);
+        return;
+    }
+    while (r->nbits <= 56 && r->p < r->bound) {
+        r->bits |= (uint64_t)*r->p++ << r->nbits;
+        r->nbits += 8;
+    }
+}
+
+/* Where the bits read so far end: the loaded bytes not reached yet go back. */
+static const uint8_t *read_end(const rice_reader *r, int *pad_ok)
+{
+    unsigned pad = r->nbits % 8;
+    *pad_ok = (r->bits & ((1ull << pad) - 1)) == 0;
+    return r->p - r->nbits / 8;
+}
+
+/* Reads a group's header: k, and its length unless it is the run's last. A
+ * group before it must have ended exactly at its length, padded with zeros. */
+static int start_group(rice_reader *r)
+{
+    if (r->group_end != NULL) {
+        int pad_ok;
+        if (read_end(r, &pad_ok) != r->group_end || !pad_ok)
+            return -1;
+        r->p = r->group_end;
+    }
+    if (r->remaining == 0 || r->p >= r->limit || *r->p > RICE_MAX_K)
+        return -1;
+    r->k = *r->p++;
+    r->left = r->remaining < RICE_GROUP ? (uint32_t)r->remaining : RICE_GROUP;
+    r->remaining -= r->left;
+    r->group_end = NULL;
+    r->bound = r->limit;
+    if (r->remaining > 0) {
+        uint64_t len;
+        if (varint_get64(&r->p, r->limit, &len) != 0 || len > (uint64_t)(r->limit - r->p))
+            return -1;
+        r->group_end = r->bound = r->p + len; /* a group's bits stay inside the group */
+    }
+    r->bits = 0;
+    r->nbits = 0;
+    return 0;
+}
+
+void rice_start(rice_reader *r, const uint8_t *p, const uint8_t *end, uint64_t count)
+{
+    *r = (rice_reader){ .p = p, .bound = end, .limit = end, .remaining = count };
+}
+
+int rice_next_slow(rice_reader *r, uint32_t *v)
+{
+    if (r->left == 0 && start_group(r) != 0)
+        return -1;
+    uint64_t q = 0;
+    for (;;) {
+        if (r->nbits == 0)
+            refill(r);
+        if (r->nbits == 0)
+            return -1;
+        if (r->bits == 0) { /* a long quotient: all loaded bits are zeros */
+            q += r->nbits;
+            r->nbits = 0;
+            continue;
+        }
+        unsigned z = (unsigned)__builtin_ctzll(r->bits);
+        q += z;
+        r->bits >>= z;
+        r->bits >>= 1;
+        r->nbits -= z + 1;
+        break;
+    }
+    if (r->nbits < r->k)
+        refill(r);
+    if (r->nbits < r->k || q > (UINT32_MAX >> r->k))
+        return -1;
+    *v = (uint32_t)(q << r->k | (r->bits & ((1ull << r->k) - 1)));
+    r->bits >>= r->k;
+    r->nbits -= r->k;
+    r->left--;
+    return 0;
+}
+
+int rice_skip(rice_reader *r, uint64_t n)
+{
+    while (n > 0 && n >= r->left && (r->left > 0 ? r->group_end != NULL : r->remaining > 0)) {
+        if (r->left > 0) { /* the rest of this group, by its length */
+            n -= r->left;
+            r->p = r->group_end;
+            r->bits = 0;
+            r->nbits = 0;
+            r->left = 0;
+            if (n == 0)
+                return 0;
+        }
+        if (start_group(r) != 0)
+            return -1;
+    }
+    for (; n > 0; n--) {
+        uint32_t v;
+        if (rice_next(r, &v) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+const uint8_t *rice_run_end(const rice_reader *r)
+{
+    int pad_ok;
+    const uint8_t *end = read_end(r, &pad_ok);
+    return r->left > 0 || r->remaining > 0 || !pad_ok ? NULL : end;
+}
