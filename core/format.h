@@ -8,7 +8,7 @@
 #define FORMAT_FOOTER_MAGIC "cEND"
 
 enum {
-    FORMAT_VERSION = 1,
+    FORMAT_VERSION = 2, /* 2: POSITIONS Rice-coded, none for inflected exact keys */
     FORMAT_HEADER_SIZE = 64,
     FORMAT_FOOTER_SIZE = 16,
     FORMAT_TABLE_ENTRY_SIZE = 32,

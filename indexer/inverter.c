@@ -137,12 +137,13 @@ static int find_term(inverter *inv, const char *key, size_t key_len, uint32_t h,
 }
 
 static int add_one(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t h,
-                   uint32_t position)
+                   uint32_t position, uint8_t positional)
 {
     struct inv_term *t = NULL;
     int rc = find_term(inv, key, key_len, h, &t);
     if (rc != 0)
         return rc;
+    t->positional |= positional;
     if (t->last_doc != doc) {
         if (inv->ndoc_terms == inv->doc_terms_cap) {
             size_t cap = inv->doc_terms_cap ? inv->doc_terms_cap * 2 : 256;
@@ -200,14 +201,15 @@ static int flush_pending(inverter *inv)
         fetch_ahead(inv, i);
         const struct inv_pending *p = &inv->pending[i];
         rc = add_one(inv, inv->pending_doc, (const char *)inv->pending_keys.data + p->key_off,
-                     p->key_len, p->hash, p->position);
+                     p->key_len, p->hash, p->position, p->positional);
     }
     inv->npending = 0;
     buf_clear(&inv->pending_keys);
     return rc;
 }
 
-int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position)
+int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position,
+                 int positional)
 {
     int rc = 0;
     if (inv->npending == PENDING_MAX || (inv->npending > 0 && doc != inv->pending_doc))
@@ -217,7 +219,8 @@ int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, u
     uint32_t h = (uint32_t)hash_bytes(key, key_len);
     PREFETCH(&inv->table[h & (inv->table_cap - 1)]);
     inv->pending[inv->npending++] = (struct inv_pending){ h, (uint32_t)inv->pending_keys.len,
-                                                          (uint32_t)key_len, position };
+                                                          (uint32_t)key_len, position,
+                                                          (uint8_t)(positional != 0) };
     inv->pending_doc = doc;
     buf_append(&inv->pending_keys, key, key_len);
     return inv->pending_keys.rc;

@@ -1,6 +1,7 @@
 /* inverter.h - the in-memory inverted index of the documents added so far:
- * term -> (doc gaps and frequencies, positions), both varint-coded. The
- * positions use the on-disk encoding already, so writing them is a copy. */
+ * term -> (doc gaps and frequencies, positions), both varint-coded (the
+ * index's code of positions, per block of documents, is written at commit:
+ * indexer/positions_writer.h). */
 #ifndef CARI_INDEXER_INVERTER_H
 #define CARI_INDEXER_INVERTER_H
 
@@ -22,6 +23,7 @@ struct inv_term {
     uint32_t next_doc_min; /* previous finished doc + 1: the base of the next gap */
     uint32_t tf, last_pos; /* of the doc being collected */
     uint32_t doc_pos_start; /* where its positions start in `positions` */
+    uint8_t positional;     /* some occurrence needs its positions in the index */
     /* per doc: varint (doc - next_doc_min), varint tf, varint bytes of its
      * positions (so that a merge finds them without decoding them) */
     struct byte_run docs;
@@ -34,6 +36,7 @@ struct inv_term {
  * waiting for them). */
 struct inv_pending {
     uint32_t hash, key_off, key_len, position;
+    uint8_t positional;
 };
 
 typedef struct inverter {
@@ -57,8 +60,12 @@ void inverter_free(inverter *inv);
 
 /* Records one occurrence of `key` at `position` in document `doc`. Documents
  * are added in increasing order; positions of a doc in increasing order.
+ * `positional`: whether a query may read this occurrence's position; a term
+ * none of whose occurrences is gets no positions in the index (its positions
+ * are still collected: whether some later occurrence needs them is unknown).
  * Failures may be reported by a later call or by inverter_end_doc. */
-int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position);
+int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position,
+                 int positional);
 
 /* Closes document `doc`: writes its frequencies. */
 int inverter_end_doc(inverter *inv);

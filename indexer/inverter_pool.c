@@ -40,15 +40,21 @@ struct doc_state {
     uint32_t tokens;
 };
 
+/* A query reads the positions of the root key, of the exact key of a word
+ * that is its own root and of a whole hyphenated form; the exact key of an
+ * inflected token only for its frequency (query/word_cursor.c), so its
+ * positions would be stored for nothing (docs/FORMAT.md, "Terms and namespaces"). */
 static int index_token(const cari_token *t, void *payload)
 {
     struct doc_state *s = payload;
-    int rc = inverter_add(s->inv, s->record, t->exact, t->exact_len, t->position);
-    if (rc == 0 && (t->root_len != t->exact_len || memcmp(t->root, t->exact, t->exact_len) != 0)) {
+    int inflected = t->root_len != t->exact_len || memcmp(t->root, t->exact, t->exact_len) != 0;
+    int rc = inverter_add(s->inv, s->record, t->exact, t->exact_len, t->position,
+                          !inflected || (t->flags & CARI_TOKEN_WHOLE));
+    if (rc == 0 && inflected) {
         char key[FORMAT_MAX_KEY];
         memcpy(key, t->root, t->root_len);
         key[t->root_len] = FORMAT_ROOT_MARK;
-        rc = inverter_add(s->inv, s->record, key, t->root_len + 1, t->position);
+        rc = inverter_add(s->inv, s->record, key, t->root_len + 1, t->position, 1);
     }
     if (!(t->flags & CARI_TOKEN_WHOLE))
         s->tokens++;

@@ -11,6 +11,7 @@
 #include "core/norms.h"
 #include "core/sorted.h"
 #include "core/varint.h"
+#include "indexer/positions_writer.h"
 #include "indexer/postings_writer.h"
 #include "indexer/run_merge.h"
 #include "indexer/termdict_writer.h"
@@ -31,11 +32,13 @@ struct commit {
     /* scratch for one term */
     uint32_t *docs, *tfs, *prev_docs;
     uint64_t *pos_starts;
+    const struct merged_posting **live;
     size_t cap, prev_cap;
     uint32_t prev_n;
     char prev_key[FORMAT_MAX_KEY];
     size_t prev_len; /* 0: no previous term */
-    buf encoded, scratch;
+    buf encoded, scratch, positions;
+    struct positions_scratch pos_scratch;
 };
 
 static void write_section(file_writer *fw, uint32_t id, const void *data, size_t len)
@@ -113,11 +116,14 @@ static int reserve_scratch(struct commit *c, size_t n)
     if (rc == 0 && cap != c->cap) {
         uint32_t *tfs = realloc(c->tfs, cap * sizeof *tfs);
         uint64_t *starts = realloc(c->pos_starts, cap * sizeof *starts);
+        const struct merged_posting **live = realloc(c->live, cap * sizeof *live);
         if (tfs != NULL)
             c->tfs = tfs;
         if (starts != NULL)
             c->pos_starts = starts;
-        if (tfs == NULL || starts == NULL)
+        if (live != NULL)
+            c->live = live;
+        if (tfs == NULL || starts == NULL || live == NULL)
             return error_oom();
         c->cap = cap;
     }
@@ -125,11 +131,11 @@ static int reserve_scratch(struct commit *c, size_t n)
 }
 
 /* The merged term's postings without replaced documents, renumbered: fills
- * c->docs/tfs/pos_starts and the term's info. */
+ * c->docs/tfs/live/pos_starts, c->positions (the term's encoded positions,
+ * none for a term no query reads positions of) and the term's info. */
 static int live_postings(struct commit *c, struct term_info *info)
 {
     const run_merge *m = &c->merge;
-    uint64_t live_pos = 0;
     uint32_t n = 0;
     memset(info, 0, sizeof *info);
     int rc = reserve_scratch(c, m->npostings);
@@ -140,14 +146,17 @@ static int live_postings(struct commit *c, struct term_info *info)
             continue;
         c->docs[n] = doc;
         c->tfs[n] = p->tf;
-        c->pos_starts[n] = live_pos;
-        live_pos += p->positions_len;
+        c->live[n] = p;
+        c->pos_starts[n] = 0;
         info->cf += p->tf;
         info->max_tf = p->tf > info->max_tf ? p->tf : info->max_tf;
         n++;
     }
     info->df = n;
-    info->positions_len = live_pos;
+    buf_clear(&c->positions);
+    if (rc == 0 && m->positional)
+        rc = positions_encode(&c->positions, &c->pos_scratch, c->live, n, c->pos_starts);
+    info->positions_len = c->positions.len;
     return rc;
 }
 
@@ -202,19 +211,18 @@ static int write_postings(struct commit *c)
     return rc != 0 ? rc : w->file.rc;
 }
 
-/* The second pass: positions are already in their final encoding, so each
- * live document's bytes are copied. */
+/* The second pass: the positions, encoded again as the first pass did to
+ * know their skip offsets (cheaper than holding them all in memory). */
 static int write_positions(struct commit *c)
 {
     cari_writer *w = c->w;
     file_writer_begin(&w->file, SECTION_POSITIONS);
     int rc = run_merge_rewind(&c->merge);
     while (rc == 0 && (rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
-        for (size_t i = 0; i < c->merge.npostings; i++) {
-            const struct merged_posting *p = &c->merge.postings[i];
-            if (c->doc_of_record[p->record] != UINT32_MAX)
-                file_writer_write(&w->file, p->positions, p->positions_len);
-        }
+        struct term_info info;
+        if ((rc = live_postings(c, &info)) != 0)
+            break;
+        file_writer_write(&w->file, c->positions.data, c->positions.len);
         rc = w->file.rc;
     }
     file_writer_end(&w->file);
@@ -274,6 +282,9 @@ static void commit_free(struct commit *c)
     free(c->tfs);
     free(c->prev_docs);
     free(c->pos_starts);
+    free(c->live);
+    positions_scratch_free(&c->pos_scratch);
+    buf_free(&c->positions);
     buf_free(&c->encoded);
     buf_free(&c->scratch);
 }

@@ -37,7 +37,8 @@ static int check_header(cari_index *ix, uint64_t *table_offset, uint32_t *nsecti
         return index_corrupt(ix, "header checksum mismatch");
     uint32_t version = le32_load(h + 8);
     if (version != FORMAT_VERSION)
-        return error_set(CARI_EVERSION, "%s: index format version %u; this build reads version %u",
+        return error_set(CARI_EVERSION, "%s: index format version %u; this build reads version %u "
+                         "(rebuild the index with cari-index)",
                          ix->path, version, FORMAT_VERSION);
     uint64_t file_size = le64_load(h + 16);
     if (file_size != ix->size)

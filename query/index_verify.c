@@ -9,6 +9,7 @@
 #include "core/endian.h"
 #include "core/error.h"
 #include "core/norms.h"
+#include "core/rice.h"
 #include "core/sorted.h"
 #include "core/varint.h"
 #include "query/docstore_reader.h"
@@ -111,19 +112,28 @@ static int term_error(const struct term_check *t, const char *what)
                          (unsigned long long)(e->positions_off + e->positions_len), what);
 }
 
-/* Walks the positions of one document sequentially from *p. */
-static int check_positions(struct term_check *t, const uint8_t **p, const uint8_t *end,
-                           uint32_t tf, uint32_t doc_length)
+/* Walks the positions of one document sequentially in its block's run. */
+static int check_positions(struct term_check *t, rice_reader *r, uint32_t tf, uint32_t doc_length)
 {
-    uint32_t pos = 0;
+    uint64_t pos = 0;
     for (uint32_t k = 0; k < tf; k++) {
-        uint32_t delta;
-        if (varint_get32(p, end, &delta) != 0 || (k > 0 && delta == 0) || delta > UINT32_MAX - pos)
+        uint32_t v;
+        if (rice_next(r, &v) != 0)
             return term_error(t, "POSITIONS do not decode");
-        pos += delta;
+        pos += (uint64_t)v + (k > 0); /* gaps are stored less one */
         if (pos > doc_length)
             return term_error(t, "a position beyond the document's length");
     }
+    return 0;
+}
+
+/* The end of a block's run of positions: where the next one starts. */
+static int end_run(struct term_check *t, const rice_reader *r, const uint8_t **p)
+{
+    const uint8_t *end = rice_run_end(r);
+    if (end == NULL)
+        return term_error(t, "a run of POSITIONS has values or non-zero bits left");
+    *p = end;
     return 0;
 }
 
@@ -150,19 +160,26 @@ static int verify_term(struct term_check *t, const struct term_entry *e)
     if (postings_open(&c, t->ix, e, &error) != 0)
         return error;
     const uint8_t *p = c.positions, *lengths = t->ix->sec[SECTION_DOC_LENGTHS].data;
+    int root = t->key[t->key_len - 1] == FORMAT_ROOT_MARK, positional = e->positions_len > 0;
+    if (root && !positional)
+        return term_error(t, "a root key without positions");
     uint64_t cf = 0;
     uint32_t max_tf = 0, last_block = UINT32_MAX;
+    rice_reader run;
     t->n = 0;
     for (; c.doc != CURSOR_END; postings_next(&c)) {
         if (c.block != last_block) {
+            if (positional && last_block != UINT32_MAX && end_run(t, &run, &p) != 0)
+                return CARI_ECORRUPT;
             last_block = c.block;
             if (check_block_skip(t, &c, (uint64_t)(p - c.positions)) != 0)
                 return CARI_ECORRUPT;
+            rice_start(&run, p, c.positions_end, c.pos_values);
         }
         uint32_t tf = postings_tf(&c);
         cf += tf;
         max_tf = tf > max_tf ? tf : max_tf;
-        int rc = check_positions(t, &p, c.positions_end, tf, le32_load(lengths + 4 * (size_t)c.doc));
+        int rc = positional ? check_positions(t, &run, tf, le32_load(lengths + 4 * (size_t)c.doc)) : 0;
         if (rc == 0)
             rc = array_reserve((void **)&t->docs, &t->docs_cap, t->n + 1, sizeof *t->docs);
         if (rc != 0)
@@ -171,6 +188,8 @@ static int verify_term(struct term_check *t, const struct term_entry *e)
     }
     if (error != 0)
         return error;
+    if (positional && last_block != UINT32_MAX && end_run(t, &run, &p) != 0)
+        return CARI_ECORRUPT;
     if (t->n != e->df || cf != e->cf || max_tf != e->max_tf)
         return term_error(t, "df, cf or max_tf disagree with the postings");
     if (p != c.positions_end)

@@ -6,7 +6,6 @@
 #include "core/endian.h"
 #include "core/error.h"
 #include "core/varint.h"
-#include "core/varint_skip.h"
 
 /* Names the term's bytes in the section where the damage was met. */
 static void fail_in(postings_cursor *c, uint32_t section, const uint8_t *start, const uint8_t *end,
@@ -42,13 +41,15 @@ static int check_block(postings_cursor *c, uint32_t b)
 }
 
 /* Whether the block's frequencies fit the positions left after pos_start (one
- * byte each at least), so that no caller sizes a buffer by a damaged tf. */
-static int positions_fit(const postings_cursor *c, uint64_t pos_start)
+ * bit each at least), so that no caller sizes a buffer by a damaged tf. A term
+ * without positions has none to fit. */
+static int positions_fit(postings_cursor *c, uint64_t pos_start)
 {
     uint64_t room = (uint64_t)(c->positions_end - c->positions) - pos_start, need = 0;
     for (uint32_t i = 0; i < c->count; i++)
         need += c->tfs[i];
-    return need <= room;
+    c->pos_values = need;
+    return c->positions == c->positions_end ? pos_start == 0 : need <= room * 8;
 }
 
 static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
@@ -120,7 +121,8 @@ static void load_block(postings_cursor *c, uint32_t b)
         fail(c, "undecodable block");
         return;
     }
-    c->pos_p = c->positions + pos_start;
+    c->pos_block = c->positions + pos_start;
+    rice_start(&c->pos, c->pos_block, c->positions_end, c->pos_values);
     c->pos_index = 0;
     c->doc = c->docs[0];
 }
@@ -233,24 +235,26 @@ int postings_positions(postings_cursor *c, uint32_t *out)
 int postings_positions_upto(postings_cursor *c, uint32_t limit, uint32_t *out, uint32_t *n)
 {
     *n = 0;
+    if (c->positions == c->positions_end) {
+        fail_in(c, SECTION_POSITIONS, c->positions, c->positions_end,
+                "positions asked of a term stored without them");
+        return *c->error;
+    }
     if (c->pos_index > c->i) { /* went back: start the block over */
-        uint64_t start = c->skips != NULL ? le32_load(skip_entry(c, c->block) + 8) : 0;
-        c->pos_p = c->positions + start;
+        rice_start(&c->pos, c->pos_block, c->positions_end, c->pos_values);
         c->pos_index = 0;
     }
-    const uint8_t *p = c->pos_p;
-    uint32_t v;
     uint64_t skip = 0; /* the positions of the block's docs before this one */
     for (; c->pos_index < c->i; c->pos_index++)
         skip += c->tfs[c->pos_index];
-    if (varint_skip(&p, c->positions_end, skip) != 0)
+    if (rice_skip(&c->pos, skip) != 0)
         goto corrupt;
-    c->pos_p = p;
-    uint32_t pos = 0, k = 0;
+    rice_reader r = c->pos; /* the next call for this doc starts here again */
+    uint32_t pos = 0, k = 0, v;
     for (; k < c->tfs[c->i]; k++) {
-        if (varint_get32(&p, c->positions_end, &v) != 0 || v > UINT32_MAX - pos)
+        if (rice_next(&r, &v) != 0 || (uint64_t)pos + v + (k > 0) > UINT32_MAX)
             goto corrupt;
-        pos += v;
+        pos += v + (k > 0); /* gaps are stored less one */
         if (pos > limit)
             break;
         out[k] = pos;

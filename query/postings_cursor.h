@@ -7,6 +7,7 @@
 
 #include "core/bitpack.h"
 #include "core/format.h"
+#include "core/rice.h"
 #include "query/index_reader.h"
 #include "query/termdict_reader.h"
 
@@ -26,7 +27,9 @@ typedef struct postings_cursor {
     uint32_t doc;             /* current doc, CURSOR_END when done */
     uint32_t docs[FORMAT_POSTINGS_BLOCK], tfs[FORMAT_POSTINGS_BLOCK];
 
-    const uint8_t *pos_p; /* positions of doc pos_index of the block */
+    const uint8_t *pos_block; /* the run of the block's positions */
+    uint64_t pos_values;      /* how many: the block's frequencies add up to it */
+    rice_reader pos;          /* standing at the positions of doc pos_index of the block */
     uint32_t pos_index;
 } postings_cursor;
 
@@ -50,7 +53,9 @@ uint32_t postings_block_of(const postings_cursor *c, uint32_t target);
 void postings_block_info(const postings_cursor *c, uint32_t b, uint32_t *max_tf,
                          uint8_t *min_norm, uint32_t *last);
 
-/* Decodes the positions of the current document into out[0..tf). */
+/* Decodes the positions of the current document into out[0..tf). A term
+ * stored without positions (docs/FORMAT.md, POSITIONS) has none to give:
+ * asking is reported as CARI_ECORRUPT. */
 int postings_positions(postings_cursor *c, uint32_t *out);
 
 /* The same up to `limit`: the positions <= limit into out[0..*n). */

@@ -108,7 +108,10 @@ uint32_t word_cursor_exact_tf(struct word_cursor *w)
  * returns their count. */
 int word_cursor_positions_upto(struct word_cursor *w, uint32_t limit, uint32_t *count)
 {
-    uint32_t total = word_cursor_tf(w), n = 0;
+    uint32_t total = word_cursor_tf(w), n = 0, got, none;
+    for (int i = 0; i < w->n; i++) /* refused before any buffer is sized by a frequency */
+        if (w->c[i].doc == w->doc && w->c[i].positions == w->c[i].positions_end)
+            return postings_positions_upto(&w->c[i], limit, &none, &got);
     int rc = array_reserve((void **)&w->positions, &w->positions_cap, (size_t)total * 2 + 1,
                            sizeof *w->positions);
     if (rc != 0)
@@ -117,7 +120,6 @@ int word_cursor_positions_upto(struct word_cursor *w, uint32_t limit, uint32_t *
     for (int i = 0; i < w->n; i++) {
         if (w->c[i].doc != w->doc)
             continue;
-        uint32_t got;
         if ((rc = postings_positions_upto(&w->c[i], limit, n == 0 ? w->positions : tmp, &got)) != 0)
             return rc;
         if (n > 0) { /* merge tmp[0..got) into positions[0..n) from the back */

@@ -459,3 +459,29 @@ Test(cli, verify_and_analyze)
                           "6\tKediri\tkediri\tkediri\n");
     free(out);
 }
+
+/* Phrases (of inflected words, reduplications, hyphenated and dated whole
+ * forms), --and and snippets give what cari gave before inflected exact keys
+ * lost their positions and positions were Rice-coded (format 2): the golden
+ * files are the output of format 1's cari-query on the same samples. */
+Test(cli, positions_code_changes_no_result)
+{
+    char *queries = test_read_file(TEST_DATA "/positions-queries.txt", NULL);
+    cr_assert_not_null(queries);
+    const char *modes[][2] = { { "", "/positions-golden-or.json" },
+                               { "--and", "/positions-golden-and.json" } };
+    for (size_t m = 0; m < 2; m++) {
+        char cmd[2048], path[1024];
+        snprintf(cmd, sizeof cmd, "%s --json -k 5 %s %s", TEST_CARI_QUERY, modes[m][0], index_path);
+        snprintf(path, sizeof path, "%s%s", TEST_DATA, modes[m][1]);
+        char *want = test_read_file(path, NULL), *out, *err;
+        cr_assert_not_null(want);
+        int code = test_run(cmd, queries, &out, &err);
+        cr_assert_eq(code, 0, "%s: %s", cmd, err);
+        cr_assert_str_eq(out, want, "%s differs from %s", cmd, path);
+        free(want);
+        free(out);
+        free(err);
+    }
+    free(queries);
+}

@@ -1,5 +1,5 @@
 /* postings_seeds.c - writes seeds for fuzz_postings_decode: real encodings
- * (by the indexer's postings_encode) of a tail-only list, one full block, and
+ * (by the indexer's postings_encode and positions_encode) of a tail-only list, one full block, and
  * blocks with a tail, with varied frequencies and their positions.
  * Usage: fuzz_postings_seeds FOLDER */
 #include <stdio.h>
@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/endian.h"
+#include "indexer/positions_writer.h"
 #include "indexer/postings_writer.h"
 #include "tests/fuzz/fuzz_postings_decode.h"
 
@@ -16,19 +17,31 @@ static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_
     uint32_t *docs = malloc(sizeof *docs * df), *tfs = malloc(sizeof *tfs * df);
     uint64_t *starts = malloc(sizeof *starts * df);
     uint8_t *norms = calloc(ndocs, 1);
-    buf post = BUF_INIT, scratch = BUF_INIT, pos = BUF_INIT;
-    if (docs == NULL || tfs == NULL || starts == NULL || norms == NULL)
+    struct merged_posting *merged = malloc(sizeof *merged * df);
+    const struct merged_posting **live = malloc(sizeof *live * df);
+    struct positions_scratch ps = { NULL, 0 };
+    buf post = BUF_INIT, scratch = BUF_INIT, pos = BUF_INIT, varints = BUF_INIT;
+    if (docs == NULL || tfs == NULL || starts == NULL || norms == NULL || merged == NULL ||
+        live == NULL)
         return -1;
     for (uint32_t i = 0; i < df; i++) {
         docs[i] = i * step;
         tfs[i] = 1 + i % tf_mod;
-        starts[i] = pos.len;
-        for (uint32_t k = 0; k < tfs[i]; k++) /* deltas: the first is the position itself */
-            buf_varint(&pos, k == 0 ? i % 7 : 1 + k);
+        starts[i] = varints.len; /* the indexer's varint deltas, the first the position itself */
+        for (uint32_t k = 0; k < tfs[i]; k++)
+            buf_varint(&varints, k == 0 ? i % 7 : 1 + k);
         norms[docs[i]] = (uint8_t)(i % 120);
     }
+    for (uint32_t i = 0; i < df; i++) {
+        size_t end = i + 1 < df ? starts[i + 1] : varints.len;
+        merged[i] = (struct merged_posting){ docs[i], tfs[i], varints.data + starts[i],
+                                             (size_t)(end - starts[i]) };
+        live[i] = &merged[i];
+    }
+    int rc = varints.rc != 0 ? varints.rc : positions_encode(&pos, &ps, live, df, starts);
     struct term_postings p = { docs, tfs, starts, df };
-    int rc = postings_encode(&post, &scratch, &p, norms);
+    if (rc == 0)
+        rc = postings_encode(&post, &scratch, &p, norms);
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = rc == 0 ? fopen(path, "wb") : NULL;
@@ -44,6 +57,10 @@ static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_
     buf_free(&post);
     buf_free(&scratch);
     buf_free(&pos);
+    buf_free(&varints);
+    positions_scratch_free(&ps);
+    free(live);
+    free(merged);
     free(norms);
     free(starts);
     free(tfs);

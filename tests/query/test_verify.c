@@ -2,6 +2,7 @@
  * is found by verify and named; queries on a damaged index return an error or
  * results, never crash (run under the sanitizers). */
 #include "query/index_reader.h"
+#include "query/termdict_reader.h"
 #include "tests/query/index_bytes.h"
 #include "tests/query/query_fixture.h"
 
@@ -548,4 +549,64 @@ Test(verify, messages_name_padding_reserved_fields_and_term_bytes)
     }
     cr_assert(named);
     free(copy);
+}
+
+/* Sets the byte at `at` of POSITIONS in a copy of `bytes`, reseals it and
+ * expects verify to name `want` (and POSITIONS). */
+static void expect_positions_damage(const uint8_t *bytes, size_t len, uint64_t at, uint8_t value,
+                                    const char *want)
+{
+    struct ib_section s[32];
+    size_t n = ib_sections(bytes, len, s, 32);
+    const struct ib_section *pos = ib_find(s, n, SECTION_POSITIONS);
+    uint8_t *copy = malloc(len);
+    memcpy(copy, bytes, len);
+    cr_assert_neq(copy[pos->offset + at], value);
+    copy[pos->offset + at] = value;
+    ib_reseal(copy, len);
+    cari_index *ix;
+    cr_assert_eq(open_bytes(copy, len, &ix), 0);
+    cr_assert_eq(cari_index_verify(ix), CARI_ECORRUPT, "byte %llu = %u verified",
+                 (unsigned long long)at, value);
+    cr_assert(contains(cari_error_last(), want), "%s", cari_error_last());
+    cr_assert(contains(cari_error_last(), "POSITIONS"), "%s", cari_error_last());
+    exercise_lite(ix, "damaged positions");
+    cari_index_close(ix);
+    free(copy);
+}
+
+/* A positions run damaged behind valid checksums is found by verify and named
+ * by its term: a k beyond 31, a group length that does not hold. */
+Test(verify, damaged_positions_runs_are_found)
+{
+    struct term_entry e;
+    cr_assert_eq(termdict_find(fx.ix, "yang", 4, &e), 0);
+    expect_positions_damage(good, good_len, e.positions_off, 32, "term \"yang\" (TERM_BLOCKS block ");
+    cr_assert_eq(termdict_find(fx.ix, "sampai\x01", 7, &e), 0);
+    expect_positions_damage(good, good_len, e.positions_off, 32, "term \"sampai (root)\"");
+
+    /* one document that writes alfa 300 times: a run of three groups */
+    char text[300 * 5 + 1] = "";
+    for (int i = 0; i < 300; i++)
+        strcat(text, "alfa ");
+    const struct test_doc doc[] = { { "a", NULL, text } };
+    char *path = test_path(fx.dir, "alfa.cari");
+    test_build_docs(path, doc, 1);
+    cari_index *ix;
+    cr_assert_eq(cari_index_open(&ix, path, 0), 0);
+    cr_assert_eq(termdict_find(ix, "alfa", 4, &e), 0);
+    cr_assert_eq(e.cf, 300);
+    cari_index_close(ix);
+    size_t len;
+    uint8_t *bytes = (uint8_t *)test_read_file(path, &len);
+    struct ib_section s[32];
+    size_t n = ib_sections(bytes, len, s, 32);
+    const uint8_t *run = bytes + ib_find(s, n, SECTION_POSITIONS)->offset + e.positions_off;
+    cr_assert_eq(run[0], 0, "k 0: gaps of 1 are 0");
+    cr_assert_eq(run[1], 16, "128 values of one bit: 16 bytes");
+    expect_positions_damage(bytes, len, e.positions_off + 1, 17, "term \"alfa\"");
+    expect_positions_damage(bytes, len, e.positions_off + 1, 15, "term \"alfa\"");
+    expect_positions_damage(bytes, len, e.positions_off + 2, 0x03, "term \"alfa\"");
+    free(bytes);
+    free(path);
 }

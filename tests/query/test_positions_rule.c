@@ -1,0 +1,114 @@
+/* Which terms have positions (docs/FORMAT.md, "Terms and namespaces"): the
+ * exact key of an inflected word has none, the root key and the words that
+ * are their own root or a whole hyphenated form do, and positions are never
+ * read where there are none. */
+#include "core/format.h"
+#include "query/postings_cursor.h"
+#include "query/termdict_reader.h"
+#include "tests/query/query_fixture.h"
+
+static struct qfix fx;
+
+static void setup(void) { qfix_samples(&fx); }
+static void teardown(void) { qfix_close(&fx); }
+
+TestSuite(positions_rule, .init = setup, .fini = teardown);
+
+static struct term_entry entry(const char *key, size_t len)
+{
+    struct term_entry e;
+    cr_assert_eq(termdict_find(fx.ix, key, len, &e), 0, "%.*s", (int)len, key);
+    cr_assert_gt(e.cf, 0);
+    return e;
+}
+
+Test(positions_rule, inflected_exact_keys_have_none)
+{
+    /* menyampaikan: root sampai; teman-teman: a reduplication of teman */
+    const char *inflected[] = { "menyampaikan", "mengusir", "teman-teman", "rekan-rekan" };
+    for (size_t i = 0; i < sizeof inflected / sizeof *inflected; i++) {
+        struct term_entry e = entry(inflected[i], strlen(inflected[i]));
+        cr_assert_eq(e.positions_len, 0, "%s: %llu bytes", inflected[i],
+                     (unsigned long long)e.positions_len);
+    }
+}
+
+Test(positions_rule, roots_own_roots_and_whole_forms_have_them)
+{
+    const char *keys[] = { "sampai\x01", "usir\x01", "teman\x01", "korea", "kim", "jong-un",
+                           "rusia-ukraina", "2025-04-28" };
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        struct term_entry e = entry(keys[i], strlen(keys[i]));
+        cr_assert_gt(e.positions_len, 0, "%s", keys[i]);
+    }
+}
+
+Test(positions_rule, a_term_without_positions_refuses_to_read_them)
+{
+    struct term_entry e = entry("menyampaikan", strlen("menyampaikan"));
+    int error = 0;
+    postings_cursor c;
+    cr_assert_eq(postings_open(&c, fx.ix, &e, &error), 0, "its postings read as ever");
+    cr_assert_neq(c.doc, CURSOR_END);
+    cr_assert_geq(postings_tf(&c), 1);
+    uint32_t pos[64];
+    cr_assert_eq(postings_positions(&c, pos), CARI_ECORRUPT);
+    cr_assert(strstr(cari_error_last(), "positions asked of a term stored without them") != NULL,
+              "%s", cari_error_last());
+}
+
+Test(positions_rule, phrases_of_inflected_words_still_match)
+{
+    /* every sample writes "menyampaikan" but 004 (which has no form of sampai) */
+    assert_hits_sorted(fx.ix, "\"menyampaikan\"", 0,
+                       S000 "," S001 "," S002 "," S003);
+    assert_hits_sorted(fx.ix, "\"mengusir pasukan\"", 0, S000 "," S001);
+    assert_hits_sorted(fx.ix, "\"teman-teman\"", 0, S000 "," S002);
+    cr_assert_eq(cari_index_verify(fx.ix), 0, "%s", cari_error_last());
+}
+
+struct roots_check {
+    cari_analyzer *a;
+    size_t roots;
+};
+
+static int root_of_root(const cari_token *t, void *payload)
+{
+    char *root = payload;
+    cr_assert(t->root_len == strlen(root) && memcmp(t->root, root, t->root_len) == 0,
+              "the root of %s is %.*s", root, (int)t->root_len, t->root);
+    return 0;
+}
+
+static int check_root(const cari_token *t, void *payload)
+{
+    struct roots_check *c = payload;
+    if (t->root_len == t->exact_len && memcmp(t->root, t->exact, t->exact_len) == 0)
+        return 0;
+    char root[FORMAT_MAX_KEY];
+    memcpy(root, t->root, t->root_len);
+    root[t->root_len] = '\0';
+    c->roots++;
+    return cari_analyze(c->a, root, t->root_len, root_of_root, root);
+}
+
+/* Why the exact key a query word reads for positions always has them: that
+ * key is the word's root, and a root's tokens have it as their own root (so
+ * they are indexed with positions). */
+Test(positions_rule, a_root_is_its_own_root)
+{
+    static const char *const samples[] = { S000, S001, S002, S003, S004 };
+    struct roots_check c = { NULL, 0 };
+    cr_assert_eq(cari_analyzer_new(&c.a), 0);
+    for (size_t i = 0; i < 5; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s.txt", TEST_SAMPLES, samples[i]);
+        size_t len;
+        char *text = test_read_file(path, &len);
+        cr_assert_not_null(text);
+        cr_assert_eq(cari_analyze(c.a, text, len, check_root, &c), 0);
+        free(text);
+    }
+    cr_assert_gt(c.roots, 300, "inflected tokens checked: %zu", c.roots);
+    cari_analyzer_free(c.a);
+}
