@@ -1,6 +1,7 @@
 /* rice.c - see rice.h. */
 #include "core/rice.h"
 
+#include "core/endian.h"
 #include "core/varint.h"
 
 unsigned rice_best_k(const uint32_t *v, size_t n)
@@ -173,6 +174,57 @@ int rice_next_slow(rice_reader *r, uint32_t *v)
     return 0;
 }
 
+/* The values of the current group the inline path can take, moved past
+ * (out NULL) or stored, with the reader's state in locals: stores to `out`
+ * could otherwise alias it and force every field through memory. Returns how
+ * many were taken; the caller goes on with rice_next for the rest. */
+static uint32_t take_fast(rice_reader *r, uint32_t *out, uint64_t n)
+{
+    uint64_t bits = r->bits;
+    unsigned nbits = r->nbits, k = r->k;
+    const uint8_t *p = r->p, *bound = r->bound;
+    uint32_t left = r->left, taken = 0;
+    uint64_t mask = (1ull << k) - 1;
+    while (taken < n && left > 0) {
+        if (nbits < 32 && bound - p >= 8) {
+            bits |= le64_load(p) << nbits;
+            p += (63 - nbits) >> 3;
+            nbits |= 56;
+            bits &= (1ull << nbits) - 1;
+        }
+        unsigned z = bits != 0 ? (unsigned)__builtin_ctzll(bits) : 64;
+        if (z + 1 + k > nbits || z > (UINT32_MAX >> k))
+            break;
+        if (out != NULL)
+            out[taken] = (uint32_t)((uint64_t)z << k | ((bits >> (z + 1)) & mask));
+        bits >>= z + 1 + k;
+        nbits -= z + 1 + k;
+        left--;
+        taken++;
+    }
+    r->bits = bits;
+    r->nbits = nbits;
+    r->p = p;
+    r->left = left;
+    return taken;
+}
+
+int rice_read(rice_reader *r, uint32_t *out, uint32_t n)
+{
+    while (n > 0) {
+        uint32_t got = take_fast(r, out, n);
+        out += got;
+        n -= got;
+        if (n > 0) {
+            if (rice_next_slow(r, out) != 0)
+                return -1;
+            out++;
+            n--;
+        }
+    }
+    return 0;
+}
+
 int rice_skip(rice_reader *r, uint64_t n)
 {
     while (n > 0 && n >= r->left && (r->left > 0 ? r->group_end != NULL : r->remaining > 0)) {
@@ -188,10 +240,14 @@ int rice_skip(rice_reader *r, uint64_t n)
         if (start_group(r) != 0)
             return -1;
     }
-    for (; n > 0; n--) {
+    while (n > 0) {
+        n -= take_fast(r, NULL, n);
         uint32_t v;
-        if (rice_next(r, &v) != 0)
-            return -1;
+        if (n > 0) {
+            if (rice_next_slow(r, &v) != 0)
+                return -1;
+            n--;
+        }
     }
     return 0;
 }

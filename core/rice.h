@@ -69,6 +69,9 @@ static inline int rice_next(rice_reader *r, uint32_t *v)
     return rice_next_slow(r, v);
 }
 
+/* Reads the next n values into out[0..n). Returns 0 or -1. */
+int rice_read(rice_reader *r, uint32_t *out, uint32_t n);
+
 /* Moves past n values, jumping over whole groups. Returns 0 or -1. */
 int rice_skip(rice_reader *r, uint64_t n);
 

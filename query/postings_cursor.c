@@ -249,15 +249,18 @@ int postings_positions_upto(postings_cursor *c, uint32_t limit, uint32_t *out, u
         skip += c->tfs[c->pos_index];
     if (rice_skip(&c->pos, skip) != 0)
         goto corrupt;
-    rice_reader r = c->pos; /* the next call for this doc starts here again */
-    uint32_t pos = 0, k = 0, v;
-    for (; k < c->tfs[c->i]; k++) {
-        if (rice_next(&r, &v) != 0 || (uint64_t)pos + v + (k > 0) > UINT32_MAX)
+    uint32_t tf = c->tfs[c->i], k = 0;
+    if (rice_read(&c->pos, out, tf) != 0)
+        goto corrupt;
+    c->pos_index++; /* the reader stands after this doc: asked again, the block starts over */
+    uint64_t pos = 0;
+    for (; k < tf; k++) { /* in place: the first position, then gaps less one */
+        pos += (uint64_t)out[k] + (k > 0);
+        if (pos > UINT32_MAX)
             goto corrupt;
-        pos += v + (k > 0); /* gaps are stored less one */
         if (pos > limit)
             break;
-        out[k] = pos;
+        out[k] = (uint32_t)pos;
     }
     *n = k;
     return 0;

@@ -32,6 +32,14 @@ static void assert_round_trip(const uint32_t *v, size_t n)
     uint32_t x;
     cr_assert_eq(rice_run_end(&r), copy + b.len, "n %zu", n);
     cr_assert_eq(rice_next(&r, &x), -1, "no value after the last");
+    /* the same, all at once */
+    uint32_t *all = malloc((n + 1) * sizeof *all);
+    rice_start(&r, copy, copy + b.len + 1, n);
+    cr_assert_eq(rice_read(&r, all, (uint32_t)n), 0);
+    cr_assert(n == 0 || memcmp(all, v, n * sizeof *v) == 0, "rice_read of %zu", n);
+    cr_assert_eq(rice_run_end(&r), copy + b.len);
+    cr_assert_eq(rice_read(&r, all, 1), -1);
+    free(all);
     free(copy);
     buf_free(&b);
 }
