@@ -7,6 +7,9 @@
 #include "core/error.h"
 #include "core/varint.h"
 
+/* Positions decoded at once before a phrase's limit is checked. */
+enum { POSITIONS_AT_ONCE = 16 };
+
 /* Names the term's bytes in the section where the damage was met. */
 static void fail_in(postings_cursor *c, uint32_t section, const uint8_t *start, const uint8_t *end,
                     const char *what)
@@ -123,7 +126,7 @@ static void load_block(postings_cursor *c, uint32_t b)
     }
     c->pos_block = c->positions + pos_start;
     rice_start(&c->pos, c->pos_block, c->positions_end, c->pos_values);
-    c->pos_index = 0;
+    c->pos_read = c->pos_before = c->pos_index = 0;
     c->doc = c->docs[0];
 }
 
@@ -240,27 +243,33 @@ int postings_positions_upto(postings_cursor *c, uint32_t limit, uint32_t *out, u
                 "positions asked of a term stored without them");
         return *c->error;
     }
-    if (c->pos_index > c->i) { /* went back: start the block over */
-        rice_start(&c->pos, c->pos_block, c->positions_end, c->pos_values);
-        c->pos_index = 0;
-    }
-    uint64_t skip = 0; /* the positions of the block's docs before this one */
+    if (c->pos_index > c->i)
+        c->pos_index = 0, c->pos_before = 0;
     for (; c->pos_index < c->i; c->pos_index++)
-        skip += c->tfs[c->pos_index];
-    if (rice_skip(&c->pos, skip) != 0)
+        c->pos_before += c->tfs[c->pos_index];
+    if (c->pos_read > c->pos_before) { /* went back: start the block over */
+        rice_start(&c->pos, c->pos_block, c->positions_end, c->pos_values);
+        c->pos_read = 0;
+    }
+    if (rice_skip(&c->pos, c->pos_before - c->pos_read) != 0)
         goto corrupt;
+    c->pos_read = c->pos_before;
+    /* a few values at a time, so that a limit stops the decoding early */
     uint32_t tf = c->tfs[c->i], k = 0;
-    if (rice_read(&c->pos, out, tf) != 0)
-        goto corrupt;
-    c->pos_index++; /* the reader stands after this doc: asked again, the block starts over */
     uint64_t pos = 0;
-    for (; k < tf; k++) { /* in place: the first position, then gaps less one */
-        pos += (uint64_t)out[k] + (k > 0);
-        if (pos > UINT32_MAX)
+    while (k < tf && pos <= limit) {
+        uint32_t stop = tf - k < POSITIONS_AT_ONCE ? tf : k + POSITIONS_AT_ONCE;
+        if (rice_read(&c->pos, out + k, stop - k) != 0)
             goto corrupt;
-        if (pos > limit)
-            break;
-        out[k] = (uint32_t)pos;
+        c->pos_read += stop - k;
+        for (; k < stop; k++) { /* in place: the first position, then gaps less one */
+            pos += (uint64_t)out[k] + (k > 0);
+            if (pos > UINT32_MAX)
+                goto corrupt;
+            if (pos > limit)
+                break;
+            out[k] = (uint32_t)pos;
+        }
     }
     *n = k;
     return 0;

@@ -29,8 +29,10 @@ typedef struct postings_cursor {
 
     const uint8_t *pos_block; /* the run of the block's positions */
     uint64_t pos_values;      /* how many: the block's frequencies add up to it */
-    rice_reader pos;          /* standing at the positions of doc pos_index of the block */
-    uint32_t pos_index;
+    rice_reader pos;          /* has passed pos_read values of the block */
+    uint64_t pos_read;
+    uint32_t pos_index;       /* a doc of the block, and how many values come before it */
+    uint64_t pos_before;
 } postings_cursor;
 
 /* Positions the cursor on the term's first document. */
