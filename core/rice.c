@@ -50,22 +50,24 @@ static void put_bits(struct bit_writer *w, uint64_t v, unsigned count)
     }
 }
 
-static void put_value(struct bit_writer *w, uint32_t v, unsigned k)
+static void put_quotient(struct bit_writer *w, uint32_t q)
 {
-    for (uint64_t q = v >> k; q > 0;) { /* q zeros, then a one */
-        unsigned run = q < 32 ? (unsigned)q : 32;
+    while (q > 0) { /* q zeros, then a one */
+        unsigned run = q < 32 ? q : 32;
         put_bits(w, 0, run);
         q -= run;
     }
     put_bits(w, 1, 1);
-    put_bits(w, v, k);
 }
 
+/* The low parts first, at k bits each, then the quotients in unary. */
 static void encode_group(buf *bits, const uint32_t *v, size_t n, unsigned k)
 {
     struct bit_writer w = { bits, 0, 0 };
     for (size_t i = 0; i < n; i++)
-        put_value(&w, v[i], k);
+        put_bits(&w, v[i], k);
+    for (size_t i = 0; i < n; i++)
+        put_quotient(&w, v[i] >> k);
     if (w.n > 0)
         buf_byte(bits, (uint8_t)w.acc);
 }
@@ -100,6 +102,14 @@ static void refill(rice_reader *r)
     }
 }
 
+uint64_t rice_load_tail(const uint8_t *p, const uint8_t *bound)
+{
+    uint64_t w = 0;
+    for (unsigned i = 0; p + i < bound && i < 8; i++)
+        w |= (uint64_t)p[i] << (8 * i);
+    return w;
+}
+
 /* Where the bits read so far end: the loaded bytes not reached yet go back. */
 static const uint8_t *read_end(const rice_reader *r, int *pad_ok)
 {
@@ -108,8 +118,9 @@ static const uint8_t *read_end(const rice_reader *r, int *pad_ok)
     return r->p - r->nbits / 8;
 }
 
-/* Reads a group's header: k, and its length unless it is the run's last. A
- * group before it must have ended exactly at its length, padded with zeros. */
+/* Reads a group's header: k, and its length unless it is the run's last;
+ * then stands at its first quotient, after the low parts. A group before it
+ * must have ended exactly at its length, padded with zeros. */
 static int start_group(rice_reader *r)
 {
     if (r->group_end != NULL) {
@@ -131,8 +142,14 @@ static int start_group(rice_reader *r)
             return -1;
         r->group_end = r->bound = r->p + len; /* a group's bits stay inside the group */
     }
-    r->bits = 0;
-    r->nbits = 0;
+    uint64_t low_bits = (uint64_t)r->left * r->k;
+    if (low_bits >= 8 * (uint64_t)(r->bound - r->p)) /* the quotients need a bit at least */
+        return -1;
+    r->low = r->p;
+    r->index = 0;
+    r->p += low_bits / 8;
+    r->bits = *r->p++ >> (low_bits % 8);
+    r->nbits = 8 - (unsigned)(low_bits % 8);
     return 0;
 }
 
@@ -163,42 +180,40 @@ int rice_next_slow(rice_reader *r, uint32_t *v)
         r->nbits -= z + 1;
         break;
     }
-    if (r->nbits < r->k)
-        refill(r);
-    if (r->nbits < r->k || q > (UINT32_MAX >> r->k))
+    if (q > (UINT32_MAX >> r->k))
         return -1;
-    *v = (uint32_t)(q << r->k | (r->bits & ((1ull << r->k) - 1)));
-    r->bits >>= r->k;
-    r->nbits -= r->k;
+    *v = (uint32_t)(q << r->k) | rice_low(r, r->index);
+    r->index++;
     r->left--;
     return 0;
 }
 
-/* The values of the current group the inline path can take, moved past
- * (out NULL) or stored, with the reader's state in locals: stores to `out`
- * could otherwise alias it and force every field through memory. Returns how
- * many were taken; the caller goes on with rice_next for the rest. */
+/* Stores the values of the current group the inline path can take, with the
+ * reader's state in locals: stores to `out` could otherwise alias it and
+ * force every field through memory. Returns how many were taken; the caller
+ * goes on with rice_next_slow for the rest. */
 static uint32_t take_fast(rice_reader *r, uint32_t *out, uint64_t n)
 {
-    uint64_t bits = r->bits;
+    uint64_t bits = r->bits, mask = (1ull << r->k) - 1, at = (uint64_t)r->index * r->k;
     unsigned nbits = r->nbits, k = r->k;
-    const uint8_t *p = r->p, *bound = r->bound;
+    const uint8_t *p = r->p, *bound = r->bound, *low = r->low;
     uint32_t left = r->left, taken = 0;
-    uint64_t mask = (1ull << k) - 1;
-    while (taken < n && left > 0) {
-        if (nbits < 32 && bound - p >= 8) {
+    for (; taken < n && left > 0; at += k) {
+        if (bits == 0 && bound - p >= 8) {
             bits |= le64_load(p) << nbits;
             p += (63 - nbits) >> 3;
             nbits |= 56;
             bits &= (1ull << nbits) - 1;
         }
         unsigned z = bits != 0 ? (unsigned)__builtin_ctzll(bits) : 64;
-        if (z + 1 + k > nbits || z > (UINT32_MAX >> k))
+        if (z == 64 || z > (UINT32_MAX >> k))
             break;
-        if (out != NULL)
-            out[taken] = (uint32_t)((uint64_t)z << k | ((bits >> (z + 1)) & mask));
-        bits >>= z + 1 + k;
-        nbits -= z + 1 + k;
+        const uint8_t *q = low + (at >> 3);
+        uint64_t w = bound - q >= 8 ? le64_load(q) : rice_load_tail(q, bound);
+        out[taken] = (uint32_t)z << k | (uint32_t)((w >> (at & 7)) & mask);
+        bits >>= z;
+        bits >>= 1;
+        nbits -= z + 1;
         left--;
         taken++;
     }
@@ -206,6 +221,7 @@ static uint32_t take_fast(rice_reader *r, uint32_t *out, uint64_t n)
     r->nbits = nbits;
     r->p = p;
     r->left = left;
+    r->index += taken;
     return taken;
 }
 
@@ -225,6 +241,37 @@ int rice_read(rice_reader *r, uint32_t *out, uint32_t n)
     return 0;
 }
 
+/* Moves past n <= r->left values of the current group: the low parts by
+ * arithmetic, the quotients by counting their one bits, 56 at a time. */
+static int skip_in_group(rice_reader *r, uint32_t n)
+{
+    r->index += n;
+    r->left -= n;
+    while (n > 0) {
+        if (r->bits == 0) {
+            r->nbits = 0;
+            refill(r);
+            if (r->nbits == 0)
+                return -1;
+            continue;
+        }
+        unsigned ones = (unsigned)__builtin_popcountll(r->bits);
+        if (ones < n) {
+            n -= ones;
+            r->bits = 0;
+            continue;
+        }
+        for (; n > 1; n--)
+            r->bits &= r->bits - 1;
+        unsigned z = (unsigned)__builtin_ctzll(r->bits);
+        r->bits >>= z;
+        r->bits >>= 1;
+        r->nbits -= z + 1;
+        n = 0;
+    }
+    return 0;
+}
+
 int rice_skip(rice_reader *r, uint64_t n)
 {
     while (n > 0 && n >= r->left && (r->left > 0 ? r->group_end != NULL : r->remaining > 0)) {
@@ -240,16 +287,9 @@ int rice_skip(rice_reader *r, uint64_t n)
         if (start_group(r) != 0)
             return -1;
     }
-    while (n > 0) {
-        n -= take_fast(r, NULL, n);
-        uint32_t v;
-        if (n > 0) {
-            if (rice_next_slow(r, &v) != 0)
-                return -1;
-            n--;
-        }
-    }
-    return 0;
+    if (n > r->left)
+        return -1;
+    return skip_in_group(r, (uint32_t)n);
 }
 
 const uint8_t *rice_run_end(const rice_reader *r)

@@ -1,8 +1,10 @@
 /* rice.h - the code of POSITIONS (docs/FORMAT.md): values in groups of 128,
  * each group Rice-coded with its own parameter k (a value is its quotient
- * v >> k in unary, then its k low bits), byte-aligned, and every group but
- * the last of a run prefixed with its length, so that a reader jumps over
- * whole groups instead of decoding them. Positions are small gaps with an
+ * v >> k in unary and its k low bits), byte-aligned, and every group but the
+ * last of a run prefixed with its length, so that a reader jumps over whole
+ * groups instead of decoding them. A group holds its low parts first, at a
+ * fixed width, then its quotients: moving past values inside a group counts
+ * one bits 56 at a time instead of decoding. Positions are small gaps with an
  * absolute first value per document: a k per group follows both better than
  * bytes (varint) or one bit width per block (bit-packing). */
 #ifndef CARI_CORE_RICE_H
@@ -25,13 +27,14 @@ unsigned rice_best_k(const uint32_t *v, size_t n);
 /* A reader over one run of `count` values in [p, end). Every read is checked
  * against `end`; damage makes the calls return -1. */
 typedef struct rice_reader {
-    const uint8_t *p;         /* the next byte to load into `bits` */
+    const uint8_t *p;         /* the next byte of quotients to load into `bits` */
     const uint8_t *bound;     /* the end of the current group's bits */
     const uint8_t *limit;     /* the end of the bytes given */
     const uint8_t *group_end; /* where the current group ends, when it is not the last */
-    uint64_t bits;            /* loaded, unread bits, lowest first */
+    const uint8_t *low;       /* the current group's low parts */
+    uint64_t bits;            /* loaded, unread bits of quotients, lowest first */
     unsigned nbits, k;
-    uint32_t left;            /* values left in the current group */
+    uint32_t index, left;     /* the next value's place in the group, values left in it */
     uint64_t remaining;       /* values left in the run after the current group */
 } rice_reader;
 
@@ -47,6 +50,19 @@ static inline void rice_refill_fast(rice_reader *r)
     r->bits &= (1ull << r->nbits) - 1;
 }
 
+/* The bytes of [p, bound) as a little-endian u64, zeros past the bound. */
+uint64_t rice_load_tail(const uint8_t *p, const uint8_t *bound);
+
+/* The low part of value j of the current group (inside it: checked when
+ * the group starts). */
+static inline uint32_t rice_low(const rice_reader *r, uint32_t j)
+{
+    uint64_t at = (uint64_t)j * r->k;
+    const uint8_t *q = r->low + (at >> 3);
+    uint64_t w = r->bound - q >= 8 ? le64_load(q) : rice_load_tail(q, r->bound);
+    return (uint32_t)((w >> (at & 7)) & ((1ull << r->k) - 1));
+}
+
 /* rice_next for the cases the inline path leaves: a new group, a long
  * quotient, the last bytes of a group, damage. */
 int rice_next_slow(rice_reader *r, uint32_t *v);
@@ -55,13 +71,15 @@ int rice_next_slow(rice_reader *r, uint32_t *v);
 static inline int rice_next(rice_reader *r, uint32_t *v)
 {
     if (r->left > 0) {
-        if (r->nbits < 32 && r->bound - r->p >= 8)
+        if (r->bits == 0 && r->bound - r->p >= 8)
             rice_refill_fast(r);
-        unsigned z = r->bits != 0 ? (unsigned)__builtin_ctzll(r->bits) : 64, k = r->k;
-        if (z + 1 + k <= r->nbits && z <= (UINT32_MAX >> k)) {
-            *v = (uint32_t)((uint64_t)z << k | ((r->bits >> (z + 1)) & ((1ull << k) - 1)));
-            r->bits >>= z + 1 + k;
-            r->nbits -= z + 1 + k;
+        unsigned z = r->bits != 0 ? (unsigned)__builtin_ctzll(r->bits) : 64;
+        if (z < 64 && z <= (UINT32_MAX >> r->k)) {
+            *v = (uint32_t)z << r->k | rice_low(r, r->index);
+            r->bits >>= z;
+            r->bits >>= 1;
+            r->nbits -= z + 1;
+            r->index++;
             r->left--;
             return 0;
         }

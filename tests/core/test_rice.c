@@ -63,13 +63,14 @@ Test(rice, one_group_byte_for_byte)
     cr_assert_eq(b.data[0], 0);
     cr_assert_eq(b.data[1], 0x0E);
     buf_free(&b);
-    /* 5, 6 with k 2: 5 is q 1 (bits 0, 1) and low 01 (bits 1, 0), 6 is q 1
-     * (0, 1) and low 10 (0, 1): bits 0..7 are 0110 0101, the byte 0xA6 */
+    /* 5, 6 with k 2: the low parts first, 01 (bits 1, 0) and 10 (bits 0, 1),
+     * then the quotients, 1 and 1 (bits 0, 1 each): bits 0..7 are 1001 0101,
+     * the byte 0xA9 */
     static const uint32_t w[] = { 5, 6 };
     b = encode(w, 2);
     cr_assert_eq(b.len, 2);
     cr_assert_eq(b.data[0], 2, "k %u", b.data[0]);
-    cr_assert_eq(b.data[1], 0xA6, "bits %#x", b.data[1]);
+    cr_assert_eq(b.data[1], 0xA9, "bits %#x", b.data[1]);
     buf_free(&b);
 }
 
@@ -209,9 +210,15 @@ Test(rice, damage_is_reported)
     cr_assert_eq(rice_next(&r, &x), -1);
 
     /* a quotient too large for 32 bits with k 31 */
-    static const uint8_t big[] = { 31, 0x04, 0, 0, 0, 0 }; /* q 2 */
+    /* k 31: the low part is bits 0..30 (4), the quotient starts at bit 31 */
+    static const uint8_t big[] = { 31, 0x04, 0, 0, 0, 0x02 }; /* q 2 */
     rice_start(&r, big, big + sizeof big, 1);
     cr_assert_eq(rice_next(&r, &x), -1);
+    static const uint8_t fits[] = { 31, 0x04, 0, 0, 0, 0x01 }; /* q 1 */
+    rice_start(&r, fits, fits + sizeof fits, 1);
+    cr_assert_eq(rice_next(&r, &x), 0);
+    cr_assert_eq(x, 0x80000004u);
+    cr_assert_eq(rice_run_end(&r), fits + sizeof fits);
 
     /* non-zero padding after the last value */
     static const uint32_t one[] = { 0 };
