@@ -3,6 +3,7 @@
  * are their own root or a whole hyphenated form do, and positions are never
  * read where there are none. */
 #include "core/format.h"
+#include "core/rice.h"
 #include "query/postings_cursor.h"
 #include "query/termdict_reader.h"
 #include "tests/query/query_fixture.h"
@@ -111,4 +112,28 @@ Test(positions_rule, a_root_is_its_own_root)
     }
     cr_assert_gt(c.roots, 300, "inflected tokens checked: %zu", c.roots);
     cari_analyzer_free(c.a);
+}
+
+/* docs/FORMAT.md is the contract: it names this version and says what the
+ * reader and writer do with positions. */
+Test(positions_rule, format_md_describes_version_2_positions)
+{
+    char *doc = test_read_file(CARI_SOURCE_DIR "/docs/FORMAT.md", NULL);
+    cr_assert_not_null(doc);
+    char want[64];
+    snprintf(want, sizeof want, "# cari index format, version %d\n", FORMAT_VERSION);
+    cr_assert(strncmp(doc, want, strlen(want)) == 0, "FORMAT.md does not start with %s", want);
+    cr_assert_eq(FORMAT_VERSION, 2);
+    const char *musts[] = {
+        "has **no positions**: `positions_length` 0, and the skip entries'\nposition offsets 0",
+        "`ceil(n / 128)` groups of 128 values",
+        "u8 k                      0..31",
+        "then the\nquotients in unary, each as that many 0 bits followed by a 1 bit",
+        "its first position, then each difference to\nthe previous position less one",
+    };
+    for (size_t i = 0; i < sizeof musts / sizeof *musts; i++)
+        cr_assert(strstr(doc, musts[i]) != NULL, "FORMAT.md lacks: %s", musts[i]);
+    cr_assert_eq(RICE_GROUP, 128);
+    cr_assert_eq(RICE_MAX_K, 31);
+    free(doc);
 }
