@@ -4,90 +4,108 @@
 #include "core/endian.h"
 #include "core/varint.h"
 
-unsigned rice_best_k(const uint32_t *v, size_t n)
+/* The bits of v[0..n) coded with parameter k. */
+static uint64_t cost_of(const uint32_t *v, size_t n, unsigned k)
+{
+    uint64_t cost = (uint64_t)n * (1 + k);
+    for (size_t i = 0; i < n; i++)
+        cost += v[i] >> k;
+    return cost;
+}
+
+/* The best k and its cost in bits. The cost is convex in k and near its
+ * least at log2 of the mean; the neighbours are compared exactly. */
+static unsigned best_k(const uint32_t *v, size_t n, uint64_t *bits)
 {
     uint64_t sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += v[i];
-    /* The cost n (1 + k) + sum (v >> k) is convex in k and near its least at
-     * log2 of the mean; the neighbours are compared exactly. */
     unsigned guess = 0;
     while (guess < RICE_MAX_K && ((uint64_t)n << (guess + 1)) <= sum)
         guess++;
     unsigned lo = guess > 2 ? guess - 2 : 0, hi = guess + 2 < RICE_MAX_K ? guess + 2 : RICE_MAX_K;
     unsigned best = lo;
-    uint64_t best_cost = UINT64_MAX;
+    *bits = UINT64_MAX;
     for (unsigned k = lo; k <= hi; k++) {
-        uint64_t cost = (uint64_t)n * (1 + k);
-        for (size_t i = 0; i < n; i++)
-            cost += v[i] >> k;
-        if (cost < best_cost)
-            best = k, best_cost = cost;
+        uint64_t cost = cost_of(v, n, k);
+        if (cost < *bits)
+            best = k, *bits = cost;
     }
     return best;
 }
 
-/* Bits are appended lowest first into `acc`, whole bytes flushed to `out`. */
+unsigned rice_best_k(const uint32_t *v, size_t n)
+{
+    uint64_t bits;
+    return best_k(v, n, &bits);
+}
+
+size_t rice_size(const uint32_t *v, size_t n)
+{
+    size_t total = 0;
+    for (size_t at = 0; at < n; at += RICE_GROUP) {
+        size_t m = n - at < RICE_GROUP ? n - at : RICE_GROUP;
+        uint64_t bits;
+        (void)best_k(v + at, m, &bits);
+        size_t bytes = (size_t)((bits + 7) / 8);
+        total += 1 + (at + m < n ? varint_size(bytes) : 0) + bytes;
+    }
+    return total;
+}
+
+/* Bits are appended lowest first into `acc`, whole bytes stored at `out`. */
 struct bit_writer {
-    buf *out;
+    uint8_t *out;
     uint64_t acc;
     unsigned n;
 };
 
-static void put_bits(struct bit_writer *w, uint64_t v, unsigned count)
+static void put_bits(struct bit_writer *w, uint32_t v, unsigned count) /* count <= 32 */
 {
-    while (count > 0) {
-        unsigned take = count < 32 ? count : 32;
-        w->acc |= (v & ((1ull << take) - 1)) << w->n;
-        w->n += take;
-        v >>= take;
-        count -= take;
-        while (w->n >= 8) {
-            buf_byte(w->out, (uint8_t)w->acc);
-            w->acc >>= 8;
-            w->n -= 8;
-        }
+    w->acc |= ((uint64_t)v & ((1ull << count) - 1)) << w->n;
+    w->n += count;
+    while (w->n >= 8) {
+        *w->out++ = (uint8_t)w->acc;
+        w->acc >>= 8;
+        w->n -= 8;
     }
 }
 
 static void put_quotient(struct bit_writer *w, uint32_t q)
 {
-    while (q > 0) { /* q zeros, then a one */
-        unsigned run = q < 32 ? q : 32;
-        put_bits(w, 0, run);
-        q -= run;
-    }
-    put_bits(w, 1, 1);
+    for (; q >= 32; q -= 32) /* q zeros, then a one */
+        put_bits(w, 0, 32);
+    put_bits(w, 1u << q, q + 1);
 }
 
-/* The low parts first, at k bits each, then the quotients in unary. */
-static void encode_group(buf *bits, const uint32_t *v, size_t n, unsigned k)
+/* The low parts first, at k bits each, then the quotients in unary, into
+ * `out` (room for the group's bytes). */
+static void encode_group(uint8_t *out, const uint32_t *v, size_t n, unsigned k)
 {
-    struct bit_writer w = { bits, 0, 0 };
+    struct bit_writer w = { out, 0, 0 };
     for (size_t i = 0; i < n; i++)
         put_bits(&w, v[i], k);
     for (size_t i = 0; i < n; i++)
         put_quotient(&w, v[i] >> k);
     if (w.n > 0)
-        buf_byte(bits, (uint8_t)w.acc);
+        *w.out = (uint8_t)w.acc;
 }
 
 void rice_encode(buf *out, const uint32_t *v, size_t n)
 {
-    buf bits = BUF_INIT;
     for (size_t at = 0; at < n; at += RICE_GROUP) {
         size_t m = n - at < RICE_GROUP ? n - at : RICE_GROUP;
-        unsigned k = rice_best_k(v + at, m);
-        buf_clear(&bits);
-        encode_group(&bits, v + at, m, k);
+        uint64_t bits;
+        unsigned k = best_k(v + at, m, &bits);
+        size_t bytes = (size_t)((bits + 7) / 8);
         buf_byte(out, (uint8_t)k);
         if (at + m < n)
-            buf_varint(out, bits.len);
-        buf_append(out, bits.data, bits.len);
-        if (bits.rc != 0 && out->rc == 0)
-            out->rc = bits.rc;
+            buf_varint(out, bytes);
+        if (buf_reserve(out, bytes) != 0)
+            return;
+        encode_group(out->data + out->len, v + at, m, k);
+        out->len += bytes;
     }
-    buf_free(&bits);
 }
 
 static void refill(rice_reader *r)

@@ -21,6 +21,9 @@ enum { RICE_GROUP = 128, RICE_MAX_K = 31 };
 /* Appends v[0..n) to `out` as one run of groups (nothing when n is 0). */
 void rice_encode(buf *out, const uint32_t *v, size_t n);
 
+/* The bytes rice_encode appends for v[0..n), without encoding them. */
+size_t rice_size(const uint32_t *v, size_t n);
+
 /* The smallest-cost k for v[0..n) (the smallest such k on a tie). */
 unsigned rice_best_k(const uint32_t *v, size_t n);
 

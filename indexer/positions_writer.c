@@ -29,9 +29,9 @@ static int append_values(struct positions_scratch *s, size_t *n, const struct me
 }
 
 int positions_encode(buf *out, struct positions_scratch *s, const struct merged_posting *const *live,
-                     uint32_t n, uint64_t *pos_starts)
+                     uint32_t n, uint64_t *pos_starts, uint64_t *len)
 {
-    size_t base = out->len;
+    *len = 0;
     for (uint32_t first = 0; first < n; first += FORMAT_POSTINGS_BLOCK) {
         uint32_t stop = n - first < FORMAT_POSTINGS_BLOCK ? n : first + FORMAT_POSTINGS_BLOCK;
         size_t count = 0;
@@ -39,11 +39,14 @@ int positions_encode(buf *out, struct positions_scratch *s, const struct merged_
             int rc = append_values(s, &count, live[i]);
             if (rc != 0)
                 return rc;
-            pos_starts[i] = out->len - base;
+            pos_starts[i] = *len;
         }
-        rice_encode(out, s->values, count);
+        size_t before = out != NULL ? out->len : 0;
+        if (out != NULL)
+            rice_encode(out, s->values, count);
+        *len += out != NULL ? out->len - before : rice_size(s->values, count);
     }
-    return out->rc;
+    return out != NULL ? out->rc : 0;
 }
 
 void positions_scratch_free(struct positions_scratch *s)

@@ -15,10 +15,11 @@ struct positions_scratch {
 };
 
 /* Appends the positions of the term's live postings live[0..n) (their bytes
- * in the inverter's varint code) to `out`, and sets pos_starts[i] to where the
- * run of doc i's block starts, from the term's first byte. */
+ * in the inverter's varint code) to `out`, or only counts them when out is
+ * NULL; sets *len to their bytes and pos_starts[i] to where the run of doc
+ * i's block starts, from the term's first byte. */
 int positions_encode(buf *out, struct positions_scratch *s, const struct merged_posting *const *live,
-                     uint32_t n, uint64_t *pos_starts);
+                     uint32_t n, uint64_t *pos_starts, uint64_t *len);
 
 void positions_scratch_free(struct positions_scratch *s);
 

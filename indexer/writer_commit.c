@@ -131,9 +131,10 @@ static int reserve_scratch(struct commit *c, size_t n)
 }
 
 /* The merged term's postings without replaced documents, renumbered: fills
- * c->docs/tfs/live/pos_starts, c->positions (the term's encoded positions,
- * none for a term no query reads positions of) and the term's info. */
-static int live_postings(struct commit *c, struct term_info *info)
+ * c->docs/tfs/live/pos_starts and the term's info, and with `encode` the
+ * term's encoded positions in c->positions (none for a term no query reads
+ * positions of); without, only their length. */
+static int live_postings(struct commit *c, struct term_info *info, int encode)
 {
     const run_merge *m = &c->merge;
     uint32_t n = 0;
@@ -155,8 +156,8 @@ static int live_postings(struct commit *c, struct term_info *info)
     info->df = n;
     buf_clear(&c->positions);
     if (rc == 0 && m->positional)
-        rc = positions_encode(&c->positions, &c->pos_scratch, c->live, n, c->pos_starts);
-    info->positions_len = c->positions.len;
+        rc = positions_encode(encode ? &c->positions : NULL, &c->pos_scratch, c->live, n,
+                              c->pos_starts, &info->positions_len);
     return rc;
 }
 
@@ -202,7 +203,7 @@ static int write_postings(struct commit *c)
     int rc;
     while ((rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
         struct term_info info;
-        if ((rc = live_postings(c, &info)) != 0)
+        if ((rc = live_postings(c, &info, 0)) != 0)
             return rc;
         if (info.df > 0 && (rc = write_term_postings(c, &info)) != 0)
             return rc;
@@ -211,8 +212,8 @@ static int write_postings(struct commit *c)
     return rc != 0 ? rc : w->file.rc;
 }
 
-/* The second pass: the positions, encoded again as the first pass did to
- * know their skip offsets (cheaper than holding them all in memory). */
+/* The second pass: the positions, whose sizes the first pass counted for the
+ * skip entries (cheaper than holding them all in memory). */
 static int write_positions(struct commit *c)
 {
     cari_writer *w = c->w;
@@ -220,7 +221,7 @@ static int write_positions(struct commit *c)
     int rc = run_merge_rewind(&c->merge);
     while (rc == 0 && (rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
         struct term_info info;
-        if ((rc = live_postings(c, &info)) != 0)
+        if ((rc = live_postings(c, &info, 1)) != 0)
             break;
         file_writer_write(&w->file, c->positions.data, c->positions.len);
         rc = w->file.rc;

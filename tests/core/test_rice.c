@@ -14,11 +14,12 @@ static buf encode(const uint32_t *v, size_t n)
     return b;
 }
 
-/* Decodes n values of b (with one byte of garbage after it) and checks them
- * and the run's end. */
+/* Encodes v[0..n), checks rice_size, decodes the bytes (with one byte of
+ * garbage after them) and checks the values and the run's end. */
 static void assert_round_trip(const uint32_t *v, size_t n)
 {
     buf b = encode(v, n);
+    cr_assert_eq(rice_size(v, n), b.len, "rice_size of %zu values", n);
     uint8_t *copy = malloc(b.len + 1);
     memcpy(copy, b.data, b.len);
     copy[b.len] = 0xFF; /* the next run's bytes must not be taken */

@@ -38,7 +38,8 @@ static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_
                                              (size_t)(end - starts[i]) };
         live[i] = &merged[i];
     }
-    int rc = varints.rc != 0 ? varints.rc : positions_encode(&pos, &ps, live, df, starts);
+    uint64_t pos_len;
+    int rc = varints.rc != 0 ? varints.rc : positions_encode(&pos, &ps, live, df, starts, &pos_len);
     struct term_postings p = { docs, tfs, starts, df };
     if (rc == 0)
         rc = postings_encode(&post, &scratch, &p, norms);
