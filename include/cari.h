@@ -254,7 +254,7 @@ typedef struct cari_index_stats {
     uint64_t postings_bytes;    /**< doc ids, frequencies and skip data */
     uint64_t positions_bytes;
     uint64_t doc_lengths_bytes; /**< exact lengths and quantised norms */
-    uint64_t doc_store_bytes;   /**< compressed stored fields, their index and the ids */
+    uint64_t doc_store_bytes;   /**< compressed stored fields, their index and dictionary, the ids */
     uint64_t other_bytes;       /**< header, section table, metadata, padding */
 } cari_index_stats;
 

@@ -1,5 +1,6 @@
 /* docstore_reader.c - cari_document: find the block of a document's record,
- * decompress it (zstd checks the frame's checksum), and read the fields. */
+ * decompress it with the store's dictionary (zstd checks the frame's
+ * checksum), and read the fields. */
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
@@ -59,10 +60,18 @@ int docstore_read_block(const cari_index *ix, uint32_t b, uint8_t **out, size_t 
     if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR ||
         size > ix->store_max_block || size < 8)
         return index_corrupt(ix, "STORE block %u has a bad frame header", b);
+    if (ZSTD_getDictID_fromFrame(frame, frame_len) != ix->store_dict_id)
+        return index_corrupt(ix, "STORE block %u names another dictionary", b);
     uint8_t *block = malloc((size_t)size);
-    if (block == NULL)
+    ZSTD_DCtx *dctx = ZSTD_createDCtx(); /* one per call: readers share the index */
+    if (block == NULL || dctx == NULL) {
+        free(block);
+        ZSTD_freeDCtx(dctx);
         return error_oom();
-    size_t n = ZSTD_decompress(block, (size_t)size, frame, frame_len);
+    }
+    size_t n = ZSTD_decompress_usingDDict(dctx, block, (size_t)size, frame, frame_len,
+                                          ix->store_ddict);
+    ZSTD_freeDCtx(dctx);
     if (ZSTD_isError(n) || n != size) {
         free(block);
         return index_corrupt(ix, "STORE block %u does not decompress (%s)", b,

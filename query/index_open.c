@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "core/analyzer.h"
 #include "core/crc32c.h"
@@ -37,7 +38,8 @@ static int check_header(cari_index *ix, uint64_t *table_offset, uint32_t *nsecti
         return index_corrupt(ix, "header checksum mismatch");
     uint32_t version = le32_load(h + 8);
     if (version != FORMAT_VERSION)
-        return error_set(CARI_EVERSION, "%s: index format version %u; this build reads version %u",
+        return error_set(CARI_EVERSION,
+                         "%s: index format version %u; this build reads version %u: rebuild the index",
                          ix->path, version, FORMAT_VERSION);
     uint64_t file_size = le64_load(h + 16);
     if (file_size != ix->size)
@@ -83,7 +85,7 @@ static int read_table(cari_index *ix)
         ix->sec[id] = (struct section_view){ ix->map + off, off, len, le32_load(t + 24), 1 };
     }
     for (uint32_t id = 1; id <= SECTION_MAX; id++)
-        if (!ix->sec[id].present && id != SECTION_DOC_RECORDS)
+        if (!ix->sec[id].present && id != SECTION_DOC_RECORDS && id != SECTION_STORE_DICT)
             return index_corrupt(ix, "section %s is missing", format_section_name(id));
     return 0;
 }
@@ -229,6 +231,25 @@ static int check_sizes(cari_index *ix)
     return 0;
 }
 
+/* The store's dictionary, when there is one: checked whole (it is small and
+ * every block depends on it) and prepared once for every reader. */
+static int read_store_dict(cari_index *ix)
+{
+    const struct section_view *d = &ix->sec[SECTION_STORE_DICT];
+    if (!d->present)
+        return 0;
+    int rc = check_crc(ix, SECTION_STORE_DICT);
+    if (rc != 0)
+        return rc;
+    if (ZSTD_getDictID_fromDict(d->data, (size_t)d->len) == 0)
+        return index_corrupt(ix, "STORE_DICT is not a zstd dictionary");
+    ix->store_ddict = ZSTD_createDDict(d->data, (size_t)d->len);
+    if (ix->store_ddict == NULL)
+        return index_corrupt(ix, "STORE_DICT does not load");
+    ix->store_dict_id = ZSTD_getDictID_fromDict(d->data, (size_t)d->len);
+    return 0;
+}
+
 static int map_file(cari_index *ix, const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -275,6 +296,8 @@ int cari_index_open(cari_index **out, const char *path, unsigned flags)
         rc = read_fields(ix);
     if (rc == 0)
         rc = check_sizes(ix);
+    if (rc == 0)
+        rc = read_store_dict(ix);
     if (rc == 0 && (flags & CARI_OPEN_VERIFY))
         rc = cari_index_verify(ix);
     if (rc != 0) {
@@ -289,6 +312,7 @@ void cari_index_close(cari_index *ix)
 {
     if (ix == NULL)
         return;
+    ZSTD_freeDDict(ix->store_ddict); /* before the mapping it reads */
     if (ix->map != NULL)
         munmap(ix->map, ix->size);
     for (size_t i = 0; i < ix->nfields; i++)

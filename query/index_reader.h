@@ -36,6 +36,8 @@ struct cari_index {
     const uint8_t *norms;
 
     uint32_t store_nblocks, store_nrecords, store_max_block;
+    void *store_ddict;      /* ZSTD_DDict of STORE_DICT, or NULL; shared by every reader */
+    uint32_t store_dict_id; /* its id, which every frame names; 0 without one */
 };
 
 /* Formats a corruption error about `ix` and returns CARI_ECORRUPT. */
