@@ -20,7 +20,7 @@ int docstore_writer_init(docstore_writer *dw, int level, size_t block_target, in
                          file_writer *fw)
 {
     *dw = (docstore_writer){ .block_target = block_target };
-    return store_compressor_init(&dw->compressor, level, threaded, fw);
+    return store_compressor_init(&dw->compressor, level, block_target, threaded, fw);
 }
 
 void docstore_writer_free(docstore_writer *dw)

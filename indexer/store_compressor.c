@@ -1,6 +1,7 @@
 /* store_compressor.c - see store_compressor.h. Each block is one zstd frame
  * with its content size and checksum, so the reader can bound and verify it. */
 #define ZDICT_STATIC_LINKING_ONLY /* ZDICT_trainFromBuffer_fastCover: fixed parameters, fast */
+#define ZSTD_STATIC_LINKING_ONLY
 #include "indexer/store_compressor.h"
 
 #include <zdict.h>
@@ -132,7 +133,12 @@ static int train(store_compressor *sc)
     if (rc != 0 || ZDICT_isError(len))
         return rc;
     sc->dict.len = len;
-    sc->cdict = ZSTD_createCDict(sc->dict.data, len, sc->level);
+    /* Parameters for a block and the dictionary, not for an input of unknown
+     * size: tables that fit the cache, and at level 5 a smaller store than
+     * the default tables give at 6 (29.6 MB against 30.2 on the corpus). */
+    ZSTD_compressionParameters cp = ZSTD_getCParams(sc->level, sc->block_hint, len);
+    sc->cdict = ZSTD_createCDict_advanced(sc->dict.data, len, ZSTD_dlm_byCopy, ZSTD_dct_auto, cp,
+                                          ZSTD_defaultCMem);
     if (sc->cdict == NULL || ZSTD_isError(ZSTD_CCtx_refCDict(sc->cctx, sc->cdict)))
         return error_oom();
     return 0;
@@ -256,9 +262,11 @@ static void stop_thread(store_compressor *sc)
 
 /* ---- the caller's side ---- */
 
-int store_compressor_init(store_compressor *sc, int level, int threaded, file_writer *fw)
+int store_compressor_init(store_compressor *sc, int level, size_t block_hint, int threaded,
+                          file_writer *fw)
 {
-    *sc = (store_compressor){ .level = level, .threaded = threaded, .fw = fw };
+    *sc = (store_compressor){ .level = level, .block_hint = block_hint, .threaded = threaded,
+                              .fw = fw };
     ZSTD_CCtx *c = ZSTD_createCCtx();
     if (c == NULL)
         return error_oom();

@@ -37,6 +37,7 @@ struct store_queued; /* a block waiting for the thread */
 
 typedef struct store_compressor {
     int level;
+    size_t block_hint;
     void *cctx;  /* ZSTD_CCtx */
     void *cdict; /* ZSTD_CDict, once trained (NULL: none, or not yet) */
     buf dict;    /* the dictionary's bytes, for STORE_DICT */
@@ -58,7 +59,10 @@ typedef struct store_compressor {
     file_writer *fw; /* where the thread writes; the caller does not touch it meanwhile */
 } store_compressor;
 
-int store_compressor_init(store_compressor *sc, int level, int threaded, file_writer *fw);
+/* `block_hint`: the usual size of a block, which the dictionary's
+ * compression parameters are chosen for. */
+int store_compressor_init(store_compressor *sc, int level, size_t block_hint, int threaded,
+                          file_writer *fw);
 void store_compressor_free(store_compressor *sc);
 
 /* Takes the block made of `pieces` (copied, or compressed before returning). */
