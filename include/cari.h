@@ -183,7 +183,7 @@ typedef struct cari_writer cari_writer;
  *  `threads` nor `memory`: it is the same, byte for byte. */
 typedef struct cari_writer_opts {
     unsigned version;        /**< CARI_WRITER_OPTS_VERSION */
-    int store_level;         /**< zstd level of the document store; 0 = default (5) */
+    int store_level;         /**< zstd level of the document store; 0 = default (4) */
     size_t store_block_size; /**< bytes of documents per compressed block; 0 = default (32 KiB) */
     /* version 2 */
     unsigned threads;        /**< threads analysing documents; 0 = the online cores */
