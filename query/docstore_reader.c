@@ -44,6 +44,29 @@ static int find_block(const cari_index *ix, uint32_t record, uint32_t *block)
     return 0;
 }
 
+/* A decompression context: a spare one of the index, or a new one. */
+static ZSTD_DCtx *take_dctx(struct dctx_pool *p)
+{
+    ZSTD_DCtx *d = NULL;
+    pthread_mutex_lock(&p->lock);
+    if (p->n > 0)
+        d = p->spare[--p->n];
+    pthread_mutex_unlock(&p->lock);
+    return d != NULL ? d : ZSTD_createDCtx();
+}
+
+/* Keeps the context for the next reader (a few at most). */
+static void give_dctx(struct dctx_pool *p, ZSTD_DCtx *d)
+{
+    pthread_mutex_lock(&p->lock);
+    if (p->n < INDEX_SPARE_DCTX) {
+        p->spare[p->n++] = d;
+        d = NULL;
+    }
+    pthread_mutex_unlock(&p->lock);
+    ZSTD_freeDCtx(d);
+}
+
 int docstore_read_block(const cari_index *ix, uint32_t b, uint8_t **out, size_t *len,
                         uint32_t *first_record, uint32_t *nrecords)
 {
@@ -63,7 +86,8 @@ int docstore_read_block(const cari_index *ix, uint32_t b, uint8_t **out, size_t 
     if (ZSTD_getDictID_fromFrame(frame, frame_len) != ix->store_dict_id)
         return index_corrupt(ix, "STORE block %u names another dictionary", b);
     uint8_t *block = malloc((size_t)size);
-    ZSTD_DCtx *dctx = ZSTD_createDCtx(); /* one per call: readers share the index */
+    /* The index is shared by threads: each call has a context to itself. */
+    ZSTD_DCtx *dctx = take_dctx(ix->dctx_pool);
     if (block == NULL || dctx == NULL) {
         free(block);
         ZSTD_freeDCtx(dctx);
@@ -71,7 +95,7 @@ int docstore_read_block(const cari_index *ix, uint32_t b, uint8_t **out, size_t 
     }
     size_t n = ZSTD_decompress_usingDDict(dctx, block, (size_t)size, frame, frame_len,
                                           ix->store_ddict);
-    ZSTD_freeDCtx(dctx);
+    give_dctx(ix->dctx_pool, dctx);
     if (ZSTD_isError(n) || n != size) {
         free(block);
         return index_corrupt(ix, "STORE block %u does not decompress (%s)", b,

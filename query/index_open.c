@@ -250,6 +250,19 @@ static int read_store_dict(cari_index *ix)
     return 0;
 }
 
+static int dctx_pool_new(cari_index *ix)
+{
+    struct dctx_pool *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return error_oom();
+    if (pthread_mutex_init(&p->lock, NULL) != 0) {
+        free(p);
+        return error_set(CARI_ENOMEM, "cannot create a mutex");
+    }
+    ix->dctx_pool = p;
+    return 0;
+}
+
 static int map_file(cari_index *ix, const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -287,7 +300,9 @@ int cari_index_open(cari_index **out, const char *path, unsigned flags)
         free(ix);
         return error_oom();
     }
-    int rc = map_file(ix, path);
+    int rc = dctx_pool_new(ix);
+    if (rc == 0)
+        rc = map_file(ix, path);
     if (rc == 0)
         rc = read_table(ix);
     if (rc == 0)
@@ -312,7 +327,13 @@ void cari_index_close(cari_index *ix)
 {
     if (ix == NULL)
         return;
-    ZSTD_freeDDict(ix->store_ddict); /* before the mapping it reads */
+    if (ix->dctx_pool != NULL) {
+        for (size_t i = 0; i < ix->dctx_pool->n; i++)
+            ZSTD_freeDCtx(ix->dctx_pool->spare[i]);
+        pthread_mutex_destroy(&ix->dctx_pool->lock);
+        free(ix->dctx_pool);
+    }
+    ZSTD_freeDDict(ix->store_ddict);
     if (ix->map != NULL)
         munmap(ix->map, ix->size);
     for (size_t i = 0; i < ix->nfields; i++)
