@@ -270,3 +270,57 @@ Test(store_dict, a_damaged_dictionary_is_found, .timeout = 120)
     free(path);
     free(dir);
 }
+
+/* Builds 100 documents of doc_text with one of 5 MiB in the middle (a record
+ * compressed from the caller's memory, which ends the sample early and is
+ * written by the caller's thread between the store thread's blocks). */
+static char *build_with_big(const char *path, unsigned threads, const char *big, size_t big_len,
+                            size_t *len)
+{
+    cari_writer_opts o = CARI_WRITER_OPTS_INIT;
+    o.threads = threads;
+    cari_writer *w = NULL;
+    cr_assert_eq(cari_writer_open(&w, path, &o), 0, "%s", cari_error_last());
+    static char text[8192];
+    for (unsigned d = 0; d < 100; d++) {
+        char id[32];
+        doc_id(d, id, sizeof id);
+        cari_field f = { "text", d == 60 ? big : text,
+                         d == 60 ? big_len : doc_text(d, text, sizeof text) };
+        cr_assert_eq(cari_writer_add(w, id, strlen(id), &f, 1), 0, "%s", cari_error_last());
+    }
+    cr_assert_eq(cari_writer_commit(w), 0, "%s", cari_error_last());
+    cari_writer_free(w);
+    return test_read_file(path, len);
+}
+
+Test(store_dict, a_huge_record_between_small_ones, .timeout = 120)
+{
+    char *dir = test_tmpdir(), *path = test_path(dir, "h.cari");
+    size_t big_len = 5u << 20, n1, n2;
+    char *big = malloc(big_len);
+    for (size_t i = 0; i < big_len; i++)
+        big[i] = "pasal ayat huruf "[i % 17];
+    char *one = build_with_big(path, 1, big, big_len, &n1);
+    char *two = build_with_big(path, 2, big, big_len, &n2);
+    cr_assert(n1 == n2 && memcmp(one, two, n1) == 0, "1 and 2 threads differ");
+    cari_index *ix = NULL;
+    cr_assert_eq(cari_index_open(&ix, path, CARI_OPEN_VERIFY), 0, "%s", cari_error_last());
+    static char text[8192];
+    for (unsigned d = 0; d < 100; d++) {
+        cari_document *doc = NULL;
+        cr_assert_eq(cari_document_get(&doc, ix, d), 0, "%s", cari_error_last());
+        size_t want = d == 60 ? big_len : doc_text(d, text, sizeof text), got;
+        const char *t = cari_document_field(doc, "text", &got);
+        cr_assert_eq(got, want, "doc %u", d);
+        cr_assert_eq(memcmp(t, d == 60 ? big : text, got), 0, "doc %u differs", d);
+        cari_document_free(doc);
+    }
+    cari_index_close(ix);
+    test_rmtree(dir);
+    free(one);
+    free(two);
+    free(big);
+    free(path);
+    free(dir);
+}
