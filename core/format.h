@@ -8,7 +8,7 @@
 #define FORMAT_FOOTER_MAGIC "cEND"
 
 enum {
-    FORMAT_VERSION = 2, /* 2: POSITIONS Rice-coded, none for inflected exact keys */
+    FORMAT_VERSION = 2, /* 2: POSITIONS Rice-coded, none for inflected exact keys; STORE_DICT */
     FORMAT_HEADER_SIZE = 64,
     FORMAT_FOOTER_SIZE = 16,
     FORMAT_TABLE_ENTRY_SIZE = 32,
@@ -44,7 +44,8 @@ enum format_section {
     SECTION_STORE = 10,
     SECTION_STORE_INDEX = 11,
     SECTION_DOC_RECORDS = 12,
-    SECTION_MAX = 12
+    SECTION_STORE_DICT = 13,
+    SECTION_MAX = 13
 };
 
 /* The name of a section id, for messages ("POSTINGS"). */

@@ -183,7 +183,7 @@ typedef struct cari_writer cari_writer;
  *  `threads` nor `memory`: it is the same, byte for byte. */
 typedef struct cari_writer_opts {
     unsigned version;        /**< CARI_WRITER_OPTS_VERSION */
-    int store_level;         /**< zstd level of the document store; 0 = default (6) */
+    int store_level;         /**< zstd level of the document store; 0 = default (4) */
     size_t store_block_size; /**< bytes of documents per compressed block; 0 = default (32 KiB) */
     /* version 2 */
     unsigned threads;        /**< threads analysing documents; 0 = the online cores */
@@ -254,7 +254,7 @@ typedef struct cari_index_stats {
     uint64_t postings_bytes;    /**< doc ids, frequencies and skip data */
     uint64_t positions_bytes;
     uint64_t doc_lengths_bytes; /**< exact lengths and quantised norms */
-    uint64_t doc_store_bytes;   /**< compressed stored fields, their index and the ids */
+    uint64_t doc_store_bytes;   /**< compressed stored fields, their index and dictionary, the ids */
     uint64_t other_bytes;       /**< header, section table, metadata, padding */
 } cari_index_stats;
 

@@ -1,5 +1,5 @@
-/* docstore_writer.h - stored fields, in zstd-compressed blocks, streamed into
- * the STORE section while documents arrive. */
+/* docstore_writer.h - stored fields, gathered into blocks of records that the
+ * store compressor turns into the STORE section while documents arrive. */
 #ifndef CARI_INDEXER_DOCSTORE_WRITER_H
 #define CARI_INDEXER_DOCSTORE_WRITER_H
 
@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "indexer/file_writer.h"
+#include "indexer/store_compressor.h"
 
 struct stored_field {
     uint32_t number;
@@ -15,30 +16,30 @@ struct stored_field {
 };
 
 typedef struct docstore_writer {
-    void *cctx; /* ZSTD_CCtx */
+    store_compressor compressor;
     size_t block_target;
     buf records;       /* records of the current block */
     buf offsets;       /* u32 record offsets of the current block */
     buf block;         /* the field headers of a record too big to copy */
-    buf frame;         /* compressed output, a piece at a time */
-    void *pieces;      /* struct piece: what one block is compressed from */
+    struct store_piece *pieces; /* what a block is compressed from */
     size_t pieces_cap;
-    buf index;         /* STORE_INDEX entries so far */
-    uint32_t block_records, total_records, nblocks, max_block_bytes;
-    uint64_t store_bytes;
+    uint32_t block_records, added_records;
 } docstore_writer;
 
-int docstore_writer_init(docstore_writer *dw, int level, size_t block_target);
+/* With `threaded`, blocks are compressed on a thread of their own; the
+ * STORE section's bytes are the same either way. The store writes to `fw`
+ * (inside its STORE section) until docstore_writer_finish. */
+int docstore_writer_init(docstore_writer *dw, int level, size_t block_target, int threaded,
+                         file_writer *fw);
 void docstore_writer_free(docstore_writer *dw);
 
-/* Appends one record (the fields of one document); may compress and write a block. */
-int docstore_writer_add(docstore_writer *dw, file_writer *fw, const struct stored_field *fields,
-                        size_t nfields);
+/* Appends one record (the fields of one document); may end a block. */
+int docstore_writer_add(docstore_writer *dw, const struct stored_field *fields, size_t nfields);
 
-/* Writes the last block; call inside the STORE section. */
-int docstore_writer_finish(docstore_writer *dw, file_writer *fw);
+/* Writes the last blocks; afterwards the caller may write to the file again. */
+int docstore_writer_finish(docstore_writer *dw);
 
-/* Writes the STORE_INDEX section. */
+/* Writes the STORE_INDEX section (and STORE_DICT, when there is a dictionary). */
 void docstore_writer_write_index(docstore_writer *dw, file_writer *fw);
 
 #endif

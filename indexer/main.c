@@ -38,7 +38,7 @@ static const char usage[] =
     "      --progress        show the progress line (documents, MB/s; of a file, a bar\n"
     "                        and the time left) even when stderr is not a terminal\n"
     "      --json            print the summary as one JSON object\n"
-    "      --store-level N   zstd level of the document store, 1-19 (default 6)\n"
+    "      --store-level N   zstd level of the document store, 1-19 (default 4)\n"
     "  -j, --threads N       threads analysing documents, 1-256 (default: the online\n"
     "                        cores); the index is the same, byte for byte, whatever N\n"
     "      --memory SIZE     memory budget, such as 512M or 2G (K, M, G: powers of 1024;\n"

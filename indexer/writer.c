@@ -12,14 +12,15 @@
 #include "indexer/stale_files.h"
 #include "indexer/writer_internal.h"
 
-enum { STORE_LEVEL_DEFAULT = 6, STORE_BLOCK_DEFAULT = 32 * 1024, MAX_THREADS = 256 };
+enum { STORE_LEVEL_DEFAULT = 4, STORE_BLOCK_DEFAULT = 32 * 1024, MAX_THREADS = 256 };
 
 #define MEMORY_DEFAULT ((size_t)1 << 30)
 /* What the budget must leave beside the inverters: per thread, a full stem
  * memo (2^21 slots and their words); once, input and output buffers, the
- * store's block, the batches in flight and the record tables. */
+ * store's blocks (32 MiB of them held for the dictionary, its sample and training),
+ * the batches in flight and the record tables. */
 #define MEMORY_PER_THREAD ((size_t)64 << 20)
-#define MEMORY_FIXED ((size_t)48 << 20)
+#define MEMORY_FIXED ((size_t)96 << 20)
 
 /* The inverters' share of the budget: what the rest leaves, less a margin
  * for the allocator's slack; a budget too small for that still bounds them. */
@@ -65,8 +66,6 @@ static int writer_setup(cari_writer *w, const char *path, const cari_writer_opts
     int rc = cari_analyzer_new(&w->analyzer);
     if (rc == 0)
         rc = inverter_pool_init(&w->pool, path, o.threads, inverter_budget(o.memory, o.threads));
-    if (rc == 0)
-        rc = docstore_writer_init(&w->store, o.store_level, o.store_block_size);
     if (rc != 0)
         return rc;
     w->id_table_cap = 1024;
@@ -79,6 +78,10 @@ static int writer_setup(cari_writer *w, const char *path, const cari_writer_opts
     rc = file_writer_open(&w->file, path);
     if (rc == 0)
         file_writer_begin(&w->file, SECTION_STORE);
+    /* With threads to analyse, the store is compressed on one more. */
+    if (rc == 0)
+        rc = docstore_writer_init(&w->store, o.store_level, o.store_block_size, o.threads > 1,
+                                  &w->file);
     return rc;
 }
 
@@ -107,10 +110,10 @@ void cari_writer_free(cari_writer *w)
 {
     if (w == NULL)
         return;
+    docstore_writer_free(&w->store); /* first: its thread writes to the file */
     if (!w->committed)
         file_writer_abort(&w->file);
-    inverter_pool_free(&w->pool); /* first: it stops the threads and removes the runs */
-    docstore_writer_free(&w->store);
+    inverter_pool_free(&w->pool); /* it stops the threads and removes the runs */
     cari_analyzer_free(w->analyzer);
     buf_free(&w->ids);
     buf_free(&w->clean);
@@ -280,7 +283,7 @@ int cari_writer_add(cari_writer *w, const char *id, size_t id_len, const cari_fi
     if (rc == 0)
         rc = inverter_pool_add(&w->pool, (uint32_t)w->records, w->stored, nstored);
     if (rc == 0)
-        rc = docstore_writer_add(&w->store, &w->file, w->stored, nstored);
+        rc = docstore_writer_add(&w->store, w->stored, nstored);
     if (rc == 0)
         rc = register_id(w, id, id_len);
     if (rc != 0) {

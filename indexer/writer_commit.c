@@ -306,7 +306,7 @@ int writer_commit_sections(cari_writer *w)
     termdict_writer_init(&c.dict);
     int rc = open_runs(&c);
     if (rc == 0)
-        rc = docstore_writer_finish(&w->store, &w->file);
+        rc = docstore_writer_finish(&w->store);
     file_writer_end(&w->file);
     if (rc == 0)
         rc = number_documents(&c);

@@ -1,5 +1,6 @@
 /* docstore_reader.c - cari_document: find the block of a document's record,
- * decompress it (zstd checks the frame's checksum), and read the fields. */
+ * decompress it with the store's dictionary (zstd checks the frame's
+ * checksum), and read the fields. */
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
@@ -43,6 +44,29 @@ static int find_block(const cari_index *ix, uint32_t record, uint32_t *block)
     return 0;
 }
 
+/* A decompression context: a spare one of the index, or a new one. */
+static ZSTD_DCtx *take_dctx(struct dctx_pool *p)
+{
+    ZSTD_DCtx *d = NULL;
+    pthread_mutex_lock(&p->lock);
+    if (p->n > 0)
+        d = p->spare[--p->n];
+    pthread_mutex_unlock(&p->lock);
+    return d != NULL ? d : ZSTD_createDCtx();
+}
+
+/* Keeps the context for the next reader (a few at most). */
+static void give_dctx(struct dctx_pool *p, ZSTD_DCtx *d)
+{
+    pthread_mutex_lock(&p->lock);
+    if (p->n < INDEX_SPARE_DCTX) {
+        p->spare[p->n++] = d;
+        d = NULL;
+    }
+    pthread_mutex_unlock(&p->lock);
+    ZSTD_freeDCtx(d);
+}
+
 int docstore_read_block(const cari_index *ix, uint32_t b, uint8_t **out, size_t *len,
                         uint32_t *first_record, uint32_t *nrecords)
 {
@@ -59,10 +83,19 @@ int docstore_read_block(const cari_index *ix, uint32_t b, uint8_t **out, size_t 
     if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR ||
         size > ix->store_max_block || size < 8)
         return index_corrupt(ix, "STORE block %u has a bad frame header", b);
+    if (ZSTD_getDictID_fromFrame(frame, frame_len) != ix->store_dict_id)
+        return index_corrupt(ix, "STORE block %u names another dictionary", b);
     uint8_t *block = malloc((size_t)size);
-    if (block == NULL)
+    /* The index is shared by threads: each call has a context to itself. */
+    ZSTD_DCtx *dctx = take_dctx(ix->dctx_pool);
+    if (block == NULL || dctx == NULL) {
+        free(block);
+        ZSTD_freeDCtx(dctx);
         return error_oom();
-    size_t n = ZSTD_decompress(block, (size_t)size, frame, frame_len);
+    }
+    size_t n = ZSTD_decompress_usingDDict(dctx, block, (size_t)size, frame, frame_len,
+                                          ix->store_ddict);
+    give_dctx(ix->dctx_pool, dctx);
     if (ZSTD_isError(n) || n != size) {
         free(block);
         return index_corrupt(ix, "STORE block %u does not decompress (%s)", b,

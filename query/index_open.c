@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "core/analyzer.h"
 #include "core/crc32c.h"
@@ -84,7 +85,7 @@ static int read_table(cari_index *ix)
         ix->sec[id] = (struct section_view){ ix->map + off, off, len, le32_load(t + 24), 1 };
     }
     for (uint32_t id = 1; id <= SECTION_MAX; id++)
-        if (!ix->sec[id].present && id != SECTION_DOC_RECORDS)
+        if (!ix->sec[id].present && id != SECTION_DOC_RECORDS && id != SECTION_STORE_DICT)
             return index_corrupt(ix, "section %s is missing", format_section_name(id));
     return 0;
 }
@@ -230,6 +231,38 @@ static int check_sizes(cari_index *ix)
     return 0;
 }
 
+/* The store's dictionary, when there is one: checked whole (it is small and
+ * every block depends on it) and prepared once for every reader. */
+static int read_store_dict(cari_index *ix)
+{
+    const struct section_view *d = &ix->sec[SECTION_STORE_DICT];
+    if (!d->present)
+        return 0;
+    int rc = check_crc(ix, SECTION_STORE_DICT);
+    if (rc != 0)
+        return rc;
+    if (ZSTD_getDictID_fromDict(d->data, (size_t)d->len) == 0)
+        return index_corrupt(ix, "STORE_DICT is not a zstd dictionary");
+    ix->store_ddict = ZSTD_createDDict(d->data, (size_t)d->len);
+    if (ix->store_ddict == NULL)
+        return index_corrupt(ix, "STORE_DICT does not load");
+    ix->store_dict_id = ZSTD_getDictID_fromDict(d->data, (size_t)d->len);
+    return 0;
+}
+
+static int dctx_pool_new(cari_index *ix)
+{
+    struct dctx_pool *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return error_oom();
+    if (pthread_mutex_init(&p->lock, NULL) != 0) {
+        free(p);
+        return error_set(CARI_ENOMEM, "cannot create a mutex");
+    }
+    ix->dctx_pool = p;
+    return 0;
+}
+
 static int map_file(cari_index *ix, const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -267,7 +300,9 @@ int cari_index_open(cari_index **out, const char *path, unsigned flags)
         free(ix);
         return error_oom();
     }
-    int rc = map_file(ix, path);
+    int rc = dctx_pool_new(ix);
+    if (rc == 0)
+        rc = map_file(ix, path);
     if (rc == 0)
         rc = read_table(ix);
     if (rc == 0)
@@ -276,6 +311,8 @@ int cari_index_open(cari_index **out, const char *path, unsigned flags)
         rc = read_fields(ix);
     if (rc == 0)
         rc = check_sizes(ix);
+    if (rc == 0)
+        rc = read_store_dict(ix);
     if (rc == 0 && (flags & CARI_OPEN_VERIFY))
         rc = cari_index_verify(ix);
     if (rc != 0) {
@@ -290,6 +327,13 @@ void cari_index_close(cari_index *ix)
 {
     if (ix == NULL)
         return;
+    if (ix->dctx_pool != NULL) {
+        for (size_t i = 0; i < ix->dctx_pool->n; i++)
+            ZSTD_freeDCtx(ix->dctx_pool->spare[i]);
+        pthread_mutex_destroy(&ix->dctx_pool->lock);
+        free(ix->dctx_pool);
+    }
+    ZSTD_freeDDict(ix->store_ddict);
     if (ix->map != NULL)
         munmap(ix->map, ix->size);
     for (size_t i = 0; i < ix->nfields; i++)

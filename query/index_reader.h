@@ -3,6 +3,7 @@
 #ifndef CARI_QUERY_INDEX_READER_H
 #define CARI_QUERY_INDEX_READER_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,17 @@ struct section_view {
     uint64_t offset, len;
     uint32_t crc;
     int present;
+};
+
+/* Decompression contexts kept for the next reader of the store: one that
+ * has used the dictionary decodes with it faster than a new one (about a
+ * fifth less time for ten documents). Behind a pointer, so that readers
+ * holding a const index may take and return them. */
+enum { INDEX_SPARE_DCTX = 8 };
+struct dctx_pool {
+    pthread_mutex_t lock;
+    void *spare[INDEX_SPARE_DCTX]; /* ZSTD_DCtx */
+    size_t n;
 };
 
 struct cari_index {
@@ -36,6 +48,9 @@ struct cari_index {
     const uint8_t *norms;
 
     uint32_t store_nblocks, store_nrecords, store_max_block;
+    void *store_ddict;      /* ZSTD_DDict of STORE_DICT, or NULL; shared by every reader */
+    uint32_t store_dict_id; /* its id, which every frame names; 0 without one */
+    struct dctx_pool *dctx_pool; /* what readers of the store reuse */
 };
 
 /* Formats a corruption error about `ix` and returns CARI_ECORRUPT. */

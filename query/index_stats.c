@@ -22,7 +22,8 @@ int cari_index_stats_get(const cari_index *ix, cari_index_stats *out)
     out->positions_bytes = s[SECTION_POSITIONS].len;
     out->doc_lengths_bytes = s[SECTION_DOC_LENGTHS].len + s[SECTION_NORMS].len;
     out->doc_store_bytes = s[SECTION_STORE].len + s[SECTION_STORE_INDEX].len +
-                           s[SECTION_DOC_IDS].len + s[SECTION_DOC_RECORDS].len;
+                           s[SECTION_DOC_IDS].len + s[SECTION_DOC_RECORDS].len +
+                           s[SECTION_STORE_DICT].len;
     uint64_t counted = out->term_dictionary_bytes + out->postings_bytes + out->positions_bytes +
                        out->doc_lengths_bytes + out->doc_store_bytes;
     out->other_bytes = ix->size - counted;

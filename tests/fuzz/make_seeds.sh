@@ -27,6 +27,13 @@ while [ $i -lt 300 ]; do # 300 documents: "alfa" has two bit-packed blocks and a
     i=$((i + 1))
 done >"$tmp/blocks.jsonl"
 "$build/cari-index" -q -o "$idx/seed-blocks-index" "$tmp/blocks.jsonl" >/dev/null
+i=0
+while [ $i -lt 300 ]; do # 300 documents of ~260 bytes: enough for a store dictionary (STORE_DICT)
+    printf '{"id":"uu/%d","title":"Peraturan Nomor %d","text":"Dengan persetujuan bersama Dewan Perwakilan Rakyat dan Presiden, Pasal %d ayat (%d) Undang-Undang Nomor %d Tahun %d tentang pelaksanaan ketentuan sebagaimana dimaksud dalam huruf %s perlu ditetapkan oleh Menteri paling lambat %d hari."}\n' \
+        $i $i $((i % 97)) $((i % 7)) $((i % 40)) $((1950 + i % 75)) "$(echo abcdefghijklmnopqrstuvwxyz | cut -c $((1 + i % 26)))" $((i % 90))
+    i=$((i + 1))
+done >"$tmp/dict.jsonl"
+"$build/cari-index" -q -o "$idx/seed-dict-index" "$tmp/dict.jsonl" >/dev/null
 
 # fuzz_query_parse: one query per file, every construct of the language
 q="$corpus/fuzz_query_parse"

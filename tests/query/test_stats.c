@@ -45,7 +45,8 @@ Test(stats, bytes_add_up_to_the_file)
     cr_assert_eq(st.positions_bytes, len[SECTION_POSITIONS]);
     cr_assert_eq(st.doc_lengths_bytes, len[SECTION_DOC_LENGTHS] + len[SECTION_NORMS]);
     cr_assert_eq(st.doc_store_bytes, len[SECTION_STORE] + len[SECTION_STORE_INDEX] +
-                                         len[SECTION_DOC_IDS] + len[SECTION_DOC_RECORDS]);
+                                         len[SECTION_DOC_IDS] + len[SECTION_DOC_RECORDS] +
+                                         len[SECTION_STORE_DICT]);
     /* other: header, table, footer, META, FIELDS and the padding */
     uint64_t frame = FORMAT_HEADER_SIZE + n * FORMAT_TABLE_ENTRY_SIZE + FORMAT_FOOTER_SIZE;
     cr_assert_geq(st.other_bytes, frame + len[SECTION_META] + len[SECTION_FIELDS]);

@@ -1,0 +1,85 @@
+/* store_compressor.h - turns the document store's uncompressed blocks into
+ * zstd frames in the STORE section, in the order they come, and builds the
+ * STORE_INDEX and STORE_DICT sections.
+ *
+ * The first blocks (STORE_HELD_BYTES of them) are held back: records spread
+ * over them are the sample a zstd dictionary is trained on, and every frame,
+ * those first ones included, is then compressed with that dictionary. The sample
+ * depends on the documents only, so the bytes are the same for any thread
+ * count. With `threaded`, blocks are compressed on a thread of their own (one
+ * thread, so the frames stay in order) while the caller reads on. */
+#ifndef CARI_INDEXER_STORE_COMPRESSOR_H
+#define CARI_INDEXER_STORE_COMPRESSOR_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "indexer/file_writer.h"
+
+/* Blocks held back for the dictionary, the sample taken from them, and the
+ * dictionary's size: zstd's own advice is a sample of about 100 times the
+ * dictionary. Holding more than the sample reaches further into a corpus
+ * whose first documents are all of one kind. */
+#define STORE_HELD_BYTES ((size_t)32 << 20)
+#define STORE_SAMPLE_BYTES ((size_t)8 << 20)
+#define STORE_DICT_BYTES ((size_t)112 << 10)
+
+/* A part of a block, compressed in order with the others (so that a large
+ * record need not be copied into one buffer first). */
+struct store_piece {
+    const void *data;
+    size_t len;
+};
+
+struct store_queued; /* a block waiting for the thread */
+
+typedef struct store_compressor {
+    int level;
+    size_t block_hint;
+    void *cctx;  /* ZSTD_CCtx */
+    void *cdict; /* ZSTD_CDict, once trained (NULL: none, or not yet) */
+    buf dict;    /* the dictionary's bytes, for STORE_DICT */
+    int sampled; /* the sample is complete: frames are written from now on */
+    buf held;    /* blocks held back for the sample, back to back */
+    buf held_lens; /* u64 length of each held block */
+    buf frame;   /* compressed output, a piece at a time */
+    buf index;   /* STORE_INDEX entries so far */
+    uint32_t nblocks, total_records, max_block_bytes;
+    uint64_t store_bytes;
+
+    /* the thread, when threaded */
+    int threaded, locks_ready, started, stopping, busy, rc;
+    char msg[512];
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t work, done;
+    struct store_queued *slots, *free_list, *queue_head, *queue_tail;
+    file_writer *fw; /* where the thread writes; the caller does not touch it meanwhile */
+} store_compressor;
+
+/* `block_hint`: the usual size of a block, which the dictionary's
+ * compression parameters are chosen for. */
+int store_compressor_init(store_compressor *sc, int level, size_t block_hint, int threaded,
+                          file_writer *fw);
+void store_compressor_free(store_compressor *sc);
+
+/* Takes the block made of `pieces` (copied, or compressed before returning). */
+int store_compressor_add(store_compressor *sc, const struct store_piece *pieces, size_t n,
+                         size_t total);
+
+/* Like store_compressor_add, but never copies: waits for the blocks before
+ * it and compresses this one on the caller's thread (for a block far larger
+ * than the others, one large document). */
+int store_compressor_add_now(store_compressor *sc, const struct store_piece *pieces, size_t n,
+                             size_t total);
+
+/* Writes every block still held or queued and stops the thread; call inside
+ * the STORE section. */
+int store_compressor_finish(store_compressor *sc);
+
+/* Writes the STORE_INDEX section and, when there is a dictionary, STORE_DICT. */
+void store_compressor_write_sections(store_compressor *sc, file_writer *fw);
+
+#endif
