@@ -64,6 +64,13 @@ float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm)
     return m->weight * f / (f + k);
 }
 
+int matcher_word_below(const struct matcher *m, uint32_t doc, float floor)
+{
+    float k = m->bm25->length_factor[m->bm25->norms[doc]];
+    float f = (float)word_cursor_tf(&m->words[0]) * (may_boost(m) ? 1.0f + EXACT_BOOST : 1.0f);
+    return m->weight * f < floor * (f + k);
+}
+
 /* ---- building ---- */
 
 static int open_words(struct matcher *m, const cari_index *ix, const struct qword *words, size_t n,
@@ -220,12 +227,14 @@ static void rarest_first(const struct matcher *m, uint32_t *order)
     }
 }
 
-/* How often the phrase occurs in the current document of all its words. The
+/* How often the phrase occurs in the current document of all its words, or 0
+ * once fewer than `need` (at least 1) of its occurrences can remain. The
  * rarest word's positions, less its offset, are the candidate starts; each
  * other word, rarest first, keeps those where it sits at start + its offset,
  * decoded no further than the last start needs, so a document without the
- * phrase usually stops before its common words are decoded. */
-static uint32_t phrase_frequency(struct matcher *m)
+ * phrase usually stops before its common words are decoded, and one that
+ * cannot reach the floor stops as soon as too few starts are left. */
+static uint32_t phrase_frequency(struct matcher *m, uint32_t need)
 {
     uint32_t order[FORMAT_MAX_TERM], live = 0;
     rarest_first(m, order);
@@ -236,7 +245,8 @@ static uint32_t phrase_frequency(struct matcher *m)
         if (start[k] >= off0)
             start[n++] = start[k] - off0;
     live = rc == 0 ? n : 0;
-    for (size_t w = 1; rc == 0 && w < m->nwords && live > 0; w++) {
+    need = need > 0 ? need : 1;
+    for (size_t w = 1; rc == 0 && w < m->nwords && live >= need; w++) {
         uint32_t count, j = 0, kept = 0, off = m->offsets[order[w]];
         uint64_t last = (uint64_t)start[live - 1] + off; /* none further is wanted */
         if ((rc = word_cursor_positions_upto(&m->words[order[w]],
@@ -244,7 +254,7 @@ static uint32_t phrase_frequency(struct matcher *m)
                                              &count)) != 0)
             break;
         const uint32_t *pos = m->words[order[w]].positions;
-        for (uint32_t k = 0; k < live; k++) {
+        for (uint32_t k = 0; k < live && kept + (live - k) >= need; k++) {
             uint64_t want = (uint64_t)start[k] + off;
             while (j < count && pos[j] < want)
                 j++;
@@ -258,7 +268,7 @@ static uint32_t phrase_frequency(struct matcher *m)
             *m->error = rc;
         return 0;
     }
-    return live;
+    return live >= need ? live : 0;
 }
 
 /* All words on one document (leapfrog), starting at target. */
@@ -282,16 +292,16 @@ static uint32_t align_words(struct matcher *m, uint32_t target)
     }
 }
 
-/* Whether the best score the phrase could have on its words' current doc
- * (their smallest frequency) falls below its floor: then no positions are read. */
-static int phrase_below_floor(const struct matcher *m, uint32_t doc)
+/* The smallest frequency among the phrase's words on their current doc: the
+ * phrase occurs no more often. */
+static uint32_t phrase_max_freq(const struct matcher *m)
 {
     uint32_t tf = UINT32_MAX;
     for (size_t i = 0; i < m->nwords; i++) {
         uint32_t t = word_cursor_tf(&m->words[i]);
         tf = t < tf ? t : tf;
     }
-    return matcher_bound_score(m, tf, m->bm25->norms[doc]) < m->floor;
+    return tf;
 }
 
 /* The first target at or after `target` whose blocks can reach the floor. */
@@ -316,13 +326,22 @@ static void phrase_advance(struct matcher *m, uint32_t target)
             return;
         }
         m->doc = doc;
-        if (m->floor == -INFINITY || !phrase_below_floor(m, doc)) {
-            m->phrase_freq = phrase_frequency(m);
+        uint32_t need = matcher_min_freq(m, doc);
+        if (phrase_max_freq(m) >= need) { /* else no position is read */
+            m->phrase_freq = phrase_frequency(m, need);
             if (m->phrase_freq > 0)
                 return;
         }
         target = doc + 1;
     }
+}
+
+/* Whether a word clause's current doc cannot reach the clause's own floor
+ * (what it needs with every other clause at its maximum): the conjunction
+ * then moves on before the other clauses are advanced to it. */
+static int clause_below_floor(const struct matcher *c)
+{
+    return c->kind == M_WORD && c->floor > 0 && matcher_word_below(c, c->doc, c->floor);
 }
 
 /* The conjunction of the required clauses, from target. */
@@ -336,6 +355,11 @@ static uint32_t align_required(struct matcher *m, uint32_t target)
             matcher_advance(c, doc);
             if (c->doc == CURSOR_END)
                 return CURSOR_END;
+            if (clause_below_floor(c)) {
+                doc = c->doc + 1;
+                agreed = 0;
+                break;
+            }
             if (c->doc != doc) {
                 doc = c->doc;
                 if (j > 0) { /* back to the rarest clause with the new target */

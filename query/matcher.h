@@ -94,6 +94,17 @@ float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm);
  * needs its required clauses on doc; its optional ones count their maximum. */
 float matcher_doc_bound(const struct matcher *m, uint32_t doc);
 
+/* Whether the word m's bound on doc, its current match, is below floor,
+ * without a division: weight * f / (f + k) < floor as weight * f < floor *
+ * (f + k), which rounds apart only in the last bits, far within the slack
+ * every floor is lowered by. The exact-form list is not read. */
+int matcher_word_below(const struct matcher *m, uint32_t doc, float floor);
+
+/* The smallest frequency with which the phrase m may reach its floor on doc
+ * (rounded down: a lower one cannot): 0 when it has no positive floor,
+ * UINT32_MAX when no frequency reaches it. */
+uint32_t matcher_min_freq(const struct matcher *m, uint32_t doc);
+
 /* Lets m skip documents that score below `floor`, and its clauses those that
  * cannot reach it even with every other clause at its maximum. */
 void matcher_set_floor(struct matcher *m, float floor);

@@ -161,6 +161,20 @@ float matcher_doc_bound(const struct matcher *m, uint32_t doc)
     return sum;
 }
 
+uint32_t matcher_min_freq(const struct matcher *m, uint32_t doc)
+{
+    if (!(m->floor > 0))
+        return 0;
+    if (m->floor >= m->weight) /* weight * f / (f + k) stays below weight */
+        return UINT32_MAX;
+    /* weight * f / (f + k) >= floor  <=>  f >= floor * k / (weight - floor),
+     * in double, rounded down by a margin far wider than the float scores' */
+    double k = m->bm25->length_factor[m->bm25->norms[doc]];
+    double f = (double)m->floor * k / ((double)m->weight - (double)m->floor);
+    f *= 1 - 1e-6;
+    return f >= 1e9 ? 1000000000u : (uint32_t)f;
+}
+
 void matcher_set_floor(struct matcher *m, float floor)
 {
     m->floor = floor;
