@@ -32,8 +32,27 @@ struct word_cursor {
 int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct qword *word,
                      int *error);
 void word_cursor_close(struct word_cursor *w);
-void word_cursor_advance(struct word_cursor *w, uint32_t target);
-uint32_t word_cursor_tf(const struct word_cursor *w);
+
+/* Advancing and the frequency are inline: conjunctions and MaxScore call
+ * them for every document of their common words. */
+static inline void word_cursor_advance(struct word_cursor *w, uint32_t target)
+{
+    uint32_t d = CURSOR_END;
+    for (int i = 0; i < w->n; i++) {
+        postings_advance(&w->c[i], target);
+        d = w->c[i].doc < d ? w->c[i].doc : d;
+    }
+    w->doc = d;
+}
+
+static inline uint32_t word_cursor_tf(const struct word_cursor *w)
+{
+    uint32_t tf = 0;
+    for (int i = 0; i < w->n; i++)
+        if (w->c[i].doc == w->doc)
+            tf += postings_tf(&w->c[i]);
+    return tf;
+}
 /* The frequency of the query's exact form in the current document (only when
  * some documents reach the word through other forms; else 0). */
 uint32_t word_cursor_exact_tf(struct word_cursor *w);
@@ -83,8 +102,15 @@ void matcher_init_bound(struct matcher *m);
 float matcher_block_bound(struct matcher *m, uint32_t doc, uint32_t *last);
 
 /* The same for targets that only increase, reusing the last bound while
- * doc stays within it; *last is set. */
-float matcher_block_bound_cached(struct matcher *m, uint32_t doc, uint32_t *last);
+ * doc stays within it (inline: most calls do); *last is set. */
+float matcher_block_bound_renew(struct matcher *m, uint32_t doc);
+
+static inline float matcher_block_bound_cached(struct matcher *m, uint32_t doc, uint32_t *last)
+{
+    float bound = doc > m->bound_last ? matcher_block_bound_renew(m, doc) : m->bound;
+    *last = m->bound_last;
+    return bound;
+}
 
 /* The score of m, or of its frequency and norm, without their positions. */
 float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm);

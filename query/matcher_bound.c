@@ -134,14 +134,10 @@ float matcher_block_bound(struct matcher *m, uint32_t doc, uint32_t *last)
     return sum;
 }
 
-float matcher_block_bound_cached(struct matcher *m, uint32_t doc, uint32_t *last)
+float matcher_block_bound_renew(struct matcher *m, uint32_t doc)
 {
-    if (doc > m->bound_last) {
-        m->bound_last = CURSOR_END;
-        m->bound = matcher_block_bound(m, doc, &m->bound_last);
-    }
-    *last = m->bound_last;
-    return m->bound;
+    m->bound_last = CURSOR_END;
+    return m->bound = matcher_block_bound(m, doc, &m->bound_last);
 }
 
 float matcher_doc_bound(const struct matcher *m, uint32_t doc)

@@ -182,7 +182,7 @@ static uint32_t find_block(const postings_cursor *c, uint32_t lo, uint32_t targe
     return lo;
 }
 
-void postings_advance(postings_cursor *c, uint32_t target)
+void postings_advance_blocks(postings_cursor *c, uint32_t target)
 {
     if (c->doc >= target)
         return;

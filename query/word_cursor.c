@@ -78,21 +78,6 @@ int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct q
 
 void word_cursor_close(struct word_cursor *w) { free(w->positions); }
 
-void word_cursor_advance(struct word_cursor *w, uint32_t target)
-{
-    for (int i = 0; i < w->n; i++)
-        postings_advance(&w->c[i], target);
-    settle(w);
-}
-
-uint32_t word_cursor_tf(const struct word_cursor *w)
-{
-    uint32_t tf = 0;
-    for (int i = 0; i < w->n; i++)
-        if (w->c[i].doc == w->doc)
-            tf += postings_tf(&w->c[i]);
-    return tf;
-}
 
 uint32_t word_cursor_exact_tf(struct word_cursor *w)
 {
