@@ -76,13 +76,15 @@ int matcher_word_below(const struct matcher *m, uint32_t doc, float floor)
 static int open_words(struct matcher *m, const cari_index *ix, const struct qword *words, size_t n,
                       int *error)
 {
-    m->words = calloc(n, sizeof *m->words);
+    /* not cleared: a cursor is 3 KiB of block buffers, which it fills before
+     * it reads them; word_cursor_open sets the rest */
+    m->words = malloc(n * sizeof *m->words);
     if (m->words == NULL)
         return error_oom();
-    m->nwords = n;
     float sum = 0;
     for (size_t i = 0; i < n; i++) {
         int rc = word_cursor_open(&m->words[i], ix, &words[i], error);
+        m->nwords = i + 1; /* closable even when it failed */
         if (rc != 0)
             return rc;
         sum += m->words[i].df > 0 ? idf(m->bm25, m->words[i].df) : 0;

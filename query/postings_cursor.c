@@ -140,6 +140,9 @@ int postings_open(postings_cursor *c, const cari_index *ix, const struct term_en
     c->block = 0;
     c->positions = ix->sec[SECTION_POSITIONS].data + e->positions_off;
     c->positions_end = c->positions + e->positions_len;
+    c->skips = NULL; /* what fail() names, before the skips are known */
+    c->data = base;
+    c->data_end = base + e->postings_len;
     if (skip_bytes > e->postings_len) {
         fail(c, "skip table larger than the postings");
         return *error;

@@ -58,7 +58,11 @@ static int open_exact(struct word_cursor *w, const cari_index *ix, const struct 
 int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct qword *word,
                      int *error)
 {
-    memset(w, 0, sizeof *w);
+    /* the fields, not the block buffers of the cursors, which they fill */
+    w->n = 0;
+    w->has_boost = 0;
+    w->positions = NULL;
+    w->positions_cap = 0;
     uint32_t exact_df = 0, root_df = 0;
     int rc = open_key(w, ix, word->text, word->len, &exact_df, error);
     if (rc == 0 && !word->exact_only) {
