@@ -60,15 +60,8 @@ float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm)
         return 0;
     float k = m->bm25->length_factor[norm];
     /* every occurrence may be exact: the bound takes them all so */
-    float f = (float)tf * (may_boost(m) ? 1.0f + EXACT_BOOST : 1.0f);
+    float f = (float)tf * m->tf_boost;
     return m->weight * f / (f + k);
-}
-
-int matcher_word_below(const struct matcher *m, uint32_t doc, float floor)
-{
-    float k = m->bm25->length_factor[m->bm25->norms[doc]];
-    float f = (float)word_cursor_tf(&m->words[0]) * (may_boost(m) ? 1.0f + EXACT_BOOST : 1.0f);
-    return m->weight * f < floor * (f + k);
 }
 
 /* ---- building ---- */
@@ -184,6 +177,7 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
         matcher_free(m);
         return rc;
     }
+    m->tf_boost = may_boost(m) ? 1.0f + EXACT_BOOST : 1.0f;
     matcher_init_bound(m);
     *out = m;
     return 0;

@@ -68,6 +68,7 @@ struct matcher {
     uint32_t doc;  /* current match, CURSOR_END when done */
     float weight;  /* idf * (k1 + 1) for words and phrases */
     float *tf1;    /* common words: the score at frequency 1, by norm byte; or NULL */
+    float tf_boost; /* a word's bound takes each occurrence as this much (1 or 1.1) */
     float max_score; /* no document scores above it (matcher_bound.c) */
     float floor;     /* documents below it may be skipped; -INFINITY: none */
     float bound;     /* the last block bound, which holds up to bound_last */
@@ -118,13 +119,29 @@ float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm);
 /* A score m does not exceed on doc, its current match, from the frequencies
  * and norm alone: no exact-form list or position is read for it. A group
  * needs its required clauses on doc; its optional ones count their maximum. */
-float matcher_doc_bound(const struct matcher *m, uint32_t doc);
+float matcher_group_doc_bound(const struct matcher *m, uint32_t doc);
+
+/* Inline for words, the same operations as matcher_bound_score: MaxScore and
+ * conjunctions bound every candidate so. */
+static inline float matcher_doc_bound(const struct matcher *m, uint32_t doc)
+{
+    if (m->kind != M_WORD)
+        return matcher_group_doc_bound(m, doc);
+    float k = m->bm25->length_factor[m->bm25->norms[doc]];
+    float f = (float)word_cursor_tf(&m->words[0]) * m->tf_boost;
+    return m->weight * f / (f + k);
+}
 
 /* Whether the word m's bound on doc, its current match, is below floor,
  * without a division: weight * f / (f + k) < floor as weight * f < floor *
  * (f + k), which rounds apart only in the last bits, far within the slack
  * every floor is lowered by. The exact-form list is not read. */
-int matcher_word_below(const struct matcher *m, uint32_t doc, float floor);
+static inline int matcher_word_below(const struct matcher *m, uint32_t doc, float floor)
+{
+    float k = m->bm25->length_factor[m->bm25->norms[doc]];
+    float f = (float)word_cursor_tf(&m->words[0]) * m->tf_boost;
+    return m->weight * f < floor * (f + k);
+}
 
 /* The smallest frequency with which the phrase m may reach its floor on doc
  * (rounded down: a lower one cannot): 0 when it has no positive floor,

@@ -140,7 +140,7 @@ float matcher_block_bound_renew(struct matcher *m, uint32_t doc)
     return m->bound = matcher_block_bound(m, doc, &m->bound_last);
 }
 
-float matcher_doc_bound(const struct matcher *m, uint32_t doc)
+float matcher_group_doc_bound(const struct matcher *m, uint32_t doc)
 {
     uint8_t norm = m->bm25->norms[doc];
     if (m->kind == M_WORD) /* every occurrence taken as exact, as the boost may count it */
