@@ -163,6 +163,7 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
             struct matcher *child;
             if ((rc = matcher_build(&child, ix, n->children[i], s, error)) != 0)
                 break;
+            child->required = n->occurs[i] == OCCUR_MUST;
             if (n->occurs[i] == OCCUR_MUST)
                 rc = add_child(&m->must, &m->nmust, child);
             else if (n->occurs[i] == OCCUR_SHOULD)
@@ -332,14 +333,6 @@ static void phrase_advance(struct matcher *m, uint32_t target)
     }
 }
 
-/* Whether a word clause's current doc cannot reach the clause's own floor
- * (what it needs with every other clause at its maximum): the conjunction
- * then moves on before the other clauses are advanced to it. */
-static int clause_below_floor(const struct matcher *c)
-{
-    return c->kind == M_WORD && c->floor > 0 && matcher_word_below(c, c->doc, c->floor);
-}
-
 /* The conjunction of the required clauses, from target. */
 static uint32_t align_required(struct matcher *m, uint32_t target)
 {
@@ -351,11 +344,6 @@ static uint32_t align_required(struct matcher *m, uint32_t target)
             matcher_advance(c, doc);
             if (c->doc == CURSOR_END)
                 return CURSOR_END;
-            if (clause_below_floor(c)) {
-                doc = c->doc + 1;
-                agreed = 0;
-                break;
-            }
             if (c->doc != doc) {
                 doc = c->doc;
                 if (j > 0) { /* back to the rarest clause with the new target */
@@ -419,6 +407,18 @@ static void bool_advance(struct matcher *m, uint32_t target)
     }
 }
 
+/* A required word moves past the docs whose frequency and norm cannot reach
+ * its floor (what it needs with every other clause at its maximum): no doc
+ * of the group is there, and the conjunction never aligns the others on it. */
+static void pass_low_docs(struct matcher *m)
+{
+    while (m->doc != CURSOR_END && m->floor > 0 && matcher_word_below(m, m->doc, m->floor)) {
+        uint32_t target = skip_low_blocks(m, m->doc + 1);
+        word_cursor_advance(&m->words[0], target);
+        m->doc = m->words[0].doc;
+    }
+}
+
 void matcher_advance(struct matcher *m, uint32_t target)
 {
     if (m->started && m->doc >= target)
@@ -429,6 +429,8 @@ void matcher_advance(struct matcher *m, uint32_t target)
         target = skip_low_blocks(m, target);
         word_cursor_advance(&m->words[0], target);
         m->doc = m->words[0].doc;
+        if (m->required)
+            pass_low_docs(m);
         break;
     case M_PHRASE: phrase_advance(m, target); break;
     case M_BOOL: bool_advance(m, target); break;

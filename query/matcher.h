@@ -64,6 +64,7 @@ enum matcher_kind { M_WORD, M_PHRASE, M_BOOL };
 struct matcher {
     enum matcher_kind kind;
     int started;
+    int required;  /* a required clause: its docs below its floor are passed over */
     int *error;    /* the search's sticky error */
     uint32_t doc;  /* current match, CURSOR_END when done */
     float weight;  /* idf * (k1 + 1) for words and phrases */

@@ -105,6 +105,11 @@ Test(pruning, words_pass_over_docs_below_the_cut_unscored)
         assert_same_top(fix.ix, "kapal berlayar", CARI_QUERY_AND, k);
         assert_same_top(fix.ix, "+pelabuhan kapal layar", 0, k);
     }
+    /* conjunctions whose words turn docs away by their own floors */
+    static const char *both[] = { "pelabuhan kapal", "pelabuhan zuka", "layar pelabuhan lomi" };
+    for (size_t i = 0; i < sizeof both / sizeof *both; i++)
+        for (size_t k = 1; k <= 300; k *= 3)
+            assert_same_top(fix.ix, both[i], CARI_QUERY_AND, k);
     /* berlayar shares its root with layar: a document writing it ranks first */
     char *top = test_search(fix.ix, "berlayar", 0, 1);
     int d = atoi(top + 1);
