@@ -163,7 +163,7 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
             struct matcher *child;
             if ((rc = matcher_build(&child, ix, n->children[i], s, error)) != 0)
                 break;
-            child->required = n->occurs[i] == OCCUR_MUST;
+            child->pass_low = n->occurs[i] == OCCUR_MUST;
             if (n->occurs[i] == OCCUR_MUST)
                 rc = add_child(&m->must, &m->nmust, child);
             else if (n->occurs[i] == OCCUR_SHOULD)
@@ -429,7 +429,7 @@ void matcher_advance(struct matcher *m, uint32_t target)
         target = skip_low_blocks(m, target);
         word_cursor_advance(&m->words[0], target);
         m->doc = m->words[0].doc;
-        if (m->required)
+        if (m->pass_low)
             pass_low_docs(m);
         break;
     case M_PHRASE: phrase_advance(m, target); break;

@@ -78,6 +78,10 @@ static void raise_cut(struct maxscore *s, const struct topk *t)
     s->cut = cut;
     while (s->ne < s->n && s->cum[s->ne] < cut)
         s->ne++;
+    /* the essential clauses pass over their docs below their floors, which no
+     * hit is on; the others only answer for the docs they are asked about */
+    for (size_t j = 0; j < s->n; j++)
+        s->c[s->order[j]]->pass_low = j >= s->ne;
     matcher_set_floor(s->root, cut);
 }
 

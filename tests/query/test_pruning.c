@@ -105,6 +105,11 @@ Test(pruning, words_pass_over_docs_below_the_cut_unscored)
         assert_same_top(fix.ix, "kapal berlayar", CARI_QUERY_AND, k);
         assert_same_top(fix.ix, "+pelabuhan kapal layar", 0, k);
     }
+    /* MaxScore whose essential words pass over their docs below their floors */
+    static const char *either[] = { "pelabuhan kapal", "zuka pelabuhan lomi", "layar berlayar zuka" };
+    for (size_t i = 0; i < sizeof either / sizeof *either; i++)
+        for (size_t k = 1; k <= 300; k *= 3)
+            assert_same_top(fix.ix, either[i], 0, k);
     /* conjunctions whose words turn docs away by their own floors */
     static const char *both[] = { "pelabuhan kapal", "pelabuhan zuka", "layar pelabuhan lomi" };
     for (size_t i = 0; i < sizeof both / sizeof *both; i++)
