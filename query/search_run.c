@@ -52,16 +52,16 @@ static float cut_of(const struct topk *t)
     return threshold - fabsf(threshold) * 1e-5f;
 }
 
-/* One clause: its floor does all the skipping. A word's doc whose frequency
- * and norm cannot reach the cut is passed over unscored, its exact-form list
- * unread (phrases and conjunctions check their docs so themselves). */
+/* One clause: its floor does all the skipping. A word passes over its docs
+ * whose frequency and norm cannot reach the cut as it advances, unscored, its
+ * exact-form list unread (phrases and conjunctions check their docs so
+ * themselves). */
 static int run_single(struct matcher *m, struct topk *t, const int *error)
 {
     float cut = -INFINITY;
+    m->pass_low = m->kind == M_WORD;
     for (matcher_advance(m, 0); m->doc != CURSOR_END && *error == 0;
          matcher_advance(m, m->doc + 1)) {
-        if (m->kind == M_WORD && matcher_word_below(m, m->doc, cut))
-            continue;
         topk_push(t, m->doc, matcher_score(m));
         if (cut_of(t) > cut)
             matcher_set_floor(m, cut = cut_of(t));
