@@ -407,9 +407,10 @@ static void bool_advance(struct matcher *m, uint32_t target)
     }
 }
 
-/* A required word moves past the docs whose frequency and norm cannot reach
- * its floor (what it needs with every other clause at its maximum): no doc
- * of the group is there, and the conjunction never aligns the others on it. */
+/* A word that may (pass_low: a required clause, an essential one of MaxScore,
+ * a query of one word) moves past the docs whose frequency and norm cannot
+ * reach its floor, what it needs with every other clause at its maximum: no
+ * hit is there, and a conjunction never aligns its other clauses on them. */
 static void pass_low_docs(struct matcher *m)
 {
     while (m->doc != CURSOR_END && m->floor > 0 && matcher_word_below(m, m->doc, m->floor)) {

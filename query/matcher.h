@@ -64,8 +64,8 @@ enum matcher_kind { M_WORD, M_PHRASE, M_BOOL };
 struct matcher {
     enum matcher_kind kind;
     int started;
-    int pass_low;  /* a word that passes over its docs below its floor as it advances:
-                    * a required one, or an essential clause of MaxScore */
+    int pass_low;  /* a word that passes over its docs below its floor as it
+                    * advances (matcher.c, pass_low_docs) */
     int *error;    /* the search's sticky error */
     uint32_t doc;  /* current match, CURSOR_END when done */
     float weight;  /* idf * (k1 + 1) for words and phrases */
