@@ -60,7 +60,7 @@ float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm)
         return 0;
     float k = m->bm25->length_factor[norm];
     /* every occurrence may be exact: the bound takes them all so */
-    float f = (float)tf * (may_boost(m) ? 1.0f + EXACT_BOOST : 1.0f);
+    float f = (float)tf * m->tf_boost;
     return m->weight * f / (f + k);
 }
 
@@ -69,13 +69,15 @@ float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm)
 static int open_words(struct matcher *m, const cari_index *ix, const struct qword *words, size_t n,
                       int *error)
 {
-    m->words = calloc(n, sizeof *m->words);
+    /* not cleared: a cursor is 3 KiB of block buffers, which it fills before
+     * it reads them; word_cursor_open sets the rest */
+    m->words = malloc(n * sizeof *m->words);
     if (m->words == NULL)
         return error_oom();
-    m->nwords = n;
     float sum = 0;
     for (size_t i = 0; i < n; i++) {
         int rc = word_cursor_open(&m->words[i], ix, &words[i], error);
+        m->nwords = i + 1; /* closable even when it failed */
         if (rc != 0)
             return rc;
         sum += m->words[i].df > 0 ? idf(m->bm25, m->words[i].df) : 0;
@@ -161,6 +163,7 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
             struct matcher *child;
             if ((rc = matcher_build(&child, ix, n->children[i], s, error)) != 0)
                 break;
+            child->pass_low = n->occurs[i] == OCCUR_MUST;
             if (n->occurs[i] == OCCUR_MUST)
                 rc = add_child(&m->must, &m->nmust, child);
             else if (n->occurs[i] == OCCUR_SHOULD)
@@ -175,6 +178,7 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
         matcher_free(m);
         return rc;
     }
+    m->tf_boost = may_boost(m) ? 1.0f + EXACT_BOOST : 1.0f;
     matcher_init_bound(m);
     *out = m;
     return 0;
@@ -220,12 +224,14 @@ static void rarest_first(const struct matcher *m, uint32_t *order)
     }
 }
 
-/* How often the phrase occurs in the current document of all its words. The
+/* How often the phrase occurs in the current document of all its words, or 0
+ * once fewer than `need` (at least 1) of its occurrences can remain. The
  * rarest word's positions, less its offset, are the candidate starts; each
  * other word, rarest first, keeps those where it sits at start + its offset,
  * decoded no further than the last start needs, so a document without the
- * phrase usually stops before its common words are decoded. */
-static uint32_t phrase_frequency(struct matcher *m)
+ * phrase usually stops before its common words are decoded, and one that
+ * cannot reach the floor stops as soon as too few starts are left. */
+static uint32_t phrase_frequency(struct matcher *m, uint32_t need)
 {
     uint32_t order[FORMAT_MAX_TERM], live = 0;
     rarest_first(m, order);
@@ -236,7 +242,8 @@ static uint32_t phrase_frequency(struct matcher *m)
         if (start[k] >= off0)
             start[n++] = start[k] - off0;
     live = rc == 0 ? n : 0;
-    for (size_t w = 1; rc == 0 && w < m->nwords && live > 0; w++) {
+    need = need > 0 ? need : 1;
+    for (size_t w = 1; rc == 0 && w < m->nwords && live >= need; w++) {
         uint32_t count, j = 0, kept = 0, off = m->offsets[order[w]];
         uint64_t last = (uint64_t)start[live - 1] + off; /* none further is wanted */
         if ((rc = word_cursor_positions_upto(&m->words[order[w]],
@@ -244,7 +251,7 @@ static uint32_t phrase_frequency(struct matcher *m)
                                              &count)) != 0)
             break;
         const uint32_t *pos = m->words[order[w]].positions;
-        for (uint32_t k = 0; k < live; k++) {
+        for (uint32_t k = 0; k < live && kept + (live - k) >= need; k++) {
             uint64_t want = (uint64_t)start[k] + off;
             while (j < count && pos[j] < want)
                 j++;
@@ -258,7 +265,7 @@ static uint32_t phrase_frequency(struct matcher *m)
             *m->error = rc;
         return 0;
     }
-    return live;
+    return live >= need ? live : 0;
 }
 
 /* All words on one document (leapfrog), starting at target. */
@@ -282,16 +289,16 @@ static uint32_t align_words(struct matcher *m, uint32_t target)
     }
 }
 
-/* Whether the best score the phrase could have on its words' current doc
- * (their smallest frequency) falls below its floor: then no positions are read. */
-static int phrase_below_floor(const struct matcher *m, uint32_t doc)
+/* The smallest frequency among the phrase's words on their current doc: the
+ * phrase occurs no more often. */
+static uint32_t phrase_max_freq(const struct matcher *m)
 {
     uint32_t tf = UINT32_MAX;
     for (size_t i = 0; i < m->nwords; i++) {
         uint32_t t = word_cursor_tf(&m->words[i]);
         tf = t < tf ? t : tf;
     }
-    return matcher_bound_score(m, tf, m->bm25->norms[doc]) < m->floor;
+    return tf;
 }
 
 /* The first target at or after `target` whose blocks can reach the floor. */
@@ -316,8 +323,9 @@ static void phrase_advance(struct matcher *m, uint32_t target)
             return;
         }
         m->doc = doc;
-        if (m->floor == -INFINITY || !phrase_below_floor(m, doc)) {
-            m->phrase_freq = phrase_frequency(m);
+        uint32_t need = matcher_min_freq(m, doc);
+        if (phrase_max_freq(m) >= need) { /* else no position is read */
+            m->phrase_freq = phrase_frequency(m, need);
             if (m->phrase_freq > 0)
                 return;
         }
@@ -399,6 +407,19 @@ static void bool_advance(struct matcher *m, uint32_t target)
     }
 }
 
+/* A word that may (pass_low: a required clause, an essential one of MaxScore,
+ * a query of one word) moves past the docs whose frequency and norm cannot
+ * reach its floor, what it needs with every other clause at its maximum: no
+ * hit is there, and a conjunction never aligns its other clauses on them. */
+static void pass_low_docs(struct matcher *m)
+{
+    while (m->doc != CURSOR_END && m->floor > 0 && matcher_word_below(m, m->doc, m->floor)) {
+        uint32_t target = skip_low_blocks(m, m->doc + 1);
+        word_cursor_advance(&m->words[0], target);
+        m->doc = m->words[0].doc;
+    }
+}
+
 void matcher_advance(struct matcher *m, uint32_t target)
 {
     if (m->started && m->doc >= target)
@@ -409,6 +430,8 @@ void matcher_advance(struct matcher *m, uint32_t target)
         target = skip_low_blocks(m, target);
         word_cursor_advance(&m->words[0], target);
         m->doc = m->words[0].doc;
+        if (m->pass_low)
+            pass_low_docs(m);
         break;
     case M_PHRASE: phrase_advance(m, target); break;
     case M_BOOL: bool_advance(m, target); break;

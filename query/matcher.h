@@ -32,8 +32,27 @@ struct word_cursor {
 int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct qword *word,
                      int *error);
 void word_cursor_close(struct word_cursor *w);
-void word_cursor_advance(struct word_cursor *w, uint32_t target);
-uint32_t word_cursor_tf(const struct word_cursor *w);
+
+/* Advancing and the frequency are inline: conjunctions and MaxScore call
+ * them for every document of their common words. */
+static inline void word_cursor_advance(struct word_cursor *w, uint32_t target)
+{
+    uint32_t d = CURSOR_END;
+    for (int i = 0; i < w->n; i++) {
+        postings_advance(&w->c[i], target);
+        d = w->c[i].doc < d ? w->c[i].doc : d;
+    }
+    w->doc = d;
+}
+
+static inline uint32_t word_cursor_tf(const struct word_cursor *w)
+{
+    uint32_t tf = 0;
+    for (int i = 0; i < w->n; i++)
+        if (w->c[i].doc == w->doc)
+            tf += postings_tf(&w->c[i]);
+    return tf;
+}
 /* The frequency of the query's exact form in the current document (only when
  * some documents reach the word through other forms; else 0). */
 uint32_t word_cursor_exact_tf(struct word_cursor *w);
@@ -45,10 +64,13 @@ enum matcher_kind { M_WORD, M_PHRASE, M_BOOL };
 struct matcher {
     enum matcher_kind kind;
     int started;
+    int pass_low;  /* a word that passes over its docs below its floor as it
+                    * advances (matcher.c, pass_low_docs) */
     int *error;    /* the search's sticky error */
     uint32_t doc;  /* current match, CURSOR_END when done */
     float weight;  /* idf * (k1 + 1) for words and phrases */
     float *tf1;    /* common words: the score at frequency 1, by norm byte; or NULL */
+    float tf_boost; /* a word's bound takes each occurrence as this much (1 or 1.1) */
     float max_score; /* no document scores above it (matcher_bound.c) */
     float floor;     /* documents below it may be skipped; -INFINITY: none */
     float bound;     /* the last block bound, which holds up to bound_last */
@@ -83,8 +105,15 @@ void matcher_init_bound(struct matcher *m);
 float matcher_block_bound(struct matcher *m, uint32_t doc, uint32_t *last);
 
 /* The same for targets that only increase, reusing the last bound while
- * doc stays within it; *last is set. */
-float matcher_block_bound_cached(struct matcher *m, uint32_t doc, uint32_t *last);
+ * doc stays within it (inline: most calls do); *last is set. */
+float matcher_block_bound_renew(struct matcher *m, uint32_t doc);
+
+static inline float matcher_block_bound_cached(struct matcher *m, uint32_t doc, uint32_t *last)
+{
+    float bound = doc > m->bound_last ? matcher_block_bound_renew(m, doc) : m->bound;
+    *last = m->bound_last;
+    return bound;
+}
 
 /* The score of m, or of its frequency and norm, without their positions. */
 float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm);
@@ -92,7 +121,34 @@ float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm);
 /* A score m does not exceed on doc, its current match, from the frequencies
  * and norm alone: no exact-form list or position is read for it. A group
  * needs its required clauses on doc; its optional ones count their maximum. */
-float matcher_doc_bound(const struct matcher *m, uint32_t doc);
+float matcher_group_doc_bound(const struct matcher *m, uint32_t doc);
+
+/* Inline for words, the same operations as matcher_bound_score: MaxScore and
+ * conjunctions bound every candidate so. */
+static inline float matcher_doc_bound(const struct matcher *m, uint32_t doc)
+{
+    if (m->kind != M_WORD)
+        return matcher_group_doc_bound(m, doc);
+    float k = m->bm25->length_factor[m->bm25->norms[doc]];
+    float f = (float)word_cursor_tf(&m->words[0]) * m->tf_boost;
+    return m->weight * f / (f + k);
+}
+
+/* Whether the word m's bound on doc, its current match, is below floor,
+ * without a division: weight * f / (f + k) < floor as weight * f < floor *
+ * (f + k), which rounds apart only in the last bits, far within the slack
+ * every floor is lowered by. The exact-form list is not read. */
+static inline int matcher_word_below(const struct matcher *m, uint32_t doc, float floor)
+{
+    float k = m->bm25->length_factor[m->bm25->norms[doc]];
+    float f = (float)word_cursor_tf(&m->words[0]) * m->tf_boost;
+    return m->weight * f < floor * (f + k);
+}
+
+/* The smallest frequency with which the phrase m may reach its floor on doc
+ * (rounded down: a lower one cannot): 0 when it has no positive floor,
+ * UINT32_MAX when no frequency reaches it. */
+uint32_t matcher_min_freq(const struct matcher *m, uint32_t doc);
 
 /* Lets m skip documents that score below `floor`, and its clauses those that
  * cannot reach it even with every other clause at its maximum. */

@@ -134,17 +134,13 @@ float matcher_block_bound(struct matcher *m, uint32_t doc, uint32_t *last)
     return sum;
 }
 
-float matcher_block_bound_cached(struct matcher *m, uint32_t doc, uint32_t *last)
+float matcher_block_bound_renew(struct matcher *m, uint32_t doc)
 {
-    if (doc > m->bound_last) {
-        m->bound_last = CURSOR_END;
-        m->bound = matcher_block_bound(m, doc, &m->bound_last);
-    }
-    *last = m->bound_last;
-    return m->bound;
+    m->bound_last = CURSOR_END;
+    return m->bound = matcher_block_bound(m, doc, &m->bound_last);
 }
 
-float matcher_doc_bound(const struct matcher *m, uint32_t doc)
+float matcher_group_doc_bound(const struct matcher *m, uint32_t doc)
 {
     uint8_t norm = m->bm25->norms[doc];
     if (m->kind == M_WORD) /* every occurrence taken as exact, as the boost may count it */
@@ -159,6 +155,20 @@ float matcher_doc_bound(const struct matcher *m, uint32_t doc)
     for (size_t i = 0; i < m->nshould; i++)
         sum += m->should[i]->max_score;
     return sum;
+}
+
+uint32_t matcher_min_freq(const struct matcher *m, uint32_t doc)
+{
+    if (!(m->floor > 0))
+        return 0;
+    if (m->floor >= m->weight) /* weight * f / (f + k) stays below weight */
+        return UINT32_MAX;
+    /* weight * f / (f + k) >= floor  <=>  f >= floor * k / (weight - floor),
+     * in double, rounded down by a margin far wider than the float scores' */
+    double k = m->bm25->length_factor[m->bm25->norms[doc]];
+    double f = (double)m->floor * k / ((double)m->weight - (double)m->floor);
+    f *= 1 - 1e-6;
+    return f >= 1e9 ? 1000000000u : (uint32_t)f;
 }
 
 void matcher_set_floor(struct matcher *m, float floor)

@@ -43,20 +43,23 @@ static int check_block(postings_cursor *c, uint32_t b)
     return 0;
 }
 
-/* Whether the block's frequencies fit the positions left after pos_start (one
- * bit each at least), so that no caller sizes a buffer by a damaged tf. A term
- * without positions has none to fit. */
-static int positions_fit(postings_cursor *c, uint64_t pos_start)
+/* Whether the block's frequencies (adding up to tf_sum) fit the positions
+ * left after pos_start (one bit each at least), so that no caller sizes a
+ * buffer by a damaged tf. A term without positions has none to fit. */
+static int positions_fit(postings_cursor *c, uint64_t pos_start, uint64_t tf_sum)
 {
-    uint64_t room = (uint64_t)(c->positions_end - c->positions) - pos_start, need = 0;
-    for (uint32_t i = 0; i < c->count; i++)
-        need += c->tfs[i];
-    c->pos_values = need;
-    return c->positions == c->positions_end ? pos_start == 0 : need <= room * 8;
+    uint64_t room = (uint64_t)(c->positions_end - c->positions);
+    c->pos_values = tf_sum;
+    if (room == 0)
+        return pos_start == 0;
+    return pos_start <= room && tf_sum <= (room - pos_start) * 8;
 }
 
+/* A block of 128: the gaps become docs in 64 bits, so that a wrap shows in the
+ * last doc alone; the frequencies, in their own loop that vectorises, add up
+ * for positions_fit as they are made. */
 static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
-                       const uint8_t *skip, uint32_t prev_plus1)
+                       const uint8_t *skip, uint32_t prev_plus1, uint64_t *tf_sum)
 {
     unsigned doc_bits = skip[17], tf_bits = skip[18];
     if (doc_bits > 32 || tf_bits > 32 ||
@@ -64,20 +67,26 @@ static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
         return -1;
     c->unpack(p, doc_bits, c->docs);
     c->unpack(p + bitpack_size(doc_bits), tf_bits, c->tfs);
+    uint64_t next = prev_plus1, sum = 0;
     for (unsigned i = 0; i < FORMAT_POSTINGS_BLOCK; i++) {
-        uint32_t doc = prev_plus1 + c->docs[i];
-        if (doc < prev_plus1 || c->tfs[i] == UINT32_MAX)
-            return -1;
-        c->docs[i] = doc;
-        c->tfs[i] += 1;
-        prev_plus1 = doc + 1;
+        next += c->docs[i];
+        c->docs[i] = (uint32_t)next++;
     }
-    return 0;
+    uint32_t wrapped = 0;
+    for (unsigned i = 0; i < FORMAT_POSTINGS_BLOCK; i++) {
+        uint32_t tf = c->tfs[i] + 1;
+        wrapped |= tf == 0;
+        sum += tf;
+        c->tfs[i] = tf;
+    }
+    *tf_sum = sum;
+    return next - 1 > UINT32_MAX || wrapped ? -1 : 0;
 }
 
 static int decode_tail(postings_cursor *c, const uint8_t *p, const uint8_t *end, uint32_t n,
-                       uint32_t prev_plus1)
+                       uint32_t prev_plus1, uint64_t *tf_sum)
 {
+    *tf_sum = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t v;
         uint32_t extra = 0;
@@ -90,6 +99,7 @@ static int decode_tail(postings_cursor *c, const uint8_t *p, const uint8_t *end,
             return -1;
         c->docs[i] = doc;
         c->tfs[i] = (v & 1) ? 1 : extra + 2;
+        *tf_sum += c->tfs[i];
         prev_plus1 = doc + 1;
     }
     return p == end ? 0 : -1;
@@ -117,10 +127,11 @@ static void load_block(postings_cursor *c, uint32_t b)
         prev_plus1 = b > 0 ? le32_load(skip_entry(c, b - 1)) + 1 : 0;
         pos_start = le32_load(skip + 8);
     }
-    int bad = c->count == FORMAT_POSTINGS_BLOCK ? decode_full(c, start, end, skip, prev_plus1)
-                                                : decode_tail(c, start, end, c->count, prev_plus1);
-    if (bad || check_block(c, b) != 0 || pos_start > (size_t)(c->positions_end - c->positions) ||
-        !positions_fit(c, pos_start)) {
+    uint64_t tf_sum;
+    int bad = c->count == FORMAT_POSTINGS_BLOCK
+                  ? decode_full(c, start, end, skip, prev_plus1, &tf_sum)
+                  : decode_tail(c, start, end, c->count, prev_plus1, &tf_sum);
+    if (bad || check_block(c, b) != 0 || !positions_fit(c, pos_start, tf_sum)) {
         fail(c, "undecodable block");
         return;
     }
@@ -145,6 +156,9 @@ int postings_open(postings_cursor *c, const cari_index *ix, const struct term_en
     c->block = 0;
     c->positions = ix->sec[SECTION_POSITIONS].data + e->positions_off;
     c->positions_end = c->positions + e->positions_len;
+    c->skips = NULL; /* what fail() names, before the skips are known */
+    c->data = base;
+    c->data_end = base + e->postings_len;
     if (skip_bytes > e->postings_len) {
         fail(c, "skip table larger than the postings");
         return *error;
@@ -187,7 +201,7 @@ static uint32_t find_block(const postings_cursor *c, uint32_t lo, uint32_t targe
     return lo;
 }
 
-void postings_advance(postings_cursor *c, uint32_t target)
+void postings_advance_blocks(postings_cursor *c, uint32_t target)
 {
     if (c->doc >= target)
         return;

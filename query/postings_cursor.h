@@ -41,8 +41,25 @@ int postings_open(postings_cursor *c, const cari_index *ix, const struct term_en
 /* Moves to the next document (CURSOR_END after the last). */
 void postings_next(postings_cursor *c);
 
-/* Moves to the first document >= target. */
-void postings_advance(postings_cursor *c, uint32_t target);
+/* postings_advance past the current block: through the skip entries. */
+void postings_advance_blocks(postings_cursor *c, uint32_t target);
+
+/* Moves to the first document >= target. Inline for the common case of
+ * conjunctions and MaxScore, a target within the decoded block. */
+static inline void postings_advance(postings_cursor *c, uint32_t target)
+{
+    if (c->doc >= target) /* also when ended: CURSOR_END is above every target */
+        return;
+    if (c->docs[c->count - 1] < target) {
+        postings_advance_blocks(c, target);
+        return;
+    }
+    uint32_t i = c->i; /* docs[i] < target <= docs[count - 1] */
+    while (c->docs[++i] < target)
+        ;
+    c->i = i;
+    c->doc = c->docs[i];
+}
 
 static inline uint32_t postings_tf(const postings_cursor *c) { return c->tfs[c->i]; }
 

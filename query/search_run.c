@@ -26,7 +26,6 @@ struct maxscore {
     size_t n, ne;         /* clauses; the first ne of `order` are non-essential */
     size_t *order;        /* by increasing max_score */
     float *cum;           /* cum[j]: sum of max_score of order[0..j] */
-    float *score;         /* by clause, on the current document */
     float cut;            /* the k-th score, lowered by the slack */
     struct matcher *root; /* receives the floors; its exclusions apply */
 };
@@ -53,10 +52,14 @@ static float cut_of(const struct topk *t)
     return threshold - fabsf(threshold) * 1e-5f;
 }
 
-/* One clause: its floor does all the skipping. */
+/* One clause: its floor does all the skipping. A word passes over its docs
+ * whose frequency and norm cannot reach the cut as it advances, unscored, its
+ * exact-form list unread (phrases and conjunctions check their docs so
+ * themselves). */
 static int run_single(struct matcher *m, struct topk *t, const int *error)
 {
     float cut = -INFINITY;
+    m->pass_low = m->kind == M_WORD;
     for (matcher_advance(m, 0); m->doc != CURSOR_END && *error == 0;
          matcher_advance(m, m->doc + 1)) {
         topk_push(t, m->doc, matcher_score(m));
@@ -75,6 +78,10 @@ static void raise_cut(struct maxscore *s, const struct topk *t)
     s->cut = cut;
     while (s->ne < s->n && s->cum[s->ne] < cut)
         s->ne++;
+    /* the essential clauses pass over their docs below their floors, which no
+     * hit is on; the others only answer for the docs they are asked about */
+    for (size_t j = 0; j < s->n; j++)
+        s->c[s->order[j]]->pass_low = j >= s->ne;
     matcher_set_floor(s->root, cut);
 }
 
@@ -104,30 +111,33 @@ static uint32_t next_candidate(struct maxscore *s, uint32_t target)
     }
 }
 
-/* Scores doc: the essential clauses, then the others while the bound holds.
- * Returns 0 when doc cannot beat the cut, else its score in *out. */
+/* Scores doc. First its bounds from frequency and norm: the essential
+ * clauses on doc, then the others, strongest first, while the bound with the
+ * rest at their maximum still beats the cut; most candidates of common words
+ * fail there, before any exact-form list is read. Returns 0 when doc cannot
+ * beat the cut, else its score in *out. */
 static int score_candidate(struct maxscore *s, uint32_t doc, float *out)
 {
-    float partial = 0;
+    float ub = 0;
     for (size_t j = s->ne; j < s->n; j++) {
-        size_t i = s->order[j];
-        if (s->c[i]->doc == doc)
-            partial += s->score[i] = matcher_score(s->c[i]);
+        const struct matcher *m = s->c[s->order[j]];
+        if (m->doc == doc)
+            ub += matcher_doc_bound(m, doc);
     }
     for (size_t j = s->ne; j-- > 0;) {
-        if (partial + s->cum[j] < s->cut)
+        if (ub + s->cum[j] < s->cut)
             return 0;
-        size_t i = s->order[j];
-        matcher_advance(s->c[i], doc);
-        if (s->c[i]->doc == doc)
-            partial += s->score[i] = matcher_score(s->c[i]);
+        struct matcher *m = s->c[s->order[j]];
+        matcher_advance(m, doc);
+        if (m->doc == doc)
+            ub += matcher_doc_bound(m, doc);
     }
-    if (matcher_excluded(s->root, doc))
+    if (ub < s->cut || matcher_excluded(s->root, doc))
         return 0;
     float sum = 0; /* in query order, as matcher_score sums a group */
     for (size_t i = 0; i < s->n; i++)
         if (s->c[i]->doc == doc)
-            sum += s->score[i];
+            sum += matcher_score(s->c[i]);
     *out = sum;
     return 1;
 }
@@ -160,10 +170,8 @@ int search_run(struct matcher *m, struct topk *t, const int *error, enum search_
     struct maxscore s = { .c = m->should, .n = m->nshould, .cut = -INFINITY, .root = m };
     s.order = malloc(s.n * sizeof *s.order);
     s.cum = malloc(s.n * sizeof *s.cum);
-    s.score = malloc(s.n * sizeof *s.score);
-    int rc = s.order && s.cum && s.score ? run_maxscore(&s, t, error) : error_oom();
+    int rc = s.order && s.cum ? run_maxscore(&s, t, error) : error_oom();
     free(s.order);
     free(s.cum);
-    free(s.score);
     return rc;
 }

@@ -58,7 +58,11 @@ static int open_exact(struct word_cursor *w, const cari_index *ix, const struct 
 int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct qword *word,
                      int *error)
 {
-    memset(w, 0, sizeof *w);
+    /* the fields, not the block buffers of the cursors, which they fill */
+    w->n = 0;
+    w->has_boost = 0;
+    w->positions = NULL;
+    w->positions_cap = 0;
     uint32_t exact_df = 0, root_df = 0;
     int rc = open_key(w, ix, word->text, word->len, &exact_df, error);
     if (rc == 0 && !word->exact_only) {
@@ -78,21 +82,6 @@ int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct q
 
 void word_cursor_close(struct word_cursor *w) { free(w->positions); }
 
-void word_cursor_advance(struct word_cursor *w, uint32_t target)
-{
-    for (int i = 0; i < w->n; i++)
-        postings_advance(&w->c[i], target);
-    settle(w);
-}
-
-uint32_t word_cursor_tf(const struct word_cursor *w)
-{
-    uint32_t tf = 0;
-    for (int i = 0; i < w->n; i++)
-        if (w->c[i].doc == w->doc)
-            tf += postings_tf(&w->c[i]);
-    return tf;
-}
 
 uint32_t word_cursor_exact_tf(struct word_cursor *w)
 {

@@ -4,6 +4,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "core/bitpack.h"
+#include "core/endian.h"
 #include "core/rice.h"
 #include "core/varint.h"
 #include "query/postings_cursor.h"
@@ -68,6 +70,73 @@ Test(postings_bounds, frequency_near_two_to_the_32)
 {
     struct one_term t;
     one_doc(&t, UINT32_MAX - 14);
+    int error = 0;
+    postings_cursor c;
+    cr_assert_eq(postings_open(&c, &t.ix, &t.e, &error), CARI_ECORRUPT);
+    cr_assert_eq(c.doc, CURSOR_END);
+}
+
+/* One full block of 128 docs (df 128, one skip entry): doc gaps and
+ * frequencies - 1 bit-packed at 32 bits, `npos` position bytes of 1. */
+struct one_block {
+    cari_index ix;
+    uint8_t postings[FORMAT_SKIP_ENTRY_SIZE + 2 * 32 * 16], positions[256], norms[200];
+    struct term_entry e;
+};
+
+static void full_block(struct one_block *t, const uint32_t *gaps, uint32_t tf, size_t npos)
+{
+    memset(t, 0, sizeof *t);
+    t->ix.path = "test";
+    t->ix.ndocs = 200;
+    t->ix.norms = t->norms;
+    uint32_t tfs[128], last = 0;
+    for (int i = 0; i < 128; i++) {
+        tfs[i] = tf - 1;
+        last = (i > 0 ? last + 1 : 0) + gaps[i]; /* as 32 bits wrap */
+    }
+    uint8_t *skip = t->postings, *data = t->postings + FORMAT_SKIP_ENTRY_SIZE;
+    bitpack_pack128(gaps, 32, data);
+    bitpack_pack128(tfs, 32, data + bitpack_size(32));
+    le32_store(skip, last);
+    le32_store(skip + 4, (uint32_t)(2 * bitpack_size(32)));
+    le32_store(skip + 12, tf);
+    skip[17] = 32;
+    skip[18] = 32;
+    memset(t->positions, 1, npos);
+    size_t plen = FORMAT_SKIP_ENTRY_SIZE + 2 * bitpack_size(32);
+    t->ix.sec[SECTION_POSTINGS] = (struct section_view){ t->postings, 0, plen, 0, 1 };
+    t->ix.sec[SECTION_POSITIONS] = (struct section_view){ t->positions, 0, npos, 0, 1 };
+    t->e = (struct term_entry){ .df = 128, .group_df = 128, .cf = 128u * tf, .max_tf = tf,
+                                .postings_len = plen, .positions_len = npos };
+}
+
+Test(postings_bounds, full_block_frequencies_sum_against_the_positions)
+{
+    static struct one_block t;
+    uint32_t gaps[128] = { 0 }; /* docs 0..127 */
+    full_block(&t, gaps, 2, 256);
+    int error = 0;
+    postings_cursor c;
+    cr_assert_eq(postings_open(&c, &t.ix, &t.e, &error), 0, "%s", cari_error_last());
+    for (uint32_t d = 0; d < 128; d++, postings_next(&c))
+        cr_assert(c.doc == d && postings_tf(&c) == 2, "doc %u tf %u, want %u tf 2", c.doc,
+                  postings_tf(&c), d);
+    cr_assert_eq(c.doc, CURSOR_END);
+    full_block(&t, gaps, 2, 255); /* one position byte short of 128 x 2 */
+    error = 0;
+    cr_assert_eq(postings_open(&c, &t.ix, &t.e, &error), CARI_ECORRUPT);
+    cr_assert_eq(c.doc, CURSOR_END);
+}
+
+Test(postings_bounds, full_block_whose_docs_pass_two_to_the_32)
+{
+    /* doc 1 is 2^32 - 1, and doc 2 "2^32", which 32 bits wrap to 0: every doc
+     * after it small again, the last (125) below N as its skip entry says */
+    static struct one_block t;
+    uint32_t gaps[128] = { 0 };
+    gaps[1] = UINT32_MAX - 1;
+    full_block(&t, gaps, 1, 128);
     int error = 0;
     postings_cursor c;
     cr_assert_eq(postings_open(&c, &t.ix, &t.e, &error), CARI_ECORRUPT);

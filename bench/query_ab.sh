@@ -1,0 +1,24 @@
+#!/bin/sh
+# query_ab.sh - per-query latency of the working tree (B) against another
+# commit (A, default main), both Release builds of libcari.so loaded in one
+# process that runs each query in A then B, best of REPS runs each
+# (bench/query_ab.c): on a shared machine the ratios hold where two separate
+# runs of cari-query --batch would compare two moments.
+# Usage: bench/query_ab.sh INDEX QUERIES.tsv [--and] [REPS]
+#        (a phrase set: quote each query, as query_bench.sh does)
+# env: BASE (the commit A, default main), WORK (scratch, default /tmp/cari-ab)
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${WORK:-/tmp/cari-ab}
+base=${BASE:-main}
+mkdir -p "$work/base"
+rm -rf "$work/base/src"
+mkdir -p "$work/base/src"
+git -C "$root" archive "$base" | tar -x -C "$work/base/src"
+for t in "$work/base/src:$work/base/build" "$root:$work/tree"; do
+    src=${t%%:*} bin=${t#*:}
+    cmake -S "$src" -B "$bin" -DCMAKE_BUILD_TYPE=Release -DCARI_BUILD_TESTS=OFF >/dev/null
+    cmake --build "$bin" -j2 --target cari_shared >/dev/null
+done
+cc -std=c11 -O2 -Wall -Wextra -o "$work/query_ab" "$root/bench/query_ab.c" -ldl
+"$work/query_ab" "$work/base/build/libcari.so" "$work/tree/libcari.so" "$@"
