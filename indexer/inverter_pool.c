@@ -36,19 +36,63 @@ struct pool_batch {
 
 struct doc_state {
     inverter *inv;
+    uint32_t generation; /* of the inverter: tags of another are stale */
     uint32_t record;
     uint32_t tokens;
 };
 
-static int index_token(const cari_token *t, void *payload)
+enum { NO_ROOT_TERM = UINT32_MAX }; /* the word is its own root */
+
+/* The root's key: the root and the mark that keeps roots apart from words. */
+static size_t root_key(const cari_token *t, char *key)
+{
+    memcpy(key, t->root, t->root_len);
+    key[t->root_len] = FORMAT_ROOT_MARK;
+    return t->root_len + 1;
+}
+
+static int has_own_root(const cari_token *t)
+{
+    return t->root_len != t->exact_len || memcmp(t->root, t->exact, t->exact_len) != 0;
+}
+
+/* Notes in the word's tag its terms in this inverter. */
+static int tag_terms(struct doc_state *s, const cari_token *t, struct analyzer_word_tag *tag)
+{
+    char key[FORMAT_MAX_KEY];
+    uint32_t exact, root = NO_ROOT_TERM;
+    int rc = inverter_term(s->inv, t->exact, t->exact_len, &exact);
+    if (rc == 0 && has_own_root(t))
+        rc = inverter_term(s->inv, key, root_key(t, key), &root);
+    if (rc == 0)
+        *tag = (struct analyzer_word_tag){ s->generation, exact, root };
+    return rc;
+}
+
+/* A stemmed word: its terms are noted in its tag the first time this
+ * inverter sees it, and then added by index. */
+static int index_tagged(struct doc_state *s, const cari_token *t, struct analyzer_word_tag *tag)
+{
+    int rc = tag->generation == s->generation ? 0 : tag_terms(s, t, tag);
+    if (rc == 0)
+        rc = inverter_add_term(s->inv, s->record, tag->exact_term, t->position);
+    if (rc == 0 && tag->root_term != NO_ROOT_TERM)
+        rc = inverter_add_term(s->inv, s->record, tag->root_term, t->position);
+    return rc;
+}
+
+static int index_token(const cari_token *t, struct analyzer_word_tag *tag, void *payload)
 {
     struct doc_state *s = payload;
-    int rc = inverter_add(s->inv, s->record, t->exact, t->exact_len, t->position);
-    if (rc == 0 && (t->root_len != t->exact_len || memcmp(t->root, t->exact, t->exact_len) != 0)) {
-        char key[FORMAT_MAX_KEY];
-        memcpy(key, t->root, t->root_len);
-        key[t->root_len] = FORMAT_ROOT_MARK;
-        rc = inverter_add(s->inv, s->record, key, t->root_len + 1, t->position);
+    int rc;
+    if (tag != NULL) {
+        rc = index_tagged(s, t, tag);
+    } else {
+        rc = inverter_add(s->inv, s->record, t->exact, t->exact_len, t->position);
+        if (rc == 0 && has_own_root(t)) {
+            char key[FORMAT_MAX_KEY];
+            rc = inverter_add(s->inv, s->record, key, root_key(t, key), t->position);
+        }
     }
     if (!(t->flags & CARI_TOKEN_WHOLE))
         s->tokens++;
@@ -61,7 +105,7 @@ static int index_token(const cari_token *t, void *payload)
 static int analyze_doc(struct pool_worker *wk, uint32_t record, const struct stored_field *f,
                        size_t n, uint32_t *length)
 {
-    struct doc_state s = { &wk->inv, record, 0 };
+    struct doc_state s = { &wk->inv, wk->generation, record, 0 };
     uint32_t position = 0;
     for (uint32_t want = FORMAT_FIELD_TITLE; want <= FORMAT_FIELD_TEXT; want++) {
         for (size_t i = 0; i < n; i++) {
@@ -108,6 +152,7 @@ static int spill(struct pool_worker *wk)
     if ((rc = run_file_write(&wk->inv, path)) != 0)
         return rc;
     inverter_free(&wk->inv);
+    wk->generation++; /* the term indices in the analyzer's tags are stale */
     return inverter_init(&wk->inv);
 }
 
@@ -217,6 +262,7 @@ int inverter_pool_init(inverter_pool *p, const char *index_path, unsigned thread
         struct pool_worker *wk = &p->workers[i];
         wk->pool = p;
         wk->index = i;
+        wk->generation = 1;
         int rc = cari_analyzer_new(&wk->analyzer);
         if (rc == 0)
             rc = inverter_init(&wk->inv);

@@ -23,6 +23,7 @@ struct pool_worker {
     unsigned index;
     cari_analyzer *analyzer;
     inverter inv;
+    uint32_t generation; /* of inv: one more at each spill, 0 never */
     unsigned nspills;
     pthread_t thread;
     int started;
