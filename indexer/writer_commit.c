@@ -203,18 +203,32 @@ static int write_postings(struct commit *c)
 }
 
 /* The second pass: positions are already in their final encoding, so each
- * live document's bytes are copied. */
+ * live document's bytes are copied. A term's documents from one run lie
+ * back to back, so they are copied as one piece: a write per term and run
+ * rather than per posting (the small writes cost more than the copying). */
 static int write_positions(struct commit *c)
 {
     cari_writer *w = c->w;
     file_writer_begin(&w->file, SECTION_POSITIONS);
     int rc = run_merge_rewind(&c->merge);
     while (rc == 0 && (rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
+        const uint8_t *piece = NULL;
+        size_t piece_len = 0;
         for (size_t i = 0; i < c->merge.npostings; i++) {
             const struct merged_posting *p = &c->merge.postings[i];
-            if (c->doc_of_record[p->record] != UINT32_MAX)
-                file_writer_write(&w->file, p->positions, p->positions_len);
+            if (c->doc_of_record[p->record] == UINT32_MAX)
+                continue;
+            if (piece != NULL && piece + piece_len == p->positions) {
+                piece_len += p->positions_len;
+                continue;
+            }
+            if (piece_len > 0)
+                file_writer_write(&w->file, piece, piece_len);
+            piece = p->positions;
+            piece_len = p->positions_len;
         }
+        if (piece_len > 0)
+            file_writer_write(&w->file, piece, piece_len);
         rc = w->file.rc;
     }
     file_writer_end(&w->file);
