@@ -36,6 +36,18 @@ struct commit {
     char prev_key[FORMAT_MAX_KEY];
     size_t prev_len; /* 0: no previous term */
     buf encoded, scratch;
+
+    /* When every run is an inverter in memory, the first pass notes where
+     * each term's live positions lie, and the second pass only copies them:
+     * no second merge. (Runs on disk reuse their buffers: merged again.) */
+    int in_memory;
+    struct positions_piece *pieces;
+    size_t npieces, pieces_cap;
+};
+
+struct positions_piece {
+    const uint8_t *data;
+    size_t len;
 };
 
 static void write_section(file_writer *fw, uint32_t id, const void *data, size_t len)
@@ -185,6 +197,29 @@ static int write_term_postings(struct commit *c, struct term_info *info)
     return 0;
 }
 
+/* Notes the current term's live positions, pieces that lie back to back
+ * joined (a term's documents from one run do). */
+static int note_positions(struct commit *c)
+{
+    const run_merge *m = &c->merge;
+    for (size_t i = 0; i < m->npostings; i++) {
+        const struct merged_posting *p = &m->postings[i];
+        if (c->doc_of_record[p->record] == UINT32_MAX || p->positions_len == 0)
+            continue;
+        struct positions_piece *last = c->npieces > 0 ? &c->pieces[c->npieces - 1] : NULL;
+        if (last != NULL && last->data + last->len == p->positions) {
+            last->len += p->positions_len;
+            continue;
+        }
+        int rc = array_reserve((void **)&c->pieces, &c->pieces_cap, c->npieces + 1,
+                               sizeof *c->pieces);
+        if (rc != 0)
+            return rc;
+        c->pieces[c->npieces++] = (struct positions_piece){ p->positions, p->positions_len };
+    }
+    return 0;
+}
+
 /* The first pass over the merged runs: postings and the dictionary. */
 static int write_postings(struct commit *c)
 {
@@ -196,6 +231,8 @@ static int write_postings(struct commit *c)
         if ((rc = live_postings(c, &info)) != 0)
             return rc;
         if (info.df > 0 && (rc = write_term_postings(c, &info)) != 0)
+            return rc;
+        if (info.df > 0 && c->in_memory && (rc = note_positions(c)) != 0)
             return rc;
     }
     file_writer_end(&w->file);
@@ -210,6 +247,12 @@ static int write_positions(struct commit *c)
 {
     cari_writer *w = c->w;
     file_writer_begin(&w->file, SECTION_POSITIONS);
+    if (c->in_memory) {
+        for (size_t i = 0; i < c->npieces; i++)
+            file_writer_write(&w->file, c->pieces[i].data, c->pieces[i].len);
+        file_writer_end(&w->file);
+        return w->file.rc;
+    }
     int rc = run_merge_rewind(&c->merge);
     while (rc == 0 && (rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
         const uint8_t *piece = NULL;
@@ -288,6 +331,7 @@ static void commit_free(struct commit *c)
     free(c->tfs);
     free(c->prev_docs);
     free(c->pos_starts);
+    free(c->pieces);
     buf_free(&c->encoded);
     buf_free(&c->scratch);
 }
@@ -299,6 +343,9 @@ static int open_runs(struct commit *c)
         rc = inverter_pool_cursors(&c->w->pool, &c->cursors, &c->ncursors);
     if (rc == 0)
         rc = run_merge_init(&c->merge, c->cursors, c->ncursors);
+    c->in_memory = 1;
+    for (size_t i = 0; i < c->ncursors; i++)
+        c->in_memory &= c->cursors[i].inv != NULL;
     return rc;
 }
 
