@@ -415,21 +415,78 @@ static int emit_simple(struct run *r, const struct raw_token *tok, unsigned sent
                 stemmable(p));
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Tokens are read a little ahead of their analysis, so that the memo's slot
+ * of a word two tokens on and then its entry (one token on) are fetched from
+ * memory while the current token is analysed: on a large vocabulary the
+ * lookups otherwise wait on those two misses, one after the other. */
+enum { AHEAD = 3 };
+
+struct lookahead {
+    struct raw_token tok[AHEAD];
+    uint32_t hash[AHEAD]; /* of a plain word's text */
+    uint8_t plain[AHEAD]; /* a plain word: its text is what the memo is asked for */
+};
+
+static void note_ahead(struct lookahead *la, size_t i)
+{
+    const struct raw_token *tok = &la->tok[i];
+    /* (a word with letters and no digits: normalize_number leaves it as it is) */
+    la->plain[i] = tok->nparts == 1 && stemmable(&tok->parts[0]);
+    if (la->plain[i])
+        la->hash[i] = (uint32_t)hash_bytes(tok->text, tok->len);
+}
+
+static void fetch_slot(const cari_analyzer *a, const struct lookahead *la, size_t i)
+{
+    if (la->plain[i] && a->memo_cap > 0)
+        PREFETCH(&a->memo_slots[la->hash[i] & (a->memo_cap - 1)]);
+}
+
+static void fetch_entry(const cari_analyzer *a, const struct lookahead *la, size_t i)
+{
+    if (!la->plain[i] || a->memo_cap == 0)
+        return;
+    uint32_t idx = a->memo_slots[la->hash[i] & (a->memo_cap - 1)];
+    if (idx != 0)
+        PREFETCH(&a->memo[idx - 1]);
+}
+
 int analyzer_run(cari_analyzer *a, const char *text, size_t len, uint32_t first_position,
                  analyzer_token_fn fn, void *payload, uint32_t *next_position)
 {
     struct run r = { a, fn, payload, first_position };
     tokenizer t;
-    struct raw_token tok;
+    struct lookahead la;
+    size_t head = 0, n = 0;
     int rc = 0;
     tokenizer_init(&t, text, len);
-    while (rc == 0 && tokenizer_next(&t, &tok)) {
+    while (n < AHEAD && tokenizer_next(&t, &la.tok[n]))
+        note_ahead(&la, n++);
+    while (rc == 0 && n > 0) {
+        const struct raw_token *tok = &la.tok[head];
+        if (n > 2)
+            fetch_slot(a, &la, (head + 2) % AHEAD);
+        if (n > 1)
+            fetch_entry(a, &la, (head + 1) % AHEAD);
         if (r.position > UINT32_MAX - TOKENIZER_MAX_PARTS - 1) {
             rc = error_set(CARI_ELIMIT, "more than 4 billion tokens in one document");
             break;
         }
-        unsigned sentence = (tok.flags & RAW_SENTENCE_START) ? CARI_TOKEN_SENTENCE_START : 0;
-        rc = tok.nparts == 1 ? emit_simple(&r, &tok, sentence) : emit_compound(&r, &tok, sentence);
+        unsigned sentence = (tok->flags & RAW_SENTENCE_START) ? CARI_TOKEN_SENTENCE_START : 0;
+        rc = tok->nparts == 1 ? emit_simple(&r, tok, sentence) : emit_compound(&r, tok, sentence);
+        /* the slot just analysed takes the next token, the last in line (while
+         * the text lasts the ring is full: n < AHEAD only once it is used up) */
+        if (n == AHEAD && tokenizer_next(&t, &la.tok[head]))
+            note_ahead(&la, head);
+        else
+            n--;
+        head = (head + 1) % AHEAD;
     }
     if (next_position != NULL)
         *next_position = r.position;
