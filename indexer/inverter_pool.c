@@ -152,6 +152,8 @@ static int spill(struct pool_worker *wk)
     if ((rc = run_file_write(&wk->inv, path)) != 0)
         return rc;
     inverter_free(&wk->inv);
+    free(wk->order);
+    wk->order = NULL;
     wk->generation++; /* the term indices in the analyzer's tags are stale */
     return inverter_init(&wk->inv);
 }
@@ -181,6 +183,33 @@ static int run_batch(struct pool_worker *wk, struct pool_batch *b)
     return 0;
 }
 
+/* Notes a worker's failure; called with the lock held. */
+static void worker_failed(struct pool_worker *wk, int rc)
+{
+    if (rc != 0 && wk->rc == 0) {
+        wk->rc = rc;
+        snprintf(wk->msg, sizeof wk->msg, "%s", cari_error_last());
+        wk->pool->failed = 1;
+    }
+}
+
+/* The last job of a thread: its inverter's terms in key order, for the
+ * commit's merge, sorted here beside the other threads rather than by the
+ * commit one inverter after the other. */
+static void sort_terms(struct pool_worker *wk)
+{
+    inverter_pool *p = wk->pool;
+    pthread_mutex_lock(&p->lock);
+    int skip = p->failed || wk->inv.nterms == 0;
+    pthread_mutex_unlock(&p->lock);
+    if (skip)
+        return;
+    int rc = inverter_sorted_terms(&wk->inv, &wk->order);
+    pthread_mutex_lock(&p->lock);
+    worker_failed(wk, rc);
+    pthread_mutex_unlock(&p->lock);
+}
+
 /* wk->rc and wk->msg are written and read under the lock only. */
 static void *worker_main(void *arg)
 {
@@ -200,16 +229,13 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&p->lock);
         int rc = skip ? 0 : run_batch(wk, b);
         pthread_mutex_lock(&p->lock);
-        if (rc != 0 && wk->rc == 0) {
-            wk->rc = rc;
-            snprintf(wk->msg, sizeof wk->msg, "%s", cari_error_last());
-            p->failed = 1;
-        }
+        worker_failed(wk, rc);
         b->next = p->free_list;
         p->free_list = b;
         pthread_cond_signal(&p->done);
     }
     pthread_mutex_unlock(&p->lock);
+    sort_terms(wk);
     return NULL;
 }
 
@@ -469,9 +495,14 @@ int inverter_pool_cursors(inverter_pool *p, run_cursor **out, size_t *n)
     int rc = 0;
     for (size_t i = 0; i < p->nruns && rc == 0; i++)
         rc = run_cursor_open(&c[k++], p->runs[i], NULL);
-    for (unsigned i = 0; i < p->nworkers && rc == 0; i++)
-        if (p->workers[i].inv.nterms > 0)
-            rc = run_cursor_open(&c[k++], NULL, &p->workers[i].inv);
+    for (unsigned i = 0; i < p->nworkers && rc == 0; i++) {
+        struct pool_worker *wk = &p->workers[i];
+        if (wk->inv.nterms > 0 && wk->order != NULL)
+            run_cursor_open_sorted(&c[k++], &wk->inv, wk->order);
+        else if (wk->inv.nterms > 0)
+            rc = run_cursor_open(&c[k++], NULL, &wk->inv);
+        wk->order = NULL; /* the cursor's now */
+    }
     if (rc != 0) {
         for (size_t i = 0; i < k; i++)
             run_cursor_close(&c[i]);
@@ -488,6 +519,7 @@ void inverter_pool_free(inverter_pool *p)
     stop_threads(p);
     for (unsigned i = 0; p->workers != NULL && i < p->nworkers; i++) {
         inverter_free(&p->workers[i].inv);
+        free(p->workers[i].order);
         cari_analyzer_free(p->workers[i].analyzer);
     }
     for (size_t i = 0; i < p->nruns; i++) {
