@@ -343,9 +343,16 @@ static int open_runs(struct commit *c)
         rc = inverter_pool_cursors(&c->w->pool, &c->cursors, &c->ncursors);
     if (rc == 0)
         rc = run_merge_init(&c->merge, c->cursors, c->ncursors);
+    /* the notes take at most a piece per term of each inverter: used when
+     * that stays a small part of what the budget let the inverters hold */
+    size_t terms = 0;
     c->in_memory = 1;
-    for (size_t i = 0; i < c->ncursors; i++)
+    for (size_t i = 0; i < c->ncursors; i++) {
         c->in_memory &= c->cursors[i].inv != NULL;
+        terms += c->cursors[i].inv != NULL ? c->cursors[i].inv->nterms : 0;
+    }
+    const inverter_pool *p = &c->w->pool;
+    c->in_memory &= terms <= p->worker_budget / 8 * p->nworkers / sizeof(struct positions_piece);
     return rc;
 }
 
