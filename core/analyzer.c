@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/hash.h"
@@ -21,22 +22,30 @@ enum {
     MEMO_MIN_CAP = 1024
 };
 
-/* A word's first bytes are kept in its entry: most words are found without
- * reading the memo's text (a cache miss on a large vocabulary). */
+/* The memo is a table of slots (an entry's index + 1, 0 empty: 4 bytes, so
+ * the table stays small) over entries kept in the order their words were
+ * first seen. Frequent words come early, so their entries share a few pages
+ * and cache lines instead of being scattered over a table of many megabytes
+ * (the lookups waited on those misses more than on anything else). A word's
+ * first bytes are kept in its entry: most words are found without reading
+ * the memo's text. */
 enum { MEMO_HEAD = 16 };
 
 struct memo_entry {
-    uint64_t hash;
-    char head[MEMO_HEAD]; /* the word's first bytes, zero-padded */
-    uint32_t word_off, root_off;
-    uint16_t word_len, root_len; /* word_len 0: empty slot */
+    uint32_t hash; /* the low bits of the word's hash */
+    uint16_t word_len, root_len;
+    uint32_t word_off, root_off; /* in memo_text */
+    char head[MEMO_HEAD];        /* the word's first bytes, zero-padded */
+    struct analyzer_word_tag tag; /* the caller's, zeroed when the word is added */
 };
 
 struct cari_analyzer {
     const struct stemmer_ops *stemmer;
     void *stemmer_state;
+    uint32_t *memo_slots;
+    size_t memo_cap; /* slots, a power of two */
     struct memo_entry *memo;
-    size_t memo_cap, memo_count;
+    size_t memo_count, memo_entries_cap;
     buf memo_text;
     char name[96];
 };
@@ -65,6 +74,7 @@ void cari_analyzer_free(cari_analyzer *a)
     if (a == NULL)
         return;
     a->stemmer->close(a->stemmer_state);
+    free(a->memo_slots);
     free(a->memo);
     buf_free(&a->memo_text);
     free(a);
@@ -79,7 +89,7 @@ int analyzer_name_supported(const char *name)
 
 static void memo_reset(cari_analyzer *a)
 {
-    memset(a->memo, 0, a->memo_cap * sizeof *a->memo);
+    memset(a->memo_slots, 0, a->memo_cap * sizeof *a->memo_slots);
     a->memo_count = 0;
     buf_clear(&a->memo_text);
 }
@@ -87,42 +97,37 @@ static void memo_reset(cari_analyzer *a)
 static int memo_grow(cari_analyzer *a)
 {
     size_t cap = a->memo_cap ? a->memo_cap * 2 : MEMO_MIN_CAP;
-    struct memo_entry *m = calloc(cap, sizeof *m);
-    if (m == NULL)
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL)
         return error_oom();
-    for (size_t i = 0; i < a->memo_cap; i++) {
-        if (a->memo[i].word_len == 0)
-            continue;
+    for (size_t i = 0; i < a->memo_count; i++) {
         size_t j = a->memo[i].hash & (cap - 1);
-        while (m[j].word_len != 0)
+        while (slots[j] != 0)
             j = (j + 1) & (cap - 1);
-        m[j] = a->memo[i];
+        slots[j] = (uint32_t)i + 1;
     }
-    free(a->memo);
-    a->memo = m;
+    free(a->memo_slots);
+    a->memo_slots = slots;
     a->memo_cap = cap;
     return 0;
 }
 
-/* The root of a folded word; *root points into the memo until the next call. */
-static int analyzer_root(cari_analyzer *a, const char *word, size_t len, const char **root,
-                         size_t *root_len)
+static int memo_holds(const cari_analyzer *a, const struct memo_entry *e, uint32_t hash,
+                      const char *word, size_t len)
 {
-    uint64_t h = hash_bytes(word, len);
-    char head[MEMO_HEAD] = { 0 };
-    memcpy(head, word, len < MEMO_HEAD ? len : MEMO_HEAD);
-    if (a->memo_cap > 0) {
-        for (size_t j = h & (a->memo_cap - 1); a->memo[j].word_len != 0; j = (j + 1) & (a->memo_cap - 1)) {
-            struct memo_entry *e = &a->memo[j];
-            if (e->hash == h && e->word_len == len && memcmp(e->head, head, MEMO_HEAD) == 0 &&
-                (len <= MEMO_HEAD || memcmp(a->memo_text.data + e->word_off + MEMO_HEAD,
-                                            word + MEMO_HEAD, len - MEMO_HEAD) == 0)) {
-                *root = (const char *)a->memo_text.data + e->root_off;
-                *root_len = e->root_len;
-                return 0;
-            }
-        }
-    }
+    if (e->hash != hash || e->word_len != len)
+        return 0;
+    if (len <= MEMO_HEAD)
+        return hash_same_bytes(e->head, word, len);
+    return hash_same_bytes(e->head, word, MEMO_HEAD) &&
+           hash_same_bytes(a->memo_text.data + e->word_off + MEMO_HEAD, word + MEMO_HEAD,
+                           len - MEMO_HEAD);
+}
+
+/* Stems a word the memo does not hold and adds it to the memo. */
+static int memo_add(cari_analyzer *a, uint32_t h, const char *word, size_t len,
+                    struct memo_entry **out)
+{
     const char *stem;
     size_t stem_len;
     int rc = a->stemmer->stem(a->stemmer_state, word, len, &stem, &stem_len);
@@ -135,22 +140,58 @@ static int analyzer_root(cari_analyzer *a, const char *word, size_t len, const c
         memo_reset(a);
     if ((a->memo_count + 1) * 2 > a->memo_cap && (rc = memo_grow(a)) != 0)
         return rc;
-    struct memo_entry e = { h, { 0 }, (uint32_t)a->memo_text.len, 0, (uint16_t)len,
-                            (uint16_t)stem_len };
-    memcpy(e.head, head, MEMO_HEAD);
+    if ((rc = array_reserve((void **)&a->memo, &a->memo_entries_cap, a->memo_count + 1,
+                            sizeof *a->memo)) != 0)
+        return rc;
+    struct memo_entry e = { h, (uint16_t)len, (uint16_t)stem_len, (uint32_t)a->memo_text.len, 0,
+                            { 0 }, { 0, 0, 0 } };
+    memcpy(e.head, word, len < MEMO_HEAD ? len : MEMO_HEAD);
     buf_append(&a->memo_text, word, len);
     e.root_off = (uint32_t)a->memo_text.len;
     buf_append(&a->memo_text, stem, stem_len);
     if (a->memo_text.rc != 0)
         return a->memo_text.rc;
     size_t j = h & (a->memo_cap - 1);
-    while (a->memo[j].word_len != 0)
+    while (a->memo_slots[j] != 0)
         j = (j + 1) & (a->memo_cap - 1);
-    a->memo[j] = e;
-    a->memo_count++;
-    *root = (const char *)a->memo_text.data + e.root_off;
-    *root_len = stem_len;
+    a->memo[a->memo_count] = e;
+    *out = &a->memo[a->memo_count];
+    a->memo_slots[j] = (uint32_t)++a->memo_count;
     return 0;
+}
+
+/* The memo's entry for a folded word (stemmed now if it holds none yet);
+ * *out is valid until the next call. */
+static int memo_find(cari_analyzer *a, const char *word, size_t len, struct memo_entry **out)
+{
+    uint32_t h = (uint32_t)hash_bytes(word, len);
+    size_t mask = a->memo_cap - 1;
+    for (size_t j = h & mask; a->memo_cap > 0 && a->memo_slots[j] != 0; j = (j + 1) & mask) {
+        struct memo_entry *e = &a->memo[a->memo_slots[j] - 1];
+        if (memo_holds(a, e, h, word, len)) {
+            *out = e;
+            return 0;
+        }
+    }
+    return memo_add(a, h, word, len, out);
+}
+
+static const char *memo_root(const cari_analyzer *a, const struct memo_entry *e)
+{
+    return (const char *)a->memo_text.data + e->root_off;
+}
+
+/* The root of a folded word; *root points into the memo until the next call. */
+static int analyzer_root(cari_analyzer *a, const char *word, size_t len, const char **root,
+                         size_t *root_len)
+{
+    struct memo_entry *e;
+    int rc = memo_find(a, word, len, &e);
+    if (rc == 0) {
+        *root = memo_root(a, e);
+        *root_len = e->root_len;
+    }
+    return rc;
 }
 
 /* 10.000 -> 10000 (a dot before exactly three digits groups thousands);
@@ -175,7 +216,7 @@ static size_t normalize_number(const char *s, size_t n, char *out)
 
 struct run {
     cari_analyzer *a;
-    cari_token_fn fn;
+    analyzer_token_fn fn;
     void *payload;
     uint32_t position;
 };
@@ -197,12 +238,15 @@ static int emit(struct run *r, uint32_t position, unsigned flags, size_t start, 
                 const char *exact, size_t exact_len, int stem)
 {
     cari_token t = { position, flags, start, end, exact, exact_len, exact, exact_len };
-    if (stem) {
-        int rc = analyzer_root(r->a, exact, exact_len, &t.root, &t.root_len);
-        if (rc != 0)
-            return rc;
-    }
-    return r->fn(&t, r->payload);
+    if (!stem)
+        return r->fn(&t, NULL, r->payload);
+    struct memo_entry *e;
+    int rc = memo_find(r->a, exact, exact_len, &e);
+    if (rc != 0)
+        return rc;
+    t.root = memo_root(r->a, e);
+    t.root_len = e->root_len;
+    return r->fn(&t, &e->tag, r->payload);
 }
 
 static int stemmable(const struct raw_part *p) { return p->letters > 0 && p->digits == 0; }
@@ -245,7 +289,7 @@ static int emit_reduplication(struct run *r, const struct raw_token *tok, const 
 {
     cari_token t = { r->position++, flags | CARI_TOKEN_REDUPLICATED, tok->start, tok->end,
                      whole, whole_len, base, base_len };
-    return r->fn(&t, r->payload);
+    return r->fn(&t, NULL, r->payload);
 }
 
 static int differ_little(const char *x, const char *y, size_t n)
@@ -371,30 +415,100 @@ static int emit_simple(struct run *r, const struct raw_token *tok, unsigned sent
                 stemmable(p));
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Tokens are read a little ahead of their analysis, so that the memo's slot
+ * of a word two tokens on and then its entry (one token on) are fetched from
+ * memory while the current token is analysed: on a large vocabulary the
+ * lookups otherwise wait on those two misses, one after the other. */
+enum { AHEAD = 3 };
+
+struct lookahead {
+    struct raw_token tok[AHEAD];
+    uint32_t hash[AHEAD]; /* of a plain word's text */
+    uint8_t plain[AHEAD]; /* a plain word: its text is what the memo is asked for */
+};
+
+static void note_ahead(struct lookahead *la, size_t i)
+{
+    const struct raw_token *tok = &la->tok[i];
+    /* (a word with letters and no digits: normalize_number leaves it as it is) */
+    la->plain[i] = tok->nparts == 1 && stemmable(&tok->parts[0]);
+    if (la->plain[i])
+        la->hash[i] = (uint32_t)hash_bytes(tok->text, tok->len);
+}
+
+static void fetch_slot(const cari_analyzer *a, const struct lookahead *la, size_t i)
+{
+    if (la->plain[i] && a->memo_cap > 0)
+        PREFETCH(&a->memo_slots[la->hash[i] & (a->memo_cap - 1)]);
+}
+
+static void fetch_entry(const cari_analyzer *a, const struct lookahead *la, size_t i)
+{
+    if (!la->plain[i] || a->memo_cap == 0)
+        return;
+    uint32_t idx = a->memo_slots[la->hash[i] & (a->memo_cap - 1)];
+    if (idx != 0)
+        PREFETCH(&a->memo[idx - 1]);
+}
+
 int analyzer_run(cari_analyzer *a, const char *text, size_t len, uint32_t first_position,
-                 cari_token_fn fn, void *payload, uint32_t *next_position)
+                 analyzer_token_fn fn, void *payload, uint32_t *next_position)
 {
     struct run r = { a, fn, payload, first_position };
     tokenizer t;
-    struct raw_token tok;
+    struct lookahead la;
+    size_t head = 0, n = 0;
     int rc = 0;
     tokenizer_init(&t, text, len);
-    while (rc == 0 && tokenizer_next(&t, &tok)) {
+    while (n < AHEAD && tokenizer_next(&t, &la.tok[n]))
+        note_ahead(&la, n++);
+    while (rc == 0 && n > 0) {
+        const struct raw_token *tok = &la.tok[head];
+        if (n > 2)
+            fetch_slot(a, &la, (head + 2) % AHEAD);
+        if (n > 1)
+            fetch_entry(a, &la, (head + 1) % AHEAD);
         if (r.position > UINT32_MAX - TOKENIZER_MAX_PARTS - 1) {
             rc = error_set(CARI_ELIMIT, "more than 4 billion tokens in one document");
             break;
         }
-        unsigned sentence = (tok.flags & RAW_SENTENCE_START) ? CARI_TOKEN_SENTENCE_START : 0;
-        rc = tok.nparts == 1 ? emit_simple(&r, &tok, sentence) : emit_compound(&r, &tok, sentence);
+        unsigned sentence = (tok->flags & RAW_SENTENCE_START) ? CARI_TOKEN_SENTENCE_START : 0;
+        rc = tok->nparts == 1 ? emit_simple(&r, tok, sentence) : emit_compound(&r, tok, sentence);
+        /* the slot just analysed takes the next token, the last in line (while
+         * the text lasts the ring is full: n < AHEAD only once it is used up) */
+        if (n == AHEAD && tokenizer_next(&t, &la.tok[head]))
+            note_ahead(&la, head);
+        else
+            n--;
+        head = (head + 1) % AHEAD;
     }
     if (next_position != NULL)
         *next_position = r.position;
     return rc;
 }
 
+struct public_run {
+    cari_token_fn fn;
+    void *payload;
+};
+
+static int call_public(const cari_token *t, struct analyzer_word_tag *tag, void *payload)
+{
+    (void)tag;
+    const struct public_run *p = payload;
+    return p->fn(t, p->payload);
+}
+
 int cari_analyze(cari_analyzer *a, const char *text, size_t len, cari_token_fn fn, void *payload)
 {
     if (a == NULL || (text == NULL && len > 0) || fn == NULL)
         return error_set(CARI_EINVAL, "cari_analyze: NULL argument");
-    return analyzer_run(a, text, len, 0, fn, payload, NULL);
+    struct public_run p = { fn, payload };
+    return analyzer_run(a, text, len, 0, call_public, &p, NULL);
 }

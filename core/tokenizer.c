@@ -19,7 +19,11 @@ struct cursor {
 static struct cursor peek(const uint8_t *p, const uint8_t *end)
 {
     struct cursor c = { 0, 0, UC_SEP };
-    if (p < end) {
+    if (p < end && *p < 0x80) { /* most of the text: no decoding, no search */
+        c.cp = *p;
+        c.len = 1;
+        c.klass = (enum unicode_class)unicode_ascii_classes[*p];
+    } else if (p < end) {
         c.len = utf8_decode(p, end, &c.cp);
         c.klass = unicode_class_of(c.cp);
     }
@@ -77,25 +81,40 @@ static void part_end(struct raw_token *tok, size_t end)
     part->end = end;
 }
 
-/* The hot path: an ASCII letter or digit, folded without a table; 0 when the
- * token is full. */
-static int append_ascii(struct raw_token *tok, uint8_t c)
+/* The hot path: the run of ASCII letters and digits at p, folded into the
+ * token in one loop; returns the bytes taken (fewer than the run when the
+ * token is full). */
+static size_t append_ascii_run(struct raw_token *tok, const uint8_t *p, const uint8_t *end)
 {
-    if (tok->len + 1 > FORMAT_MAX_TERM)
-        return 0;
     struct raw_part *part = &tok->parts[tok->nparts - 1];
-    if (c <= '9') {
-        part->digits++;
-    } else {
-        int upper = c <= 'Z';
-        if (part->letters == 0)
+    size_t room = (size_t)FORMAT_MAX_TERM - tok->len;
+    if ((size_t)(end - p) < room)
+        room = (size_t)(end - p);
+    char *out = tok->text + tok->len;
+    unsigned letters = part->letters, uppers = part->uppers, digits = part->digits;
+    size_t i = 0;
+    for (; i < room; i++) {
+        uint8_t c = p[i];
+        if ((unsigned)(c - '0') < 10u) {
+            digits++;
+            out[i] = (char)c;
+            continue;
+        }
+        uint8_t lower = c | 0x20;
+        if ((unsigned)(lower - 'a') >= 26u)
+            break;
+        unsigned upper = c < 'a';
+        if (letters == 0)
             part->first_upper = (uint8_t)upper;
-        part->letters++;
-        part->uppers = (uint16_t)(part->uppers + upper);
-        c |= 0x20;
+        letters++;
+        uppers += upper;
+        out[i] = (char)lower;
     }
-    tok->text[tok->len++] = (char)c;
-    return 1;
+    part->letters = (uint16_t)letters;
+    part->uppers = (uint16_t)uppers;
+    part->digits = (uint16_t)digits;
+    tok->len = (uint16_t)(tok->len + i);
+    return i;
 }
 
 static int ascii_alnum(uint8_t c)
@@ -140,9 +159,11 @@ int tokenizer_next(tokenizer *t, struct raw_token *tok)
     uint32_t prev = 0;
     while (t->p < t->end) {
         if (ascii_alnum(*t->p)) {
-            if (!append_ascii(tok, *t->p))
-                break;
-            prev = *t->p++;
+            size_t n = append_ascii_run(tok, t->p, t->end);
+            if (n == 0)
+                break; /* full: the rest of the run becomes the next token */
+            t->p += n;
+            prev = t->p[-1];
             continue;
         }
         struct cursor c = peek(t->p, t->end);

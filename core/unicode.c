@@ -102,20 +102,22 @@ int utf8_valid(const char *p, size_t len)
     return 1;
 }
 
-static const uint8_t ascii_class[128] = {
+#define L(c) [c] = UC_WORD, [c - 32] = UC_WORD /* a letter, lower and upper case */
+const uint8_t unicode_ascii_classes[128] = {
     ['0'] = UC_WORD, ['1'] = UC_WORD, ['2'] = UC_WORD, ['3'] = UC_WORD, ['4'] = UC_WORD,
     ['5'] = UC_WORD, ['6'] = UC_WORD, ['7'] = UC_WORD, ['8'] = UC_WORD, ['9'] = UC_WORD,
+    L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'), L('k'),
+    L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'), L('u'), L('v'),
+    L('w'), L('x'), L('y'), L('z'),
     ['-'] = UC_HYPHEN, ['\''] = UC_APOS, ['.'] = UC_DOT, [','] = UC_COMMA, ['/'] = UC_SLASH,
     ['_'] = UC_UNDERSCORE,
 };
+#undef L
 
 enum unicode_class unicode_class_of(uint32_t cp)
 {
-    if (cp < 0x80) {
-        if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')
-            return UC_WORD;
-        return (enum unicode_class)ascii_class[cp];
-    }
+    if (cp < 0x80)
+        return (enum unicode_class)unicode_ascii_classes[cp];
     size_t lo = 0, hi = unicode_range_count; /* the last range starting <= cp */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;

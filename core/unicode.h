@@ -49,6 +49,10 @@ size_t utf8_encode(uint32_t cp, char *out);
 
 enum unicode_class unicode_class_of(uint32_t cp);
 
+/* The class of each ASCII code point, for callers that look at bytes < 0x80
+ * without a call (what unicode_class_of returns for them). */
+extern const uint8_t unicode_ascii_classes[128];
+
 /* Writes the folded form of a UC_WORD code point into out (room for 8 bytes)
  * and returns its length; *upper tells whether the code point was upper case. */
 size_t unicode_fold(uint32_t cp, char *out, int *upper);

@@ -129,21 +129,15 @@ static int find_term(inverter *inv, const char *key, size_t key_len, uint32_t h,
             return new_term(inv, key, key_len, h, j, out);
         struct inv_term *t = &inv->terms[idx - 1];
         if (t->hash == h && t->key_len == key_len &&
-            memcmp(inv->keys.data + t->key_off, key, key_len) == 0) {
+            hash_same_bytes(inv->keys.data + t->key_off, key, key_len)) {
             *out = t;
             return 0;
         }
     }
 }
 
-static int add_one(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t h,
-                   uint32_t position, uint8_t positional)
+static int add_to_term(inverter *inv, uint32_t doc, struct inv_term *t, uint32_t position)
 {
-    struct inv_term *t = NULL;
-    int rc = find_term(inv, key, key_len, h, &t);
-    if (rc != 0)
-        return rc;
-    t->positional |= positional;
     if (t->last_doc != doc) {
         if (inv->ndoc_terms == inv->doc_terms_cap) {
             size_t cap = inv->doc_terms_cap ? inv->doc_terms_cap * 2 : 256;
@@ -160,8 +154,33 @@ static int add_one(inverter *inv, uint32_t doc, const char *key, size_t key_len,
         t->doc_pos_start = t->positions.len;
     }
     t->tf++;
-    rc = run_append_varint(inv, &t->positions, position - t->last_pos);
+    int rc = run_append_varint(inv, &t->positions, position - t->last_pos);
     t->last_pos = position;
+    return rc;
+}
+
+static int add_pending(inverter *inv, const struct inv_pending *p)
+{
+    if (p->term != 0)
+        return add_to_term(inv, inv->pending_doc, &inv->terms[p->term - 1], p->position);
+    struct inv_term *t = NULL;
+    int rc = find_term(inv, (const char *)inv->pending_keys.data + p->key_off, p->key_len, p->hash,
+                       &t);
+    if (rc != 0)
+        return rc;
+    t->positional |= p->positional;
+    return add_to_term(inv, inv->pending_doc, t, p->position);
+}
+
+int inverter_term(inverter *inv, const char *key, size_t key_len, int positional,
+                  uint32_t *index)
+{
+    struct inv_term *t = NULL;
+    int rc = find_term(inv, key, key_len, (uint32_t)hash_bytes(key, key_len), &t);
+    if (rc == 0) {
+        t->positional |= (uint8_t)(positional != 0);
+        *index = (uint32_t)(t - inv->terms);
+    }
     return rc;
 }
 
@@ -171,24 +190,33 @@ static int add_one(inverter *inv, uint32_t doc, const char *key, size_t key_len,
 #define PREFETCH(p) ((void)(p))
 #endif
 
+/* The term pending[i] is for, if it is known or found at the first slot. */
+static const struct inv_term *pending_term(const inverter *inv, size_t i)
+{
+    const struct inv_pending *p = &inv->pending[i];
+    if (p->term != 0)
+        return &inv->terms[p->term - 1];
+    uint32_t idx = inv->table[p->hash & (inv->table_cap - 1)];
+    return idx != 0 ? &inv->terms[idx - 1] : NULL;
+}
+
 /* Fetches ahead what adding pending[i] will touch: its table slot first,
  * then (once that has arrived) its term, then its key and positions. Only
  * hints: the table may have grown since, which costs a miss, never a fault. */
 static void fetch_ahead(const inverter *inv, size_t i)
 {
-    size_t mask = inv->table_cap - 1;
-    if (i + AHEAD < inv->npending)
-        PREFETCH(&inv->table[inv->pending[i + AHEAD].hash & mask]);
+    if (i + AHEAD < inv->npending && inv->pending[i + AHEAD].term == 0)
+        PREFETCH(&inv->table[inv->pending[i + AHEAD].hash & (inv->table_cap - 1)]);
     if (i + AHEAD / 2 < inv->npending) {
-        uint32_t idx = inv->table[inv->pending[i + AHEAD / 2].hash & mask];
-        if (idx != 0)
-            PREFETCH(&inv->terms[idx - 1]);
+        const struct inv_term *t = pending_term(inv, i + AHEAD / 2);
+        if (t != NULL)
+            PREFETCH(t);
     }
     if (i + AHEAD / 4 < inv->npending) {
-        uint32_t idx = inv->table[inv->pending[i + AHEAD / 4].hash & mask];
-        if (idx != 0) {
-            const struct inv_term *t = &inv->terms[idx - 1];
-            PREFETCH(inv->keys.data + t->key_off);
+        const struct inv_term *t = pending_term(inv, i + AHEAD / 4);
+        if (t != NULL) {
+            if (inv->pending[i + AHEAD / 4].term == 0)
+                PREFETCH(inv->keys.data + t->key_off);
             PREFETCH(t->positions.data + t->positions.len);
         }
     }
@@ -199,31 +227,46 @@ static int flush_pending(inverter *inv)
     int rc = inv->pending_keys.rc;
     for (size_t i = 0; i < inv->npending && rc == 0; i++) {
         fetch_ahead(inv, i);
-        const struct inv_pending *p = &inv->pending[i];
-        rc = add_one(inv, inv->pending_doc, (const char *)inv->pending_keys.data + p->key_off,
-                     p->key_len, p->hash, p->position, p->positional);
+        rc = add_pending(inv, &inv->pending[i]);
     }
     inv->npending = 0;
     buf_clear(&inv->pending_keys);
     return rc;
 }
 
+/* Makes room for one more pending occurrence of `doc`. */
+static int pending_room(inverter *inv, uint32_t doc)
+{
+    if (inv->npending == PENDING_MAX || (inv->npending > 0 && doc != inv->pending_doc))
+        return flush_pending(inv);
+    return 0;
+}
+
 int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position,
                  int positional)
 {
-    int rc = 0;
-    if (inv->npending == PENDING_MAX || (inv->npending > 0 && doc != inv->pending_doc))
-        rc = flush_pending(inv);
+    int rc = pending_room(inv, doc);
     if (rc != 0)
         return rc;
     uint32_t h = (uint32_t)hash_bytes(key, key_len);
     PREFETCH(&inv->table[h & (inv->table_cap - 1)]);
     inv->pending[inv->npending++] = (struct inv_pending){ h, (uint32_t)inv->pending_keys.len,
-                                                          (uint32_t)key_len, position,
+                                                          (uint32_t)key_len, position, 0,
                                                           (uint8_t)(positional != 0) };
     inv->pending_doc = doc;
     buf_append(&inv->pending_keys, key, key_len);
     return inv->pending_keys.rc;
+}
+
+int inverter_add_term(inverter *inv, uint32_t doc, uint32_t term, uint32_t position)
+{
+    int rc = pending_room(inv, doc);
+    if (rc != 0)
+        return rc;
+    PREFETCH(&inv->terms[term]);
+    inv->pending[inv->npending++] = (struct inv_pending){ 0, 0, 0, position, term + 1, 0 };
+    inv->pending_doc = doc;
+    return 0;
 }
 
 int inverter_end_doc(inverter *inv)

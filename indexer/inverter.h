@@ -36,6 +36,7 @@ struct inv_term {
  * waiting for them). */
 struct inv_pending {
     uint32_t hash, key_off, key_len, position;
+    uint32_t term; /* index + 1 when the caller knew it (no key then), else 0 */
     uint8_t positional;
 };
 
@@ -66,6 +67,17 @@ void inverter_free(inverter *inv);
  * Failures may be reported by a later call or by inverter_end_doc. */
 int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position,
                  int positional);
+
+/* The index of the term `key`, added (with no postings) if it is new: for
+ * callers that remember it and then add occurrences by index. Indices stay
+ * valid until the inverter is freed. `positional` as for inverter_add, for
+ * every occurrence added by this index. */
+int inverter_term(inverter *inv, const char *key, size_t key_len, int positional,
+                  uint32_t *index);
+
+/* inverter_add for the term of index `term` (from inverter_term): no hashing,
+ * no key comparison. */
+int inverter_add_term(inverter *inv, uint32_t doc, uint32_t term, uint32_t position);
 
 /* Closes document `doc`: writes its frequencies. */
 int inverter_end_doc(inverter *inv);

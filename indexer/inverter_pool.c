@@ -36,25 +36,73 @@ struct pool_batch {
 
 struct doc_state {
     inverter *inv;
+    uint32_t generation; /* of the inverter: tags of another are stale */
     uint32_t record;
     uint32_t tokens;
 };
+
+enum { NO_ROOT_TERM = UINT32_MAX }; /* the word is its own root */
+
+/* The root's key: the root and the mark that keeps roots apart from words. */
+static size_t root_key(const cari_token *t, char *key)
+{
+    memcpy(key, t->root, t->root_len);
+    key[t->root_len] = FORMAT_ROOT_MARK;
+    return t->root_len + 1;
+}
+
+static int is_inflected(const cari_token *t)
+{
+    return t->root_len != t->exact_len || memcmp(t->root, t->exact, t->exact_len) != 0;
+}
 
 /* A query reads the positions of the root key, of the exact key of a word
  * that is its own root and of a whole hyphenated form; the exact key of an
  * inflected token only for its frequency (query/word_cursor.c), so its
  * positions would be stored for nothing (docs/FORMAT.md, "Terms and namespaces"). */
-static int index_token(const cari_token *t, void *payload)
+static int exact_positional(const cari_token *t)
+{
+    return !is_inflected(t) || (t->flags & CARI_TOKEN_WHOLE);
+}
+
+/* Notes in the word's tag its terms in this inverter. */
+static int tag_terms(struct doc_state *s, const cari_token *t, struct analyzer_word_tag *tag)
+{
+    char key[FORMAT_MAX_KEY];
+    uint32_t exact, root = NO_ROOT_TERM;
+    int rc = inverter_term(s->inv, t->exact, t->exact_len, exact_positional(t), &exact);
+    if (rc == 0 && is_inflected(t))
+        rc = inverter_term(s->inv, key, root_key(t, key), 1, &root);
+    if (rc == 0)
+        *tag = (struct analyzer_word_tag){ s->generation, exact, root };
+    return rc;
+}
+
+/* A stemmed word: its terms are noted in its tag the first time this
+ * inverter sees it, and then added by index. */
+static int index_tagged(struct doc_state *s, const cari_token *t, struct analyzer_word_tag *tag)
+{
+    int rc = tag->generation == s->generation ? 0 : tag_terms(s, t, tag);
+    if (rc == 0)
+        rc = inverter_add_term(s->inv, s->record, tag->exact_term, t->position);
+    if (rc == 0 && tag->root_term != NO_ROOT_TERM)
+        rc = inverter_add_term(s->inv, s->record, tag->root_term, t->position);
+    return rc;
+}
+
+static int index_token(const cari_token *t, struct analyzer_word_tag *tag, void *payload)
 {
     struct doc_state *s = payload;
-    int inflected = t->root_len != t->exact_len || memcmp(t->root, t->exact, t->exact_len) != 0;
-    int rc = inverter_add(s->inv, s->record, t->exact, t->exact_len, t->position,
-                          !inflected || (t->flags & CARI_TOKEN_WHOLE));
-    if (rc == 0 && inflected) {
-        char key[FORMAT_MAX_KEY];
-        memcpy(key, t->root, t->root_len);
-        key[t->root_len] = FORMAT_ROOT_MARK;
-        rc = inverter_add(s->inv, s->record, key, t->root_len + 1, t->position, 1);
+    int rc;
+    if (tag != NULL) {
+        rc = index_tagged(s, t, tag);
+    } else {
+        rc = inverter_add(s->inv, s->record, t->exact, t->exact_len, t->position,
+                          exact_positional(t));
+        if (rc == 0 && is_inflected(t)) {
+            char key[FORMAT_MAX_KEY];
+            rc = inverter_add(s->inv, s->record, key, root_key(t, key), t->position, 1);
+        }
     }
     if (!(t->flags & CARI_TOKEN_WHOLE))
         s->tokens++;
@@ -67,7 +115,7 @@ static int index_token(const cari_token *t, void *payload)
 static int analyze_doc(struct pool_worker *wk, uint32_t record, const struct stored_field *f,
                        size_t n, uint32_t *length)
 {
-    struct doc_state s = { &wk->inv, record, 0 };
+    struct doc_state s = { &wk->inv, wk->generation, record, 0 };
     uint32_t position = 0;
     for (uint32_t want = FORMAT_FIELD_TITLE; want <= FORMAT_FIELD_TEXT; want++) {
         for (size_t i = 0; i < n; i++) {
@@ -114,6 +162,9 @@ static int spill(struct pool_worker *wk)
     if ((rc = run_file_write(&wk->inv, path)) != 0)
         return rc;
     inverter_free(&wk->inv);
+    free(wk->order);
+    wk->order = NULL;
+    wk->generation++; /* the term indices in the analyzer's tags are stale */
     return inverter_init(&wk->inv);
 }
 
@@ -142,6 +193,33 @@ static int run_batch(struct pool_worker *wk, struct pool_batch *b)
     return 0;
 }
 
+/* Notes a worker's failure; called with the lock held. */
+static void worker_failed(struct pool_worker *wk, int rc)
+{
+    if (rc != 0 && wk->rc == 0) {
+        wk->rc = rc;
+        snprintf(wk->msg, sizeof wk->msg, "%s", cari_error_last());
+        wk->pool->failed = 1;
+    }
+}
+
+/* The last job of a thread: its inverter's terms in key order, for the
+ * commit's merge, sorted here beside the other threads rather than by the
+ * commit one inverter after the other. */
+static void sort_terms(struct pool_worker *wk)
+{
+    inverter_pool *p = wk->pool;
+    pthread_mutex_lock(&p->lock);
+    int skip = p->failed || wk->inv.nterms == 0;
+    pthread_mutex_unlock(&p->lock);
+    if (skip)
+        return;
+    int rc = inverter_sorted_terms(&wk->inv, &wk->order);
+    pthread_mutex_lock(&p->lock);
+    worker_failed(wk, rc);
+    pthread_mutex_unlock(&p->lock);
+}
+
 /* wk->rc and wk->msg are written and read under the lock only. */
 static void *worker_main(void *arg)
 {
@@ -161,16 +239,13 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&p->lock);
         int rc = skip ? 0 : run_batch(wk, b);
         pthread_mutex_lock(&p->lock);
-        if (rc != 0 && wk->rc == 0) {
-            wk->rc = rc;
-            snprintf(wk->msg, sizeof wk->msg, "%s", cari_error_last());
-            p->failed = 1;
-        }
+        worker_failed(wk, rc);
         b->next = p->free_list;
         p->free_list = b;
         pthread_cond_signal(&p->done);
     }
     pthread_mutex_unlock(&p->lock);
+    sort_terms(wk);
     return NULL;
 }
 
@@ -223,6 +298,7 @@ int inverter_pool_init(inverter_pool *p, const char *index_path, unsigned thread
         struct pool_worker *wk = &p->workers[i];
         wk->pool = p;
         wk->index = i;
+        wk->generation = 1;
         int rc = cari_analyzer_new(&wk->analyzer);
         if (rc == 0)
             rc = inverter_init(&wk->inv);
@@ -429,9 +505,14 @@ int inverter_pool_cursors(inverter_pool *p, run_cursor **out, size_t *n)
     int rc = 0;
     for (size_t i = 0; i < p->nruns && rc == 0; i++)
         rc = run_cursor_open(&c[k++], p->runs[i], NULL);
-    for (unsigned i = 0; i < p->nworkers && rc == 0; i++)
-        if (p->workers[i].inv.nterms > 0)
-            rc = run_cursor_open(&c[k++], NULL, &p->workers[i].inv);
+    for (unsigned i = 0; i < p->nworkers && rc == 0; i++) {
+        struct pool_worker *wk = &p->workers[i];
+        if (wk->inv.nterms > 0 && wk->order != NULL)
+            run_cursor_open_sorted(&c[k++], &wk->inv, wk->order);
+        else if (wk->inv.nterms > 0)
+            rc = run_cursor_open(&c[k++], NULL, &wk->inv);
+        wk->order = NULL; /* the cursor's now */
+    }
     if (rc != 0) {
         for (size_t i = 0; i < k; i++)
             run_cursor_close(&c[i]);
@@ -448,6 +529,7 @@ void inverter_pool_free(inverter_pool *p)
     stop_threads(p);
     for (unsigned i = 0; p->workers != NULL && i < p->nworkers; i++) {
         inverter_free(&p->workers[i].inv);
+        free(p->workers[i].order);
         cari_analyzer_free(p->workers[i].analyzer);
     }
     for (size_t i = 0; i < p->nruns; i++) {

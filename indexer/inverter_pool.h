@@ -23,6 +23,8 @@ struct pool_worker {
     unsigned index;
     cari_analyzer *analyzer;
     inverter inv;
+    uint32_t generation; /* of inv: one more at each spill, 0 never */
+    uint32_t *order;     /* inv's terms in key order, sorted by the thread at its end */
     unsigned nspills;
     pthread_t thread;
     int started;

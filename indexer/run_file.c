@@ -147,6 +147,13 @@ int run_cursor_next(run_cursor *c)
     return 0;
 }
 
+void run_cursor_open_sorted(run_cursor *c, const inverter *inv, uint32_t *order)
+{
+    memset(c, 0, sizeof *c);
+    c->inv = inv;
+    c->order = order;
+}
+
 int run_cursor_rewind(run_cursor *c)
 {
     c->done = 0;

@@ -50,6 +50,10 @@ typedef struct run_cursor {
  * (path NULL); both stand before their first term. */
 int run_cursor_open(run_cursor *c, const char *path, const inverter *inv);
 
+/* A cursor over `inv` whose terms were put in key order already (`order`,
+ * from inverter_sorted_terms: the cursor takes it over). */
+void run_cursor_open_sorted(run_cursor *c, const inverter *inv, uint32_t *order);
+
 /* Moves to the next term; sets c->done after the last. */
 int run_cursor_next(run_cursor *c);
 

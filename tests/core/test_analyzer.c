@@ -452,3 +452,30 @@ Test(analyzer, golden_first_sentence_of_a_sample)
                    golden[i].start, golden[i].start + strlen(golden[i].exact));
     free(line);
 }
+
+Test(analyzer, every_token_of_short_and_long_texts_comes_once_in_order)
+{
+    /* the analysis reads a few tokens ahead: texts shorter than that, as long
+     * and longer, with compounds and numbers among the words */
+    const char *words[] = { "pasukan", "Kim", "Jong-un", "10.000", "menegaskan", "teman-teman",
+                            "2025", "rakyat" };
+    const char *exact[][3] = { { "pasukan" },    { "kim" },  { "jong", "jong-un", "un" },
+                               { "10000" },      { "menegaskan" }, { "teman-teman" },
+                               { "2025" },       { "rakyat" } };
+    size_t nexact[] = { 1, 1, 3, 1, 1, 1, 1, 1 };
+    for (size_t n = 0; n <= 8; n++) {
+        char text[256] = "";
+        for (size_t i = 0; i < n; i++) {
+            strcat(text, words[i]);
+            strcat(text, " ");
+        }
+        struct toks *r = analyze(text);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < nexact[i]; j++, k++) {
+                cr_assert_lt(k, r->n, "%zu words: too few tokens", n);
+                cr_assert_str_eq(r->t[k].exact, exact[i][j], "%zu words, token %zu", n, k);
+            }
+        cr_assert_eq(r->n, k, "%zu words: %zu tokens, expected %zu", n, r->n, k);
+    }
+}

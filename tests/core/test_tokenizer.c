@@ -449,3 +449,40 @@ Test(tokenizer, fullwidth_digits_join_like_ascii_digits)
     cr_assert_eq(r->t[0].parts[0].digits, 5);
     cr_assert_eq(r->t[0].parts[0].letters, 0);
 }
+
+Test(tokenizer, ascii_run_counters_across_a_cut_and_a_letter_after_ascii)
+{
+    /* "1Ab" x 100: the ASCII run is taken in one loop and cut at 128 bytes; each
+     * piece counts its own letters, capitals and digits */
+    char text[301];
+    for (size_t i = 0; i < 300; i += 3)
+        memcpy(text + i, "1Ab", 3);
+    text[300] = '\0';
+    struct tokens *r = tokenize(text);
+    cr_assert_eq(r->n, 3);
+    size_t lens[] = { 128, 128, 44 };
+    for (size_t i = 0, at = 0; i < 3; at += lens[i], i++) {
+        const struct raw_part *p = &r->t[i].parts[0];
+        size_t digits = 0, uppers = 0;
+        for (size_t k = at; k < at + lens[i]; k++) {
+            digits += text[k] == '1';
+            uppers += text[k] == 'A';
+        }
+        cr_assert_eq(r->t[i].len, lens[i]);
+        cr_assert_eq(p->digits, digits, "piece %zu", i);
+        cr_assert_eq(p->uppers, uppers, "piece %zu", i);
+        cr_assert_eq(p->letters, lens[i] - digits, "piece %zu", i);
+        cr_assert_eq(p->first_upper, text[at] == 'A' || (text[at] == '1' && text[at + 1] == 'A'),
+                     "piece %zu", i);
+        for (size_t k = 0; k < lens[i]; k++)
+            cr_assert_eq(r->t[i].text[k], text[at + k] == 'A' ? 'a' : text[at + k]);
+    }
+    /* an ASCII run, then a two-byte letter, then ASCII again: one token */
+    r = tokenize("Ka\xC3\x89Tx9 z");
+    cr_assert_eq(r->n, 2);
+    expect_token(&r->t[0], "kaetx9", 0, 7);
+    cr_assert_eq(r->t[0].parts[0].letters, 5);
+    cr_assert_eq(r->t[0].parts[0].uppers, 3);
+    cr_assert_eq(r->t[0].parts[0].digits, 1);
+    cr_assert_eq(r->t[0].parts[0].first_upper, 1);
+}

@@ -106,6 +106,8 @@ Test(writer_scale, threads_and_budgets_write_the_same_bytes, .timeout = 240)
     cr_assert_gt(n1, 300 * 1024, "the input is too small to need several batches");
     struct { unsigned threads; size_t memory; const char *what; } runs[] = {
         { 4, 0, "4 threads" },
+        { 2, 0, "2 threads" },
+        { 2, 8u << 20, "2 threads, --memory 8M" },
         { 1, 600 * 1024, "1 thread, spilling every few documents" },
         { 4, 4u << 20, "4 threads, spilling" },
         { 3, 1, "3 threads, spilling after every document (more runs than are merged at once)" },
