@@ -7,6 +7,7 @@
  * exhaustive evaluation: the same documents in the same order, the same
  * scores; and the best document of each is the one the corpus was made for. */
 #include "tests/query/query_fixture.h"
+#include "tests/query/same_top.h"
 
 #include <math.h>
 
@@ -33,31 +34,6 @@ static char *make_text(int d)
     for (unsigned i = 0; i < filler; i++)
         n += (size_t)snprintf(t + n, cap - n, "%s ", i % 3 ? "zuka" : "pelabuhan");
     return t;
-}
-
-static void assert_same_top(const cari_index *ix, const char *text, unsigned flags, size_t k)
-{
-    cari_query *q;
-    cr_assert_eq(cari_query_parse(&q, ix, text, strlen(text), flags), 0, "%s", cari_error_last());
-    cari_search_opts o = CARI_SEARCH_OPTS_INIT;
-    o.k = k;
-    cari_results *fast, *full;
-    cr_assert_eq(search_query(&fast, q, &o, SEARCH_PRUNED), 0, "%s", cari_error_last());
-    cr_assert_eq(search_query(&full, q, &o, SEARCH_EXHAUSTIVE), 0, "%s", cari_error_last());
-    size_t n = cari_results_count(full);
-    cr_assert_eq(cari_results_count(fast), n, "<%s> k=%zu: %zu hits, exhaustive %zu", text, k,
-                 cari_results_count(fast), n);
-    for (size_t i = 0; i < n; i++) {
-        cr_assert_eq(cari_results_doc(fast, i), cari_results_doc(full, i),
-                     "<%s> k=%zu rank %zu: doc %u, exhaustive doc %u", text, k, i,
-                     cari_results_doc(fast, i), cari_results_doc(full, i));
-        cr_assert_eq(cari_results_score(fast, i), cari_results_score(full, i),
-                     "<%s> rank %zu: %.9g vs %.9g", text, i, cari_results_score(fast, i),
-                     cari_results_score(full, i));
-    }
-    cari_results_free(fast);
-    cari_results_free(full);
-    cari_query_free(q);
 }
 
 static struct qfix fix;
@@ -87,9 +63,9 @@ TestSuite(pruning, .init = setup, .fini = teardown);
 Test(pruning, phrase_count_stops_where_the_floor_is_out_of_reach)
 {
     for (size_t k = 1; k <= 100; k *= 10) {
-        assert_same_top(fix.ix, "\"kapal layar\"", 0, k);
-        assert_same_top(fix.ix, "\"layar zuka kapal\"", 0, k);
-        assert_same_top(fix.ix, "\"kapal layar\" pelabuhan", CARI_QUERY_AND, k);
+        assert_same_top(fix.ix, "\"kapal layar\"", 0, k, -1, -1);
+        assert_same_top(fix.ix, "\"layar zuka kapal\"", 0, k, -1, -1);
+        assert_same_top(fix.ix, "\"kapal layar\" pelabuhan", CARI_QUERY_AND, k, -1, -1);
     }
     char *top = test_search(fix.ix, "\"kapal layar\"", 0, 1);
     cr_assert_str_eq(top, "p500");
@@ -99,22 +75,22 @@ Test(pruning, phrase_count_stops_where_the_floor_is_out_of_reach)
 Test(pruning, words_pass_over_docs_below_the_cut_unscored)
 {
     for (size_t k = 1; k <= 100; k *= 10) {
-        assert_same_top(fix.ix, "kapal", 0, k);
-        assert_same_top(fix.ix, "berlayar", 0, k); /* the exact form favoured */
-        assert_same_top(fix.ix, "kapal berlayar pelabuhan", 0, k); /* MaxScore */
-        assert_same_top(fix.ix, "kapal berlayar", CARI_QUERY_AND, k);
-        assert_same_top(fix.ix, "+pelabuhan kapal layar", 0, k);
+        assert_same_top(fix.ix, "kapal", 0, k, -1, -1);
+        assert_same_top(fix.ix, "berlayar", 0, k, -1, -1); /* the exact form favoured */
+        assert_same_top(fix.ix, "kapal berlayar pelabuhan", 0, k, -1, -1); /* MaxScore */
+        assert_same_top(fix.ix, "kapal berlayar", CARI_QUERY_AND, k, -1, -1);
+        assert_same_top(fix.ix, "+pelabuhan kapal layar", 0, k, -1, -1);
     }
     /* MaxScore whose essential words pass over their docs below their floors */
     static const char *either[] = { "pelabuhan kapal", "zuka pelabuhan lomi", "layar berlayar zuka" };
     for (size_t i = 0; i < sizeof either / sizeof *either; i++)
         for (size_t k = 1; k <= 300; k *= 3)
-            assert_same_top(fix.ix, either[i], 0, k);
+            assert_same_top(fix.ix, either[i], 0, k, -1, -1);
     /* conjunctions whose words turn docs away by their own floors */
     static const char *both[] = { "pelabuhan kapal", "pelabuhan zuka", "layar pelabuhan lomi" };
     for (size_t i = 0; i < sizeof both / sizeof *both; i++)
         for (size_t k = 1; k <= 300; k *= 3)
-            assert_same_top(fix.ix, both[i], CARI_QUERY_AND, k);
+            assert_same_top(fix.ix, both[i], CARI_QUERY_AND, k, -1, -1);
     /* berlayar shares its root with layar: a document writing it ranks first */
     char *top = test_search(fix.ix, "berlayar", 0, 1);
     int d = atoi(top + 1);
