@@ -154,6 +154,21 @@ void run_cursor_open_sorted(run_cursor *c, const inverter *inv, uint32_t *order)
     c->order = order;
 }
 
+int run_cursor_clone(run_cursor *c, const run_cursor *from)
+{
+    if (from->file != NULL)
+        return run_cursor_open(c, from->path, NULL);
+    memset(c, 0, sizeof *c);
+    c->inv = from->inv;
+    size_t n = from->inv->nterms;
+    c->order = malloc((n ? n : 1) * sizeof *c->order);
+    if (c->order == NULL)
+        return error_oom();
+    if (n > 0)
+        memcpy(c->order, from->order, n * sizeof *c->order);
+    return 0;
+}
+
 int run_cursor_rewind(run_cursor *c)
 {
     c->done = 0;

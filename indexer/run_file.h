@@ -54,6 +54,11 @@ int run_cursor_open(run_cursor *c, const char *path, const inverter *inv);
  * from inverter_sorted_terms: the cursor takes it over). */
 void run_cursor_open_sorted(run_cursor *c, const inverter *inv, uint32_t *order);
 
+/* Opens `c` before the first term of the run `from` walks, wherever `from`
+ * stands: a run file is opened again, an inverter's order is copied. Two
+ * cursors over one run can then move on two threads. */
+int run_cursor_clone(run_cursor *c, const run_cursor *from);
+
 /* Moves to the next term; sets c->done after the last. */
 int run_cursor_next(run_cursor *c);
 

@@ -1,6 +1,8 @@
 /* writer_commit.c - turns the collected documents into the sections of the
  * index file: document tables, then postings and positions term by term in
- * key order, then the dictionary, the store index and the metadata. */
+ * key order, then the dictionary, the store index and the metadata. With
+ * threads, the positions are encoded on a thread of their own while the
+ * postings are written (positions_pass.h); with one, after them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,8 @@
 #include "core/norms.h"
 #include "core/sorted.h"
 #include "core/varint.h"
-#include "indexer/positions_writer.h"
+#include "indexer/live_postings.h"
+#include "indexer/positions_pass.h"
 #include "indexer/postings_writer.h"
 #include "indexer/run_merge.h"
 #include "indexer/termdict_writer.h"
@@ -28,17 +31,16 @@ struct commit {
     termdict_writer dict;
     uint32_t nterms;         /* terms with at least one live doc */
     uint64_t postings;
+    positions_pass *positions_thread; /* NULL: the positions pass runs here, after */
 
     /* scratch for one term */
-    uint32_t *docs, *tfs, *prev_docs;
-    uint64_t *pos_starts;
-    const struct merged_posting **live;
-    size_t cap, prev_cap;
+    struct live_postings lp;
+    uint32_t *prev_docs;
+    size_t prev_cap;
     uint32_t prev_n;
     char prev_key[FORMAT_MAX_KEY];
     size_t prev_len; /* 0: no previous term */
     buf encoded, scratch, positions;
-    struct positions_scratch pos_scratch;
 };
 
 static void write_section(file_writer *fw, uint32_t id, const void *data, size_t len)
@@ -109,58 +111,6 @@ static int write_document_tables(struct commit *c)
     return rc;
 }
 
-static int reserve_scratch(struct commit *c, size_t n)
-{
-    size_t cap = c->cap;
-    int rc = array_reserve((void **)&c->docs, &cap, n, sizeof *c->docs);
-    if (rc == 0 && cap != c->cap) {
-        uint32_t *tfs = realloc(c->tfs, cap * sizeof *tfs);
-        uint64_t *starts = realloc(c->pos_starts, cap * sizeof *starts);
-        const struct merged_posting **live = realloc(c->live, cap * sizeof *live);
-        if (tfs != NULL)
-            c->tfs = tfs;
-        if (starts != NULL)
-            c->pos_starts = starts;
-        if (live != NULL)
-            c->live = live;
-        if (tfs == NULL || starts == NULL || live == NULL)
-            return error_oom();
-        c->cap = cap;
-    }
-    return rc;
-}
-
-/* The merged term's postings without replaced documents, renumbered: fills
- * c->docs/tfs/live/pos_starts and the term's info, and with `encode` the
- * term's encoded positions in c->positions (none for a term no query reads
- * positions of); without, only their length. */
-static int live_postings(struct commit *c, struct term_info *info, int encode)
-{
-    const run_merge *m = &c->merge;
-    uint32_t n = 0;
-    memset(info, 0, sizeof *info);
-    int rc = reserve_scratch(c, m->npostings);
-    for (size_t i = 0; i < m->npostings && rc == 0; i++) {
-        const struct merged_posting *p = &m->postings[i];
-        uint32_t doc = c->doc_of_record[p->record];
-        if (doc == UINT32_MAX)
-            continue;
-        c->docs[n] = doc;
-        c->tfs[n] = p->tf;
-        c->live[n] = p;
-        c->pos_starts[n] = 0;
-        info->cf += p->tf;
-        info->max_tf = p->tf > info->max_tf ? p->tf : info->max_tf;
-        n++;
-    }
-    info->df = n;
-    buf_clear(&c->positions);
-    if (rc == 0 && m->positional)
-        rc = positions_encode(encode ? &c->positions : NULL, &c->pos_scratch, c->live, n,
-                              c->pos_starts, &info->positions_len);
-    return rc;
-}
-
 static int is_root_of_previous(const struct commit *c, const char *key, size_t len)
 {
     return c->prev_len > 0 && key[len - 1] == FORMAT_ROOT_MARK && c->prev_len == len - 1 &&
@@ -173,9 +123,9 @@ static int write_term_postings(struct commit *c, struct term_info *info)
     const char *key = c->merge.key;
     size_t len = c->merge.key_len;
     info->group_df = is_root_of_previous(c, key, len)
-                         ? (uint32_t)sorted_union_count(c->prev_docs, c->prev_n, c->docs, info->df)
+                         ? (uint32_t)sorted_union_count(c->prev_docs, c->prev_n, c->lp.docs, info->df)
                          : info->df;
-    struct term_postings tp = { c->docs, c->tfs, c->pos_starts, info->df };
+    struct term_postings tp = { c->lp.docs, c->lp.tfs, c->lp.pos_starts, info->df };
     buf_clear(&c->encoded);
     int rc = postings_encode(&c->encoded, &c->scratch, &tp, c->norms);
     if (rc != 0)
@@ -188,7 +138,7 @@ static int write_term_postings(struct commit *c, struct term_info *info)
     c->nterms++;
     if ((rc = array_reserve((void **)&c->prev_docs, &c->prev_cap, info->df, sizeof *c->prev_docs)) != 0)
         return rc;
-    memcpy(c->prev_docs, c->docs, info->df * sizeof *c->docs);
+    memcpy(c->prev_docs, c->lp.docs, info->df * sizeof *c->lp.docs);
     c->prev_n = info->df;
     memcpy(c->prev_key, key, len);
     c->prev_len = len;
@@ -203,7 +153,7 @@ static int write_postings(struct commit *c)
     int rc;
     while ((rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
         struct term_info info;
-        if ((rc = live_postings(c, &info, 0)) != 0)
+        if ((rc = live_postings_fill(&c->lp, &c->merge, c->doc_of_record, &info, NULL)) != 0)
             return rc;
         if (info.df > 0 && (rc = write_term_postings(c, &info)) != 0)
             return rc;
@@ -212,20 +162,31 @@ static int write_postings(struct commit *c)
     return rc != 0 ? rc : w->file.rc;
 }
 
-/* The second pass: the positions, whose sizes the first pass counted for the
- * skip entries (cheaper than holding them all in memory). */
+/* The second pass here: the positions, whose sizes the first pass counted
+ * for the skip entries (cheaper than holding them all in memory). */
+static int encode_positions(struct commit *c)
+{
+    file_writer *fw = &c->w->file;
+    int rc = run_merge_rewind(&c->merge);
+    while (rc == 0 && (rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
+        struct term_info info;
+        buf_clear(&c->positions);
+        if ((rc = live_postings_fill(&c->lp, &c->merge, c->doc_of_record, &info, &c->positions)) != 0)
+            break;
+        file_writer_write(fw, c->positions.data, c->positions.len);
+        rc = fw->rc;
+    }
+    return rc;
+}
+
+/* The positions section: from the positions thread when there is one (it
+ * encoded them during the first pass), else encoded now. */
 static int write_positions(struct commit *c)
 {
     cari_writer *w = c->w;
     file_writer_begin(&w->file, SECTION_POSITIONS);
-    int rc = run_merge_rewind(&c->merge);
-    while (rc == 0 && (rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
-        struct term_info info;
-        if ((rc = live_postings(c, &info, 1)) != 0)
-            break;
-        file_writer_write(&w->file, c->positions.data, c->positions.len);
-        rc = w->file.rc;
-    }
+    int rc = c->positions_thread != NULL ? positions_pass_write(c->positions_thread, &w->file)
+                                         : encode_positions(c);
     file_writer_end(&w->file);
     return rc != 0 ? rc : w->file.rc;
 }
@@ -272,6 +233,7 @@ static int write_fields_and_meta(struct commit *c)
 
 static void commit_free(struct commit *c)
 {
+    positions_pass_free(c->positions_thread); /* first: it reads the runs */
     run_merge_free(&c->merge);
     for (size_t i = 0; i < c->ncursors; i++)
         run_cursor_close(&c->cursors[i]);
@@ -279,12 +241,8 @@ static void commit_free(struct commit *c)
     termdict_writer_free(&c->dict);
     free(c->doc_of_record);
     free(c->norms);
-    free(c->docs);
-    free(c->tfs);
+    live_postings_free(&c->lp);
     free(c->prev_docs);
-    free(c->pos_starts);
-    free(c->live);
-    positions_scratch_free(&c->pos_scratch);
     buf_free(&c->positions);
     buf_free(&c->encoded);
     buf_free(&c->scratch);
@@ -300,16 +258,47 @@ static int open_runs(struct commit *c)
     return rc;
 }
 
+/* Positions go from the positions thread to the file in pieces of this
+ * size: hand-overs cost nothing next to encoding a mebibyte. */
+enum { POSITIONS_CHUNK = 1 << 20 };
+
+/* With threads, the positions pass starts as soon as the runs are complete,
+ * beside the store's last blocks and the first pass. What it encodes before
+ * the first pass ends waits in memory up to a sixteenth of what the
+ * inverters hold (so the build's peak grows little), the rest in a file
+ * beside the index, as runs do. */
+static int start_positions_thread(struct commit *c)
+{
+    const inverter_pool *p = &c->w->pool;
+    if (p->nworkers < 2)
+        return 0;
+    size_t held = 0;
+    for (unsigned i = 0; i < p->nworkers; i++)
+        held += inverter_memory(&p->workers[i].inv) / 16;
+    size_t n = strlen(p->run_prefix) + 16;
+    char *spill = malloc(n);
+    if (spill == NULL)
+        return error_oom();
+    snprintf(spill, n, "%spositions", p->run_prefix);
+    struct positions_pass_limits lim = { POSITIONS_CHUNK, held, spill };
+    int rc = positions_pass_start(&c->positions_thread, c->cursors, c->ncursors, c->doc_of_record,
+                                  &lim);
+    free(spill);
+    return rc;
+}
+
 int writer_commit_sections(cari_writer *w)
 {
     struct commit c = { .w = w };
     termdict_writer_init(&c.dict);
     int rc = open_runs(&c);
     if (rc == 0)
+        rc = number_documents(&c);
+    if (rc == 0)
+        rc = start_positions_thread(&c);
+    if (rc == 0)
         rc = docstore_writer_finish(&w->store);
     file_writer_end(&w->file);
-    if (rc == 0)
-        rc = number_documents(&c);
     if (rc == 0)
         rc = write_document_tables(&c);
     if (rc == 0)

@@ -1,0 +1,285 @@
+/* positions_pass.c - see positions_pass.h. The thread queues chunks in
+ * memory while they fit; once one does not, it writes that chunk and every
+ * later one to the spill file, so the caller reads the queue, then the file. */
+#include "indexer/positions_pass.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "indexer/live_postings.h"
+#include "indexer/run_merge.h"
+
+/* Not an error: the thread was told to stop (the commit failed). */
+enum { STOPPED = 1 };
+
+struct held_chunk {
+    buf bytes;
+    struct held_chunk *next;
+};
+
+struct positions_pass {
+    /* the thread's own */
+    run_cursor *cursors;
+    size_t ncursors;
+    run_merge merge;
+    const uint32_t *doc_of_record; /* borrowed */
+    struct live_postings lp;
+    buf chunk; /* being filled */
+    size_t chunk_bytes, max_held;
+    char *spill_path;
+    int fd;            /* the spill file once opened, else -1 */
+    uint64_t spilled;  /* bytes written to it */
+
+    /* the caller's own */
+    uint64_t read_at; /* in the spill file */
+    buf copy;
+
+    pthread_t thread;
+    int started, locks_ready;
+    pthread_mutex_t lock;
+    pthread_cond_t ready;
+    /* under the lock */
+    struct held_chunk *head, *tail;
+    size_t held;      /* bytes in the queue */
+    uint64_t written; /* bytes of the spill file the caller may read */
+    int finished, stopping, rc;
+    char msg[512];
+};
+
+static int open_spill(positions_pass *pp)
+{
+    pp->fd = open(pp->spill_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (pp->fd < 0)
+        return error_set_errno(errno, "cannot create %s", pp->spill_path);
+    unlink(pp->spill_path); /* the open file lives on; a crash leaves nothing */
+    return 0;
+}
+
+static int spill_chunk(positions_pass *pp)
+{
+    const uint8_t *p = pp->chunk.data;
+    size_t left = pp->chunk.len;
+    while (left > 0) {
+        ssize_t n = pwrite(pp->fd, p, left, (off_t)pp->spilled);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return error_set_errno(n < 0 ? errno : ENOSPC, "writing %s", pp->spill_path);
+        p += n;
+        left -= (size_t)n;
+        pp->spilled += (uint64_t)n;
+    }
+    buf_clear(&pp->chunk);
+    pthread_mutex_lock(&pp->lock);
+    pp->written = pp->spilled;
+    int stopping = pp->stopping;
+    pthread_cond_signal(&pp->ready);
+    pthread_mutex_unlock(&pp->lock);
+    return stopping ? STOPPED : 0;
+}
+
+/* Queues the filled chunk if it fits beside what waits (*queued). */
+static int queue_chunk(positions_pass *pp, int *queued)
+{
+    *queued = 0;
+    struct held_chunk *h = malloc(sizeof *h);
+    if (h == NULL)
+        return error_oom();
+    pthread_mutex_lock(&pp->lock);
+    int stopping = pp->stopping;
+    *queued = !stopping && pp->held + pp->chunk.len <= pp->max_held;
+    if (*queued) {
+        h->bytes = pp->chunk;
+        h->next = NULL;
+        if (pp->tail != NULL)
+            pp->tail->next = h;
+        else
+            pp->head = h;
+        pp->tail = h;
+        pp->held += h->bytes.len;
+        pp->chunk = (buf)BUF_INIT; /* the queue's now */
+        pthread_cond_signal(&pp->ready);
+    }
+    pthread_mutex_unlock(&pp->lock);
+    if (!*queued)
+        free(h);
+    return stopping ? STOPPED : 0;
+}
+
+/* The filled chunk to the caller: queued while the queue has room, else
+ * (from then on) through the spill file. */
+static int hand_over(positions_pass *pp)
+{
+    if (pp->fd < 0) {
+        int queued, rc = queue_chunk(pp, &queued);
+        if (rc != 0 || queued)
+            return rc;
+        if ((rc = open_spill(pp)) != 0)
+            return rc;
+    }
+    return spill_chunk(pp);
+}
+
+static void *pass_main(void *arg)
+{
+    positions_pass *pp = arg;
+    int rc;
+    while ((rc = run_merge_next(&pp->merge)) == 0 && !pp->merge.done) {
+        struct term_info info;
+        rc = live_postings_fill(&pp->lp, &pp->merge, pp->doc_of_record, &info, &pp->chunk);
+        if (rc == 0 && pp->chunk.len >= pp->chunk_bytes)
+            rc = hand_over(pp);
+        if (rc != 0)
+            break;
+    }
+    if (rc == 0 && pp->chunk.len > 0)
+        rc = hand_over(pp);
+    pthread_mutex_lock(&pp->lock);
+    if (rc < 0) {
+        pp->rc = rc;
+        snprintf(pp->msg, sizeof pp->msg, "%s", cari_error_last());
+    }
+    pp->finished = 1;
+    pthread_cond_signal(&pp->ready);
+    pthread_mutex_unlock(&pp->lock);
+    return NULL;
+}
+
+static int start_thread(positions_pass *pp)
+{
+    if (pthread_mutex_init(&pp->lock, NULL) != 0)
+        return error_set(CARI_ENOMEM, "cannot create a mutex");
+    pthread_cond_init(&pp->ready, NULL);
+    pp->locks_ready = 1;
+    if (pthread_create(&pp->thread, NULL, pass_main, pp) != 0)
+        return error_set(CARI_ENOMEM, "cannot start the positions thread");
+    pp->started = 1;
+    return 0;
+}
+
+int positions_pass_start(positions_pass **out, const run_cursor *runs, size_t nruns,
+                         const uint32_t *doc_of_record, const struct positions_pass_limits *lim)
+{
+    *out = NULL;
+    positions_pass *pp = calloc(1, sizeof *pp);
+    if (pp == NULL)
+        return error_oom();
+    pp->fd = -1;
+    pp->doc_of_record = doc_of_record;
+    pp->chunk_bytes = lim->chunk_bytes ? lim->chunk_bytes : 1;
+    pp->max_held = lim->max_held;
+    pp->spill_path = strdup(lim->spill_path);
+    pp->cursors = calloc(nruns ? nruns : 1, sizeof *pp->cursors);
+    int rc = pp->cursors == NULL || pp->spill_path == NULL ? error_oom() : 0;
+    /* a cursor that failed to open is counted too: it is safe to close */
+    for (; rc == 0 && pp->ncursors < nruns; pp->ncursors++)
+        rc = run_cursor_clone(&pp->cursors[pp->ncursors], &runs[pp->ncursors]);
+    if (rc == 0)
+        rc = run_merge_init(&pp->merge, pp->cursors, pp->ncursors);
+    if (rc == 0)
+        rc = start_thread(pp);
+    if (rc != 0) {
+        positions_pass_free(pp);
+        return rc;
+    }
+    *out = pp;
+    return 0;
+}
+
+/* Copies the spill file's bytes [read_at, upto) to the file. */
+static int copy_spilled(positions_pass *pp, uint64_t upto, file_writer *fw)
+{
+    int rc = buf_reserve(&pp->copy, pp->chunk_bytes);
+    while (rc == 0 && pp->read_at < upto) {
+        uint64_t left = upto - pp->read_at;
+        size_t want = left < pp->chunk_bytes ? (size_t)left : pp->chunk_bytes;
+        ssize_t n = pread(pp->fd, pp->copy.data, want, (off_t)pp->read_at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return error_set_errno(n < 0 ? errno : EIO, "reading %s", pp->spill_path);
+        file_writer_write(fw, pp->copy.data, (size_t)n);
+        pp->read_at += (uint64_t)n;
+    }
+    return rc;
+}
+
+int positions_pass_write(positions_pass *pp, file_writer *fw)
+{
+    int rc = 0;
+    pthread_mutex_lock(&pp->lock);
+    while (rc == 0 && pp->rc == 0) {
+        while (pp->head == NULL && pp->written == pp->read_at && !pp->finished)
+            pthread_cond_wait(&pp->ready, &pp->lock);
+        struct held_chunk *h = pp->head;
+        uint64_t upto = pp->written;
+        if (h == NULL && upto == pp->read_at)
+            break; /* finished, and everything was written */
+        if (h != NULL) {
+            pp->head = h->next;
+            if (pp->head == NULL)
+                pp->tail = NULL;
+            pp->held -= h->bytes.len;
+        }
+        pthread_mutex_unlock(&pp->lock);
+        if (h != NULL) { /* every queued chunk comes before the spill file */
+            file_writer_write(fw, h->bytes.data, h->bytes.len);
+            buf_free(&h->bytes);
+            free(h);
+        } else {
+            rc = copy_spilled(pp, upto, fw);
+        }
+        pthread_mutex_lock(&pp->lock);
+    }
+    if (rc == 0 && pp->rc != 0)
+        rc = error_set(pp->rc, "%s", pp->msg);
+    pthread_mutex_unlock(&pp->lock);
+    return rc != 0 ? rc : fw->rc;
+}
+
+uint64_t positions_pass_spilled(positions_pass *pp)
+{
+    pthread_mutex_lock(&pp->lock);
+    uint64_t n = pp->written;
+    pthread_mutex_unlock(&pp->lock);
+    return n;
+}
+
+void positions_pass_free(positions_pass *pp)
+{
+    if (pp == NULL)
+        return;
+    if (pp->started) {
+        pthread_mutex_lock(&pp->lock);
+        pp->stopping = 1;
+        pthread_mutex_unlock(&pp->lock);
+        pthread_join(pp->thread, NULL);
+    }
+    if (pp->locks_ready) {
+        pthread_mutex_destroy(&pp->lock);
+        pthread_cond_destroy(&pp->ready);
+    }
+    while (pp->head != NULL) {
+        struct held_chunk *h = pp->head;
+        pp->head = h->next;
+        buf_free(&h->bytes);
+        free(h);
+    }
+    if (pp->fd >= 0)
+        close(pp->fd);
+    buf_free(&pp->chunk);
+    buf_free(&pp->copy);
+    live_postings_free(&pp->lp);
+    run_merge_free(&pp->merge);
+    for (size_t i = 0; i < pp->ncursors; i++)
+        run_cursor_close(&pp->cursors[i]);
+    free(pp->cursors);
+    free(pp->spill_path);
+    free(pp);
+}

@@ -1,0 +1,231 @@
+/* The positions pass on its own thread writes the bytes the serial pass
+ * writes, whatever its runs (in memory, on disk), however small its chunks
+ * and whether they wait in memory or in the spill file; abandoned, it stops
+ * and leaves its runs as they were and no file behind. */
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/format.h"
+#include "indexer/file_writer.h"
+#include "indexer/live_postings.h"
+#include "indexer/positions_pass.h"
+#include "indexer/run_merge.h"
+#include "tests/common/test_util.h"
+
+enum { NRECORDS = 300, BATCH = 10, PER_DOC = 400, NWORDS = 900 };
+
+static uint32_t next_rand(uint32_t *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return *s >> 8;
+}
+
+/* Records in batches of BATCH taken in turn by two inverters, as two
+ * threads take them; a word in three has no positions in the index. */
+static void feed(inverter inv[2])
+{
+    uint32_t seed = 11;
+    char key[16];
+    for (uint32_t record = 0; record < NRECORDS; record++) {
+        inverter *to = &inv[record / BATCH % 2];
+        for (uint32_t pos = 0; pos < PER_DOC; pos++) {
+            uint32_t r = next_rand(&seed);
+            uint32_t w = r % 2 ? r / 2 % 20 : r / 2 % NWORDS;
+            snprintf(key, sizeof key, "k%u", w * 31u);
+            cr_assert_eq(inverter_add(to, record, key, strlen(key), pos, w % 3 != 0), 0);
+        }
+        cr_assert_eq(inverter_end_doc(to), 0);
+    }
+}
+
+/* Every 7th record replaced, the others numbered in order. */
+static uint32_t *number_records(void)
+{
+    uint32_t *doc_of_record = malloc(NRECORDS * sizeof *doc_of_record), n = 0;
+    cr_assert_not_null(doc_of_record);
+    for (uint32_t r = 0; r < NRECORDS; r++)
+        doc_of_record[r] = r % 7 == 3 ? UINT32_MAX : n++;
+    return doc_of_record;
+}
+
+/* The serial pass over `cursors`: every term's positions, back to back. */
+static buf serial_positions(run_cursor *cursors, size_t n, const uint32_t *doc_of_record)
+{
+    run_merge m;
+    struct live_postings lp = { 0 };
+    buf out = BUF_INIT;
+    cr_assert_eq(run_merge_init(&m, cursors, n), 0);
+    while (run_merge_next(&m) == 0 && !m.done) {
+        struct term_info info;
+        cr_assert_eq(live_postings_fill(&lp, &m, doc_of_record, &info, &out), 0);
+    }
+    cr_assert_eq(m.done, 1);
+    run_merge_free(&m);
+    live_postings_free(&lp);
+    cr_assert_eq(out.rc, 0);
+    return out;
+}
+
+/* The POSITIONS section the pass writes into a file at `path`; *spilled:
+ * its bytes that went through the spill file. */
+static char *threaded_positions(const char *path, const run_cursor *cursors, size_t n,
+                                const uint32_t *doc_of_record,
+                                const struct positions_pass_limits *lim, size_t *len,
+                                uint64_t *spilled)
+{
+    positions_pass *pp;
+    cr_assert_eq(positions_pass_start(&pp, cursors, n, doc_of_record, lim), 0);
+    usleep(20000); /* time for the thread to run ahead, as during the first pass */
+    file_writer fw;
+    cr_assert_eq(file_writer_open(&fw, path), 0);
+    file_writer_begin(&fw, SECTION_POSITIONS);
+    cr_assert_eq(positions_pass_write(pp, &fw), 0, "%s", cari_error_last());
+    file_writer_end(&fw);
+    *spilled = positions_pass_spilled(pp);
+    positions_pass_free(pp);
+    uint64_t offset = fw.sections[0].offset;
+    *len = (size_t)fw.sections[0].length;
+    cr_assert_eq(file_writer_commit(&fw), 0);
+    size_t file_len;
+    char *file = test_read_file(path, &file_len);
+    cr_assert_not_null(file);
+    cr_assert_leq(offset + *len, file_len);
+    char *section = malloc(*len ? *len : 1);
+    cr_assert_not_null(section);
+    memcpy(section, file + offset, *len);
+    free(file);
+    return section;
+}
+
+/* How many entries of `dir` there are, . and .. left out. */
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+struct fixture {
+    char *dir, *run_path, *index_path, *spill_path;
+    inverter inv[2];
+    run_cursor cursors[2];
+    uint32_t *doc_of_record;
+};
+
+/* Inverter 0 spilled to a run file, inverter 1 kept in memory. */
+static void setup(struct fixture *f)
+{
+    f->dir = test_tmpdir();
+    f->run_path = test_path(f->dir, "a.run");
+    f->index_path = test_path(f->dir, "ix.cari");
+    f->spill_path = test_path(f->dir, "ix.cari.run-1-positions");
+    cr_assert_eq(inverter_init(&f->inv[0]), 0);
+    cr_assert_eq(inverter_init(&f->inv[1]), 0);
+    feed(f->inv);
+    cr_assert_eq(run_file_write(&f->inv[0], f->run_path), 0);
+    cr_assert_eq(run_cursor_open(&f->cursors[0], f->run_path, NULL), 0);
+    cr_assert_eq(run_cursor_open(&f->cursors[1], NULL, &f->inv[1]), 0);
+    f->doc_of_record = number_records();
+}
+
+static void teardown(struct fixture *f)
+{
+    for (int i = 0; i < 2; i++) {
+        run_cursor_close(&f->cursors[i]);
+        inverter_free(&f->inv[i]);
+    }
+    free(f->doc_of_record);
+    test_rmtree(f->dir);
+    free(f->run_path);
+    free(f->index_path);
+    free(f->spill_path);
+    free(f->dir);
+}
+
+Test(positions_pass, writes_the_serial_bytes_from_memory_and_the_spill_file)
+{
+    struct fixture f;
+    setup(&f);
+    buf want = serial_positions(f.cursors, 2, f.doc_of_record);
+    cr_assert_gt(want.len, 64 * 1024, "too few positions to need many chunks");
+    struct { size_t chunk, held; const char *what; } cases[] = {
+        { 1 << 20, 1 << 30, "one chunk, in memory" },
+        { 4096, 1 << 30, "many chunks, in memory" },
+        { 64, 0, "many chunks, all through the spill file" },
+        { 1000, 10000, "the first chunks in memory, the rest (if it runs ahead) spilled" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct positions_pass_limits lim = { cases[i].chunk, cases[i].held, f.spill_path };
+        size_t len;
+        uint64_t spilled;
+        /* the given cursors stand after their last term: the pass's own start over */
+        char *got = threaded_positions(f.index_path, f.cursors, 2, f.doc_of_record, &lim, &len,
+                                       &spilled);
+        cr_assert_eq(len, want.len, "%s: %zu bytes, not %zu", cases[i].what, len, want.len);
+        cr_assert_eq(memcmp(got, want.data, len), 0, "%s: the bytes differ", cases[i].what);
+        if (cases[i].held == 0)
+            cr_assert_eq(spilled, want.len, "%s: %llu bytes spilled", cases[i].what,
+                         (unsigned long long)spilled);
+        if (cases[i].held == 1 << 30)
+            cr_assert_eq(spilled, 0, "%s: %llu bytes spilled", cases[i].what,
+                         (unsigned long long)spilled);
+        /* the run, the index; no spill file */
+        cr_assert_eq(count_files(f.dir), 2, "%s: files left behind", cases[i].what);
+        free(got);
+    }
+    buf_free(&want);
+    teardown(&f);
+}
+
+Test(positions_pass, an_abandoned_pass_stops_and_leaves_its_runs, .timeout = 30)
+{
+    struct fixture f;
+    setup(&f);
+    buf want = serial_positions(f.cursors, 2, f.doc_of_record);
+    positions_pass *pp;
+    struct positions_pass_limits lim = { 64, 0, f.spill_path };
+    cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, &lim), 0);
+    usleep(5000);
+    positions_pass_free(pp); /* returns: the thread was told to stop */
+    cr_assert_eq(count_files(f.dir), 1, "files left beside the run");
+    cr_assert_eq(run_cursor_rewind(&f.cursors[0]), 0);
+    cr_assert_eq(run_cursor_rewind(&f.cursors[1]), 0);
+    buf again = serial_positions(f.cursors, 2, f.doc_of_record);
+    cr_assert_eq(again.len, want.len);
+    cr_assert_eq(memcmp(again.data, want.data, want.len), 0);
+    buf_free(&want);
+    buf_free(&again);
+    teardown(&f);
+}
+
+Test(positions_pass, a_spill_file_it_cannot_create_fails_the_write)
+{
+    struct fixture f;
+    setup(&f);
+    char *missing = test_path(f.dir, "no/such/folder/positions");
+    struct positions_pass_limits lim = { 64, 0, missing };
+    positions_pass *pp;
+    cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, &lim), 0);
+    file_writer fw;
+    cr_assert_eq(file_writer_open(&fw, f.index_path), 0);
+    file_writer_begin(&fw, SECTION_POSITIONS);
+    cr_assert_eq(positions_pass_write(pp, &fw), CARI_EIO);
+    cr_assert(strstr(cari_error_last(), "cannot create") != NULL &&
+                  strstr(cari_error_last(), "no/such/folder/positions") != NULL,
+              "%s", cari_error_last());
+    positions_pass_free(pp);
+    file_writer_abort(&fw);
+    cr_assert_eq(count_files(f.dir), 1, "files left beside the run");
+    free(missing);
+    teardown(&f);
+}
