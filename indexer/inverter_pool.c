@@ -524,8 +524,31 @@ int inverter_pool_cursors(inverter_pool *p, run_cursor **out, size_t *n)
     return 0;
 }
 
+static void *release_main(void *arg)
+{
+    inverter_pool *p = arg;
+    for (unsigned i = 0; i < p->nworkers; i++)
+        inverter_free(&p->workers[i].inv);
+    return NULL;
+}
+
+void inverter_pool_release(inverter_pool *p)
+{
+    /* a thread that cannot start leaves the inverters to inverter_pool_free */
+    if (p->nworkers > 1 && !p->releasing)
+        p->releasing = pthread_create(&p->releaser, NULL, release_main, p) == 0;
+}
+
+void inverter_pool_release_wait(inverter_pool *p)
+{
+    if (p->releasing)
+        pthread_join(p->releaser, NULL);
+    p->releasing = 0;
+}
+
 void inverter_pool_free(inverter_pool *p)
 {
+    inverter_pool_release_wait(p);
     stop_threads(p);
     for (unsigned i = 0; p->workers != NULL && i < p->nworkers; i++) {
         inverter_free(&p->workers[i].inv);

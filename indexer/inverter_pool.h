@@ -49,6 +49,8 @@ typedef struct inverter_pool {
     struct pool_batch *ready_head, *ready_tail, *free_list, *filling;
     struct pool_batch *batches;
     size_t nbatches;
+    pthread_t releaser; /* freeing the inverters, when `releasing` */
+    int releasing;
 } inverter_pool;
 
 /* `threads` >= 1; `budget` is the memory all inverters may hold together. */
@@ -67,6 +69,14 @@ int inverter_pool_finish(inverter_pool *p);
 /* Cursors over every run and every inverter still in memory (caller closes
  * each and frees the array). */
 int inverter_pool_cursors(inverter_pool *p, run_cursor **out, size_t *n);
+
+/* Once nothing reads the inverters any more (cursors over them may still
+ * be closed): frees them on a thread of their own, beside the caller's last
+ * writes and sync, with threads; with one thread, inverter_pool_free does. */
+void inverter_pool_release(inverter_pool *p);
+
+/* Waits for inverter_pool_release's thread, if any. */
+void inverter_pool_release_wait(inverter_pool *p);
 
 /* Stops the threads and removes the run files. */
 void inverter_pool_free(inverter_pool *p);

@@ -305,6 +305,8 @@ int writer_commit_sections(cari_writer *w)
         rc = write_postings(&c);
     if (rc == 0)
         rc = write_positions(&c);
+    if (rc == 0) /* both passes are done: nothing reads the inverters now */
+        inverter_pool_release(&w->pool);
     if (rc == 0)
         rc = write_dictionary(&c);
     if (rc == 0) {
@@ -315,6 +317,7 @@ int writer_commit_sections(cari_writer *w)
         rc = file_writer_commit(&w->file);
     else
         file_writer_abort(&w->file);
+    inverter_pool_release_wait(&w->pool);
     commit_free(&c);
     return rc;
 }
