@@ -136,6 +136,20 @@ static int order_required(struct matcher *m)
     return 0;
 }
 
+/* Orders a phrase's words rarest first, to lead its alignment. */
+static int order_words(struct matcher *m)
+{
+    if ((m->word_order = malloc(m->nwords * sizeof *m->word_order)) == NULL)
+        return error_oom();
+    for (size_t i = 0; i < m->nwords; i++) {
+        size_t j = i;
+        for (; j > 0 && m->words[m->word_order[j - 1]].df > m->words[i].df; j--)
+            m->word_order[j] = m->word_order[j - 1];
+        m->word_order[j] = (uint32_t)i;
+    }
+    return 0;
+}
+
 int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode *n,
                   const struct bm25 *s, int *error)
 {
@@ -157,6 +171,8 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
             rc = error_oom();
         for (size_t i = 0; rc == 0 && i < n->nwords; i++)
             m->offsets[i] = n->offsets[i];
+        if (rc == 0)
+            rc = order_words(m);
     } else {
         m->kind = M_BOOL;
         for (size_t i = 0; rc == 0 && i < n->nchildren; i++) {
@@ -192,6 +208,7 @@ void matcher_free(struct matcher *m)
         word_cursor_close(&m->words[i]);
     free(m->words);
     free(m->offsets);
+    free(m->word_order);
     free(m->tf1);
     for (size_t i = 0; i < m->nmust; i++)
         matcher_free(m->must[i]);
@@ -268,19 +285,26 @@ static uint32_t phrase_frequency(struct matcher *m, uint32_t need)
     return live >= need ? live : 0;
 }
 
-/* All words on one document (leapfrog), starting at target. */
+/* All words on one document (leapfrog), starting at target. The rarest word
+ * leads and a word that overshoots sends the new target back to it: a common
+ * word then only moves to docs of the rare one, and decodes only their blocks
+ * instead of the one at every target it is handed first. */
 static uint32_t align_words(struct matcher *m, uint32_t target)
 {
     for (;;) {
         uint32_t doc = target;
         int agreed = 1;
-        for (size_t i = 0; i < m->nwords; i++) {
-            word_cursor_advance(&m->words[i], doc);
-            if (m->words[i].doc == CURSOR_END)
+        for (size_t j = 0; j < m->nwords; j++) {
+            struct word_cursor *w = &m->words[m->word_order[j]];
+            word_cursor_advance(w, doc);
+            if (w->doc == CURSOR_END)
                 return CURSOR_END;
-            if (m->words[i].doc != doc) {
-                doc = m->words[i].doc;
-                agreed = 0;
+            if (w->doc != doc) {
+                doc = w->doc;
+                if (j > 0) {
+                    agreed = 0;
+                    break;
+                }
             }
         }
         if (agreed)

@@ -78,6 +78,7 @@ struct matcher {
     const struct bm25 *bm25;
     struct word_cursor *words; /* one (M_WORD) or the phrase's */
     uint32_t *offsets;
+    uint32_t *word_order; /* a phrase's words by increasing df, the rarest leading */
     size_t nwords;
     uint32_t phrase_freq;
     struct matcher **must, **should, **must_not;

@@ -154,3 +154,30 @@ Test(phrase_rarest, candidates_start_from_the_rarest_word)
     free(ranked);
     qfix_close(&f);
 }
+
+/* The rarest word leads the alignment, whichever place it has in the phrase:
+ * "umum" is in all 300 docs (three blocks of postings), "langka" in four, so
+ * the common word only moves to the rare word's docs, across its blocks, and
+ * still finds exactly the docs where the two are adjacent in order. */
+Test(phrase_rarest, the_rarest_word_leads_across_blocks)
+{
+    enum { N = 300 };
+    static struct test_doc many[N];
+    static char ids[N][8];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "m%03d", i);
+        many[i].id = ids[i];
+        many[i].title = NULL;
+        many[i].text = "umum kata umum lain";
+    }
+    many[5].text = "umum langka umum";      /* the phrase */
+    many[140].text = "langka umum umum";    /* both words, in the other order */
+    many[141].text = "kata umum langka";    /* the phrase, next to a miss */
+    many[290].text = "umum umum langka umum"; /* the phrase, in the last block */
+    struct qfix f;
+    qfix_docs(&f, many, N);
+    assert_hits_sorted(f.ix, "\"umum langka\"", 0, "m005,m141,m290");
+    assert_hits_sorted(f.ix, "\"langka umum\"", 0, "m005,m140,m290");
+    assert_hits_sorted(f.ix, "\"umum langka umum\"", 0, "m005,m290");
+    qfix_close(&f);
+}
