@@ -60,9 +60,9 @@ static int is_inflected(const cari_token *t)
  * that is its own root and of a whole hyphenated form; the exact key of an
  * inflected token only for its frequency (query/word_cursor.c), so its
  * positions would be stored for nothing (docs/FORMAT.md, "Terms and namespaces"). */
-static int exact_positional(const cari_token *t)
+static int exact_positional(const cari_token *t, int inflected)
 {
-    return !is_inflected(t) || (t->flags & CARI_TOKEN_WHOLE);
+    return !inflected || (t->flags & CARI_TOKEN_WHOLE);
 }
 
 /* Notes in the word's tag its terms in this inverter. */
@@ -70,8 +70,9 @@ static int tag_terms(struct doc_state *s, const cari_token *t, struct analyzer_w
 {
     char key[FORMAT_MAX_KEY];
     uint32_t exact, root = NO_ROOT_TERM;
-    int rc = inverter_term(s->inv, t->exact, t->exact_len, exact_positional(t), &exact);
-    if (rc == 0 && is_inflected(t))
+    int inflected = is_inflected(t);
+    int rc = inverter_term(s->inv, t->exact, t->exact_len, exact_positional(t, inflected), &exact);
+    if (rc == 0 && inflected)
         rc = inverter_term(s->inv, key, root_key(t, key), 1, &root);
     if (rc == 0)
         *tag = (struct analyzer_word_tag){ s->generation, exact, root };
@@ -97,9 +98,10 @@ static int index_token(const cari_token *t, struct analyzer_word_tag *tag, void 
     if (tag != NULL) {
         rc = index_tagged(s, t, tag);
     } else {
+        int inflected = is_inflected(t);
         rc = inverter_add(s->inv, s->record, t->exact, t->exact_len, t->position,
-                          exact_positional(t));
-        if (rc == 0 && is_inflected(t)) {
+                          exact_positional(t, inflected));
+        if (rc == 0 && inflected) {
             char key[FORMAT_MAX_KEY];
             rc = inverter_add(s->inv, s->record, key, root_key(t, key), t->position, 1);
         }
