@@ -8,7 +8,9 @@
 #define FORMAT_FOOTER_MAGIC "cEND"
 
 enum {
-    FORMAT_VERSION = 2, /* 2: POSITIONS Rice-coded, none for inflected exact keys; STORE_DICT */
+    FORMAT_VERSION = 3, /* 3: a smaller dictionary entry, singletons inline, narrower skip
+                           entries, Rice-coded tails; 2: POSITIONS Rice-coded, none for
+                           inflected exact keys; STORE_DICT */
     FORMAT_HEADER_SIZE = 64,
     FORMAT_FOOTER_SIZE = 16,
     FORMAT_TABLE_ENTRY_SIZE = 32,
@@ -16,12 +18,16 @@ enum {
 
     FORMAT_TERMS_PER_BLOCK = 16,
     FORMAT_POSTINGS_BLOCK = 128,
-    FORMAT_SKIP_ENTRY_SIZE = 20,
+    /* A skip entry: three fields of 1-4 bytes (widths in the term's first
+     * byte), then max_tf, min_norm, doc_bits, tf_bits, a byte each. */
+    FORMAT_SKIP_FIXED = 4,
+    FORMAT_SKIP_MAX_TF = 255, /* a block max_tf byte of 255: 255 or more, the term's max_tf bounds it */
 
     /* Keys: a term of at most FORMAT_MAX_TERM bytes, plus the namespace byte. */
     FORMAT_MAX_TERM = 128,
     FORMAT_MAX_KEY = FORMAT_MAX_TERM + 1,
     FORMAT_ROOT_MARK = 0x01,
+    FORMAT_KEY_ESCAPE = 0xF0, /* a TERM_BLOCKS key byte: shared and suffix lengths follow as varints */
 
     FORMAT_FIELD_TITLE = 0,
     FORMAT_FIELD_TEXT = 1,

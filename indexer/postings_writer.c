@@ -1,10 +1,14 @@
 /* postings_writer.c - see docs/FORMAT.md, POSTINGS. */
 #include "indexer/postings_writer.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/bitpack.h"
 #include "core/endian.h"
 #include "core/error.h"
 #include "core/format.h"
+#include "core/tail_code.h"
 
 static void encode_full_block(buf *data, const uint32_t *docs, const uint32_t *tfs,
                               uint32_t prev_plus1, unsigned *doc_bits, unsigned *tf_bits)
@@ -25,23 +29,71 @@ static void encode_full_block(buf *data, const uint32_t *docs, const uint32_t *t
     data->len += need;
 }
 
-static void encode_tail(buf *data, const uint32_t *docs, const uint32_t *tfs, uint32_t n,
-                        uint32_t prev_plus1)
+unsigned postings_field_bytes(uint64_t v)
 {
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t gap = docs[i] - prev_plus1;
-        prev_plus1 = docs[i] + 1;
-        buf_varint(data, gap << 1 | (tfs[i] == 1));
-        if (tfs[i] > 1)
-            buf_varint(data, tfs[i] - 2);
+    unsigned n = 1;
+    while (n < 4 && v >> (8 * n) != 0)
+        n++;
+    return n;
+}
+
+/* What a skip entry says of one block, before its fields' widths are known. */
+struct skip {
+    uint32_t last, end, pos_start, max_tf;
+    uint8_t min_norm, doc_bits, tf_bits;
+};
+
+static void store_field(buf *out, uint32_t v, unsigned bytes)
+{
+    uint8_t b[4];
+    le32_store(b, v);
+    buf_append(out, b, bytes);
+}
+
+/* The widths byte, then the entries: their fields as narrow as the largest value. */
+static void write_skips(buf *out, const struct skip *s, uint32_t nblocks)
+{
+    unsigned dw = postings_field_bytes(s[nblocks - 1].last);
+    unsigned ow = postings_field_bytes(s[nblocks - 1].end);
+    unsigned pw = postings_field_bytes(s[nblocks - 1].pos_start);
+    buf_byte(out, (uint8_t)((dw - 1) | (ow - 1) << 2 | (pw - 1) << 4));
+    for (uint32_t b = 0; b < nblocks; b++) {
+        store_field(out, s[b].last, dw);
+        store_field(out, s[b].end, ow);
+        store_field(out, s[b].pos_start, pw);
+        uint8_t fixed[FORMAT_SKIP_FIXED] = {
+            (uint8_t)(s[b].max_tf < FORMAT_SKIP_MAX_TF ? s[b].max_tf : FORMAT_SKIP_MAX_TF),
+            s[b].min_norm, s[b].doc_bits, s[b].tf_bits
+        };
+        buf_append(out, fixed, sizeof fixed);
     }
+}
+
+static void block_bounds(const struct term_postings *p, const uint8_t *norms, uint32_t first,
+                         uint32_t count, struct skip *s)
+{
+    s->max_tf = 0;
+    s->min_norm = 255;
+    for (uint32_t i = first; i < first + count; i++) {
+        s->max_tf = p->tfs[i] > s->max_tf ? p->tfs[i] : s->max_tf;
+        s->min_norm = norms[p->docs[i]] < s->min_norm ? norms[p->docs[i]] : s->min_norm;
+    }
+    s->last = p->docs[first + count - 1];
 }
 
 int postings_encode(buf *out, buf *data, const struct term_postings *p, const uint8_t *norms)
 {
-    buf_clear(data);
+    if (p->n < 2)
+        return 0;
+    if (p->n < FORMAT_POSTINGS_BLOCK) {
+        tail_encode(out, p->docs, p->tfs, p->n, 0, p->ndocs);
+        return out->rc;
+    }
     uint32_t nblocks = (p->n + FORMAT_POSTINGS_BLOCK - 1) / FORMAT_POSTINGS_BLOCK;
-    int with_skips = p->n >= FORMAT_POSTINGS_BLOCK;
+    buf_clear(data);
+    struct skip *skips = calloc(nblocks, sizeof *skips);
+    if (skips == NULL)
+        return error_oom();
     uint32_t prev_plus1 = 0;
     for (uint32_t b = 0; b < nblocks; b++) {
         uint32_t first = b * FORMAT_POSTINGS_BLOCK;
@@ -50,29 +102,20 @@ int postings_encode(buf *out, buf *data, const struct term_postings *p, const ui
         if (count == FORMAT_POSTINGS_BLOCK)
             encode_full_block(data, p->docs + first, p->tfs + first, prev_plus1, &doc_bits, &tf_bits);
         else
-            encode_tail(data, p->docs + first, p->tfs + first, count, prev_plus1);
+            tail_encode(data, p->docs + first, p->tfs + first, count, prev_plus1, p->ndocs);
         prev_plus1 = p->docs[first + count - 1] + 1;
-        if (!with_skips)
-            continue;
-        uint32_t max_tf = 0;
-        uint8_t min_norm = 255;
-        for (uint32_t i = first; i < first + count; i++) {
-            max_tf = p->tfs[i] > max_tf ? p->tfs[i] : max_tf;
-            min_norm = norms[p->docs[i]] < min_norm ? norms[p->docs[i]] : min_norm;
-        }
-        if (data->len > UINT32_MAX || p->pos_starts[first] > UINT32_MAX)
+        if (data->len > UINT32_MAX || p->pos_starts[first] > UINT32_MAX) {
+            free(skips);
             return error_set(CARI_ELIMIT, "the postings of one term exceed 4 GiB");
-        uint8_t e[FORMAT_SKIP_ENTRY_SIZE];
-        le32_store(e, p->docs[first + count - 1]);
-        le32_store(e + 4, (uint32_t)data->len);
-        le32_store(e + 8, (uint32_t)p->pos_starts[first]);
-        le32_store(e + 12, max_tf);
-        e[16] = min_norm;
-        e[17] = (uint8_t)doc_bits;
-        e[18] = (uint8_t)tf_bits;
-        e[19] = 0;
-        buf_append(out, e, sizeof e);
+        }
+        block_bounds(p, norms, first, count, &skips[b]);
+        skips[b].end = (uint32_t)data->len;
+        skips[b].pos_start = (uint32_t)p->pos_starts[first];
+        skips[b].doc_bits = (uint8_t)doc_bits;
+        skips[b].tf_bits = (uint8_t)tf_bits;
     }
+    write_skips(out, skips, nblocks);
+    free(skips);
     buf_append(out, data->data, data->len);
     return out->rc != 0 ? out->rc : data->rc;
 }

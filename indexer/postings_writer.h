@@ -1,5 +1,5 @@
 /* postings_writer.h - one term's postings in the on-disk layout: skip entries,
- * bit-packed full blocks of 128 docs, a variable-byte tail. */
+ * bit-packed full blocks of 128 docs, a Rice-coded tail. */
 #ifndef CARI_INDEXER_POSTINGS_WRITER_H
 #define CARI_INDEXER_POSTINGS_WRITER_H
 
@@ -12,9 +12,14 @@ struct term_postings {
     const uint32_t *tfs;        /* >= 1 */
     const uint64_t *pos_starts; /* where each doc's positions start in the term's positions */
     uint32_t n;
+    uint32_t ndocs;             /* of the index: the tail's Rice parameter depends on it */
 };
 
-/* Appends the encoded postings to `out`. `norms` is indexed by doc. */
+/* Appends the encoded postings to `out`. `norms` is indexed by doc. A term of
+ * one document appends nothing: its dictionary entry holds the document. */
 int postings_encode(buf *out, buf *scratch, const struct term_postings *p, const uint8_t *norms);
+
+/* The bytes (1 to 4) a skip entry field needs for values up to v. */
+unsigned postings_field_bytes(uint64_t v);
 
 #endif

@@ -9,13 +9,14 @@
 
 struct term_info {
     uint32_t df, max_tf, group_df;
+    uint32_t doc; /* the document of a term with df 1: its entry holds it, POSTINGS nothing */
     uint64_t cf;
     uint64_t postings_len, positions_len;
 };
 
 typedef struct termdict_writer {
     buf blocks;        /* TERM_BLOCKS */
-    buf offsets;       /* u64 block offsets */
+    buf offsets;       /* u32 block offsets */
     uint32_t nterms;
     uint64_t postings_at, positions_at; /* where the next term's data starts */
     char prev_key[FORMAT_MAX_KEY];

@@ -125,7 +125,8 @@ static int write_term_postings(struct commit *c, struct term_info *info)
     info->group_df = is_root_of_previous(c, key, len)
                          ? (uint32_t)sorted_union_count(c->prev_docs, c->prev_n, c->lp.docs, info->df)
                          : info->df;
-    struct term_postings tp = { c->lp.docs, c->lp.tfs, c->lp.pos_starts, info->df };
+    struct term_postings tp = { c->lp.docs, c->lp.tfs, c->lp.pos_starts, info->df, c->ndocs };
+    info->doc = c->lp.docs[0]; /* the dictionary holds it when it is the only one */
     buf_clear(&c->encoded);
     int rc = postings_encode(&c->encoded, &c->scratch, &tp, c->norms);
     if (rc != 0)

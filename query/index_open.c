@@ -216,7 +216,7 @@ static int check_sizes(cari_index *ix)
         return index_corrupt(ix, "TERM_INDEX term count");
     ix->nblocks = le32_load(ti->data + 4);
     if (ix->nblocks != (ix->nterms + FORMAT_TERMS_PER_BLOCK - 1) / FORMAT_TERMS_PER_BLOCK ||
-        ti->len != 8 + 8 * (uint64_t)ix->nblocks)
+        ti->len != 8 + 4 * (uint64_t)ix->nblocks)
         return index_corrupt(ix, "TERM_INDEX block count");
     const struct section_view *si = &ix->sec[SECTION_STORE_INDEX];
     if (si->len < 16)

@@ -141,15 +141,43 @@ static int check_block_skip(struct term_check *t, const postings_cursor *c, uint
 {
     if (c->skips == NULL)
         return 0;
-    const uint8_t *e = c->skips + (size_t)c->block * FORMAT_SKIP_ENTRY_SIZE;
+    const uint8_t *e = c->skips + (size_t)c->block * c->skip_size, *fixed = e + c->fixed_at;
     uint32_t max_tf = 0;
     uint8_t min_norm = 255;
     for (uint32_t i = 0; i < c->count; i++) {
         max_tf = c->tfs[i] > max_tf ? c->tfs[i] : max_tf;
         min_norm = t->ix->norms[c->docs[i]] < min_norm ? t->ix->norms[c->docs[i]] : min_norm;
     }
-    if (le32_load(e + 12) != max_tf || e[16] != min_norm || le32_load(e + 8) != pos_offset)
+    uint8_t max_byte = max_tf < FORMAT_SKIP_MAX_TF ? (uint8_t)max_tf : FORMAT_SKIP_MAX_TF;
+    if (fixed[0] != max_byte || fixed[1] != min_norm ||
+        (le32_load(e + c->pos_at) & c->pos_mask) != pos_offset)
         return term_error(t, "a skip entry does not match its block");
+    return 0;
+}
+
+/* The bytes (1 to 4) of a skip field whose largest value is v. */
+static unsigned field_bytes(uint32_t v)
+{
+    unsigned n = 1;
+    while (n < 4 && v >> (8 * n) != 0)
+        n++;
+    return n;
+}
+
+/* The skip fields are as narrow as the last entry's values allow, as the
+ * writer makes them: one file for one set of postings. */
+static int check_skip_widths(struct term_check *t, const postings_cursor *c)
+{
+    if (c->skips == NULL)
+        return 0;
+    const uint8_t *last = c->skips + (size_t)(c->nblocks - 1) * c->skip_size;
+    uint32_t doc = le32_load(last) & c->doc_mask;
+    uint32_t end = le32_load(last + c->end_at) & c->end_mask;
+    uint32_t pos = le32_load(last + c->pos_at) & c->pos_mask;
+    if (c->end_at != field_bytes(doc) || c->pos_at - c->end_at != field_bytes(end) ||
+        c->fixed_at - c->pos_at != field_bytes(pos) ||
+        c->skips + (size_t)c->nblocks * c->skip_size + end != c->data_end)
+        return term_error(t, "skip entry widths are not the narrowest");
     return 0;
 }
 
@@ -159,6 +187,8 @@ static int verify_term(struct term_check *t, const struct term_entry *e)
     postings_cursor c;
     if (postings_open(&c, t->ix, e, &error) != 0)
         return error;
+    if (check_skip_widths(t, &c) != 0)
+        return CARI_ECORRUPT;
     const uint8_t *p = c.positions, *lengths = t->ix->sec[SECTION_DOC_LENGTHS].data;
     int root = t->key[t->key_len - 1] == FORMAT_ROOT_MARK, positional = e->positions_len > 0;
     if (root && !positional)

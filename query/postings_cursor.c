@@ -5,6 +5,7 @@
 #include "core/bitpack.h"
 #include "core/endian.h"
 #include "core/error.h"
+#include "core/tail_code.h"
 #include "core/varint.h"
 
 /* Positions decoded at once before a phrase's limit is checked. */
@@ -30,7 +31,19 @@ static void fail(postings_cursor *c, const char *what)
 
 static const uint8_t *skip_entry(const postings_cursor *c, uint32_t b)
 {
-    return c->skips + (size_t)b * FORMAT_SKIP_ENTRY_SIZE;
+    return c->skips + (size_t)b * c->skip_size;
+}
+
+/* A field of 1 to 4 bytes: the 4 bytes loaded stay inside the entry, whose
+ * last 4 bytes come after every such field. */
+static uint32_t skip_field(const uint8_t *entry, uint32_t at, uint32_t mask)
+{
+    return le32_load(entry + at) & mask;
+}
+
+static uint32_t skip_last(const postings_cursor *c, uint32_t b)
+{
+    return skip_field(skip_entry(c, b), 0, c->doc_mask);
 }
 
 /* Checks the docs of a decoded block: increasing, below N, and ending where the skip says. */
@@ -38,7 +51,7 @@ static int check_block(postings_cursor *c, uint32_t b)
 {
     if (c->docs[c->count - 1] >= c->ix->ndocs)
         return -1;
-    if (c->skips != NULL && c->docs[c->count - 1] != le32_load(skip_entry(c, b)))
+    if (c->skips != NULL && c->docs[c->count - 1] != skip_last(c, b))
         return -1;
     return 0;
 }
@@ -57,11 +70,11 @@ static int positions_fit(postings_cursor *c, uint64_t pos_start, uint64_t tf_sum
 
 /* A block of 128: the gaps become docs in 64 bits, so that a wrap shows in the
  * last doc alone; the frequencies, in their own loop that vectorises, add up
- * for positions_fit as they are made. */
+ * for positions_fit as they are made. `fixed` is the skip entry's last 4 bytes. */
 static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
-                       const uint8_t *skip, uint32_t prev_plus1, uint64_t *tf_sum)
+                       const uint8_t *fixed, uint32_t prev_plus1, uint64_t *tf_sum)
 {
-    unsigned doc_bits = skip[17], tf_bits = skip[18];
+    unsigned doc_bits = fixed[2], tf_bits = fixed[3];
     if (doc_bits > 32 || tf_bits > 32 ||
         (size_t)(end - p) != bitpack_size(doc_bits) + bitpack_size(tf_bits))
         return -1;
@@ -83,26 +96,20 @@ static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
     return next - 1 > UINT32_MAX || wrapped ? -1 : 0;
 }
 
-static int decode_tail(postings_cursor *c, const uint8_t *p, const uint8_t *end, uint32_t n,
-                       uint32_t prev_plus1, uint64_t *tf_sum)
+/* The tail, and a single document from the dictionary entry. A tail after
+ * full blocks has no bit widths: its entry's must be zero. */
+static int decode_short(postings_cursor *c, const uint8_t *p, const uint8_t *end,
+                        const uint8_t *fixed, uint32_t prev_plus1, uint64_t *tf_sum)
 {
-    *tf_sum = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t v;
-        uint32_t extra = 0;
-        if (varint_get64(&p, end, &v) != 0 || v >> 1 > UINT32_MAX)
-            return -1;
-        if (!(v & 1) && (varint_get32(&p, end, &extra) != 0 || extra > UINT32_MAX - 2))
-            return -1;
-        uint32_t doc = prev_plus1 + (uint32_t)(v >> 1);
-        if (doc < prev_plus1 || doc == UINT32_MAX)
-            return -1;
-        c->docs[i] = doc;
-        c->tfs[i] = (v & 1) ? 1 : extra + 2;
-        *tf_sum += c->tfs[i];
-        prev_plus1 = doc + 1;
+    if (c->df == 1) {
+        c->docs[0] = c->single_doc;
+        c->tfs[0] = c->single_tf;
+        *tf_sum = c->single_tf;
+        return c->single_tf == 0 ? -1 : 0;
     }
-    return p == end ? 0 : -1;
+    if (fixed != NULL && (fixed[2] | fixed[3]) != 0)
+        return -1;
+    return tail_decode(p, end, c->count, prev_plus1, c->ix->ndocs, c->docs, c->tfs, tf_sum);
 }
 
 static void load_block(postings_cursor *c, uint32_t b)
@@ -113,24 +120,25 @@ static void load_block(postings_cursor *c, uint32_t b)
     const uint8_t *start = c->data, *end = c->data_end;
     uint32_t prev_plus1 = 0;
     uint64_t pos_start = 0;
-    const uint8_t *skip = NULL;
+    const uint8_t *fixed = NULL;
     if (c->skips != NULL) {
-        skip = skip_entry(c, b);
-        uint32_t begin = b > 0 ? le32_load(skip_entry(c, b - 1) + 4) : 0;
-        uint32_t stop = le32_load(skip + 4);
+        const uint8_t *skip = skip_entry(c, b);
+        uint32_t begin = b > 0 ? skip_field(skip_entry(c, b - 1), c->end_at, c->end_mask) : 0;
+        uint32_t stop = skip_field(skip, c->end_at, c->end_mask);
         if (begin > stop || stop > (size_t)(c->data_end - c->data)) {
             fail(c, "block bounds");
             return;
         }
         start = c->data + begin;
         end = c->data + stop;
-        prev_plus1 = b > 0 ? le32_load(skip_entry(c, b - 1)) + 1 : 0;
-        pos_start = le32_load(skip + 8);
+        prev_plus1 = b > 0 ? skip_last(c, b - 1) + 1 : 0;
+        pos_start = skip_field(skip, c->pos_at, c->pos_mask);
+        fixed = skip + c->fixed_at;
     }
     uint64_t tf_sum;
     int bad = c->count == FORMAT_POSTINGS_BLOCK
-                  ? decode_full(c, start, end, skip, prev_plus1, &tf_sum)
-                  : decode_tail(c, start, end, c->count, prev_plus1, &tf_sum);
+                  ? decode_full(c, start, end, fixed, prev_plus1, &tf_sum)
+                  : decode_short(c, start, end, fixed, prev_plus1, &tf_sum);
     if (bad || check_block(c, b) != 0 || !positions_fit(c, pos_start, tf_sum)) {
         fail(c, "undecodable block");
         return;
@@ -141,6 +149,24 @@ static void load_block(postings_cursor *c, uint32_t b)
     c->doc = c->docs[0];
 }
 
+static uint32_t field_mask(unsigned bytes)
+{
+    return bytes == 4 ? UINT32_MAX : (1u << 8 * bytes) - 1;
+}
+
+/* The widths byte before the skip entries gives their layout. */
+static void set_skip_layout(postings_cursor *c, uint8_t widths)
+{
+    unsigned dw = (widths & 3) + 1, ow = (widths >> 2 & 3) + 1, pw = (widths >> 4 & 3) + 1;
+    c->doc_mask = field_mask(dw);
+    c->end_mask = field_mask(ow);
+    c->pos_mask = field_mask(pw);
+    c->end_at = dw;
+    c->pos_at = dw + ow;
+    c->fixed_at = dw + ow + pw;
+    c->skip_size = c->fixed_at + FORMAT_SKIP_FIXED;
+}
+
 int postings_open(postings_cursor *c, const cari_index *ix, const struct term_entry *e, int *error)
 {
     c->ix = ix;
@@ -148,24 +174,31 @@ int postings_open(postings_cursor *c, const cari_index *ix, const struct term_en
     c->unpack = bitpack_unpacker();
     c->df = e->df;
     c->max_tf = e->max_tf;
+    c->single_doc = e->doc;
+    c->single_tf = e->cf <= UINT32_MAX ? (uint32_t)e->cf : 0;
     c->nblocks = (e->df + FORMAT_POSTINGS_BLOCK - 1) / FORMAT_POSTINGS_BLOCK;
     const uint8_t *base = ix->sec[SECTION_POSTINGS].data + e->postings_off;
-    uint64_t skip_bytes = e->df >= FORMAT_POSTINGS_BLOCK
-                              ? (uint64_t)c->nblocks * FORMAT_SKIP_ENTRY_SIZE
-                              : 0;
     c->block = 0;
     c->positions = ix->sec[SECTION_POSITIONS].data + e->positions_off;
     c->positions_end = c->positions + e->positions_len;
     c->skips = NULL; /* what fail() names, before the skips are known */
     c->data = base;
     c->data_end = base + e->postings_len;
-    if (skip_bytes > e->postings_len) {
+    uint64_t skip_bytes = 0;
+    if (e->df >= FORMAT_POSTINGS_BLOCK) {
+        if (e->postings_len == 0 || base[0] >> 6 != 0) {
+            fail(c, "skip entry widths");
+            return *error;
+        }
+        set_skip_layout(c, base[0]);
+        skip_bytes = 1 + (uint64_t)c->nblocks * c->skip_size;
+    }
+    if (skip_bytes > e->postings_len || (e->df == 1) != (e->postings_len == 0)) {
         fail(c, "skip table larger than the postings");
         return *error;
     }
-    c->skips = skip_bytes > 0 ? base : NULL;
+    c->skips = skip_bytes > 0 ? base + 1 : NULL;
     c->data = base + skip_bytes;
-    c->data_end = base + e->postings_len;
     load_block(c, 0);
     c->min_norm = UINT8_MAX;
     for (uint32_t i = 0; c->skips == NULL && i < c->count; i++)
@@ -193,7 +226,7 @@ static uint32_t find_block(const postings_cursor *c, uint32_t lo, uint32_t targe
     uint32_t hi = c->nblocks;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (le32_load(skip_entry(c, mid)) < target)
+        if (skip_last(c, mid) < target)
             lo = mid + 1;
         else
             hi = mid;
@@ -205,7 +238,7 @@ void postings_advance_blocks(postings_cursor *c, uint32_t target)
 {
     if (c->doc >= target)
         return;
-    if (c->skips != NULL && le32_load(skip_entry(c, c->block)) < target) {
+    if (c->skips != NULL && skip_last(c, c->block) < target) {
         uint32_t b = find_block(c, c->block + 1, target);
         if (b == c->nblocks) {
             c->doc = CURSOR_END;
@@ -223,7 +256,7 @@ uint32_t postings_block_of(const postings_cursor *c, uint32_t target)
         return c->nblocks;
     if (c->skips == NULL)
         return c->docs[c->count - 1] >= target ? 0 : c->nblocks;
-    if (le32_load(skip_entry(c, c->block)) >= target)
+    if (skip_last(c, c->block) >= target)
         return c->block;
     return find_block(c, c->block + 1, target);
 }
@@ -238,9 +271,9 @@ void postings_block_info(const postings_cursor *c, uint32_t b, uint32_t *max_tf,
         return;
     }
     const uint8_t *e = skip_entry(c, b);
-    *last = le32_load(e);
-    *max_tf = le32_load(e + 12);
-    *min_norm = e[16];
+    *last = skip_field(e, 0, c->doc_mask);
+    *max_tf = e[c->fixed_at] < FORMAT_SKIP_MAX_TF ? e[c->fixed_at] : c->max_tf;
+    *min_norm = e[c->fixed_at + 1];
 }
 
 int postings_positions(postings_cursor *c, uint32_t *out)

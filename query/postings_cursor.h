@@ -18,8 +18,12 @@ typedef struct postings_cursor {
     int *error; /* shared sticky error: set once, then every cursor reads as ended */
     bitpack_unpack_fn *unpack; /* the CPU's fastest, chosen on open */
     uint32_t df, nblocks, max_tf;
+    uint32_t single_doc, single_tf; /* a term of one document: its entry holds it */
     uint8_t min_norm; /* of a term without skip entries (one block) */
     const uint8_t *skips; /* NULL when df < 128 */
+    uint32_t skip_size;                    /* bytes of one skip entry */
+    uint32_t doc_mask, end_mask, pos_mask; /* its fields of 1 to 4 bytes */
+    uint32_t end_at, pos_at, fixed_at;     /* where they are in it; the last doc's at 0 */
     const uint8_t *data, *data_end;
     const uint8_t *positions, *positions_end;
 

@@ -11,9 +11,10 @@
 int term_block_start(term_block_reader *r, const cari_index *ix, uint32_t block)
 {
     const struct section_view *blocks = &ix->sec[SECTION_TERM_BLOCKS];
-    uint64_t off = le64_load(ix->sec[SECTION_TERM_INDEX].data + 8 + 8 * (uint64_t)block);
+    r->p = r->end = NULL; /* nothing to read after a failure */
+    uint64_t off = le32_load(ix->sec[SECTION_TERM_INDEX].data + 8 + 4 * (uint64_t)block);
     uint64_t end = block + 1 < ix->nblocks
-                       ? le64_load(ix->sec[SECTION_TERM_INDEX].data + 16 + 8 * (uint64_t)block)
+                       ? le32_load(ix->sec[SECTION_TERM_INDEX].data + 12 + 4 * (uint64_t)block)
                        : blocks->len;
     if (off >= end || end > blocks->len)
         return index_corrupt(ix, "TERM_INDEX offset of block %u", block);
@@ -31,32 +32,74 @@ int term_block_start(term_block_reader *r, const cari_index *ix, uint32_t block)
     return 0;
 }
 
+/* The key byte and, escaped, the two varints (docs/FORMAT.md, TERM_BLOCKS). */
+static int get_key_lengths(const uint8_t **p, const uint8_t *end, uint32_t *shared,
+                           uint32_t *suffix)
+{
+    if (*p >= end)
+        return -1;
+    uint8_t b = *(*p)++;
+    if (b >> 4 != 15) {
+        *shared = b >> 4;
+        *suffix = b & 15;
+        return 0;
+    }
+    if (b != FORMAT_KEY_ESCAPE || varint_get32(p, end, shared) != 0 ||
+        varint_get32(p, end, suffix) != 0)
+        return -1;
+    return 0;
+}
+
+/* df, cf, max_tf and postings_length or the one document: what the writer left
+ * out is what the others imply. */
+static int get_counts(const uint8_t **p, const uint8_t *end, struct term_entry *e)
+{
+    uint64_t head, cf_extra = 0, max_extra = 0;
+    if (varint_get64(p, end, &head) != 0 || head >> 1 == 0 || head >> 1 > UINT32_MAX)
+        return -1;
+    e->df = (uint32_t)(head >> 1);
+    int cf_is_df = head & 1;
+    if (!cf_is_df && (varint_get64(p, end, &cf_extra) != 0 || cf_extra >= UINT64_MAX - e->df))
+        return -1;
+    e->cf = (uint64_t)e->df + (cf_is_df ? 0 : cf_extra + 1);
+    e->postings_len = 0;
+    e->doc = 0;
+    if (e->df == 1) {
+        if (e->cf > UINT32_MAX || varint_get32(p, end, &e->doc) != 0)
+            return -1;
+        e->max_tf = (uint32_t)e->cf;
+    } else {
+        if (!cf_is_df && (varint_get64(p, end, &max_extra) != 0 || max_extra > UINT32_MAX - 2))
+            return -1;
+        e->max_tf = cf_is_df ? 1 : (uint32_t)max_extra + 2;
+        if (varint_get64(p, end, &e->postings_len) != 0 || e->postings_len == 0)
+            return -1;
+    }
+    return varint_get64(p, end, &e->positions_len);
+}
+
 int term_block_next(term_block_reader *r, struct term_entry *e)
 {
     if (r->left == 0)
         return CARI_ITEROVER;
-    uint32_t shared, suffix, cf_extra;
+    uint32_t shared, suffix;
     const uint8_t **p = &r->p, *end = r->end;
-    if (varint_get32(p, end, &shared) != 0 || varint_get32(p, end, &suffix) != 0 ||
-        shared > r->key_len || suffix == 0 || suffix > FORMAT_MAX_KEY - shared ||
-        suffix > (uint64_t)(end - *p))
+    if (get_key_lengths(p, end, &shared, &suffix) != 0 || shared > r->key_len || suffix == 0 ||
+        suffix > FORMAT_MAX_KEY - shared || suffix > (uint64_t)(end - *p))
         return index_corrupt(r->ix, "TERM_BLOCKS key in block %u", r->block);
     memcpy(r->key + shared, *p, suffix);
     *p += suffix;
     r->key_len = shared + suffix;
-    if (varint_get32(p, end, &e->df) != 0 || varint_get32(p, end, &cf_extra) != 0 ||
-        varint_get32(p, end, &e->max_tf) != 0 || varint_get64(p, end, &e->postings_len) != 0 ||
-        varint_get64(p, end, &e->positions_len) != 0)
+    if (get_counts(p, end, e) != 0)
         return index_corrupt(r->ix, "TERM_BLOCKS entry in block %u", r->block);
     e->group_df = e->df;
     if (r->key[r->key_len - 1] == FORMAT_ROOT_MARK && varint_get32(p, end, &e->group_df) != 0)
         return index_corrupt(r->ix, "TERM_BLOCKS entry in block %u", r->block);
-    e->cf = (uint64_t)e->df + cf_extra;
     e->postings_off = r->postings_at;
     e->positions_off = r->positions_at;
     const struct section_view *post = &r->ix->sec[SECTION_POSTINGS];
     const struct section_view *pos = &r->ix->sec[SECTION_POSITIONS];
-    if (e->df == 0 || e->df > r->ix->ndocs || e->postings_len > post->len ||
+    if (e->df > r->ix->ndocs || e->doc >= r->ix->ndocs || e->postings_len > post->len ||
         e->postings_off > post->len - e->postings_len || e->positions_len > pos->len ||
         e->positions_off > pos->len - e->positions_len)
         return index_corrupt(r->ix, "TERM_BLOCKS entry in block %u out of bounds", r->block);
@@ -80,16 +123,15 @@ static int block_first_key(const cari_index *ix, uint32_t block, const char **ke
 {
     term_block_reader r;
     int rc = term_block_start(&r, ix, block);
+    if (rc != 0)
+        return rc;
     uint32_t shared = 0, suffix = 0;
-    if (rc == 0 && (varint_get32(&r.p, r.end, &shared) != 0 ||
-                    varint_get32(&r.p, r.end, &suffix) != 0 || shared != 0 || suffix == 0 ||
-                    suffix > FORMAT_MAX_KEY || suffix > (uint64_t)(r.end - r.p)))
-        rc = index_corrupt(ix, "TERM_BLOCKS first key of block %u", block);
-    if (rc == 0) {
-        *key = (const char *)r.p;
-        *len = suffix;
-    }
-    return rc;
+    if (get_key_lengths(&r.p, r.end, &shared, &suffix) != 0 || shared != 0 || suffix == 0 ||
+        suffix > FORMAT_MAX_KEY || suffix > (uint64_t)(r.end - r.p))
+        return index_corrupt(ix, "TERM_BLOCKS first key of block %u", block);
+    *key = (const char *)r.p;
+    *len = suffix;
+    return 0;
 }
 
 int termdict_find(const cari_index *ix, const char *key, size_t len, struct term_entry *e)
@@ -99,8 +141,8 @@ int termdict_find(const cari_index *ix, const char *key, size_t len, struct term
     uint32_t lo = 0, hi = ix->nblocks; /* the last block whose first key <= key */
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
-        const char *first;
-        size_t first_len;
+        const char *first = NULL;
+        size_t first_len = 0;
         int rc = block_first_key(ix, mid, &first, &first_len);
         if (rc != 0)
             return rc;

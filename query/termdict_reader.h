@@ -9,6 +9,7 @@
 
 struct term_entry {
     uint32_t df, max_tf, group_df;
+    uint32_t doc; /* the document of a term with df 1 (postings_len 0) */
     uint64_t cf;
     uint64_t postings_off, postings_len;   /* in POSTINGS */
     uint64_t positions_off, positions_len; /* in POSITIONS */

@@ -58,6 +58,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* a cursor reads its documents' norms: an index has one byte per document */
     if (ndocs > FUZZ_MAX_DOCS)
         ndocs = FUZZ_MAX_DOCS, df = df < ndocs ? df : ndocs;
+    /* a term of one document has it in its dictionary entry, no POSTINGS bytes:
+     * here the postings_len field names the document */
+    uint32_t single_doc = 0;
+    if (df == 1)
+        single_doc = (uint32_t)(le32_load(data + 8) % ndocs), plen = 0;
     uint8_t *norms = calloc(ndocs, 1);
     if (norms == NULL)
         abort();
@@ -71,8 +76,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(positions, data + FUZZ_POSTINGS_HEADER + plen, rest - plen);
     ix.sec[SECTION_POSTINGS] = (struct section_view){ post, 0, plen, 0, 1 };
     ix.sec[SECTION_POSITIONS] = (struct section_view){ positions, 0, rest - plen, 0, 1 };
-    struct term_entry e = { .df = df, .group_df = df, .cf = df, .postings_len = plen,
-                            .positions_len = rest - plen };
+    struct term_entry e = { .df = df, .group_df = df, .cf = df, .max_tf = 1, .doc = single_doc,
+                            .postings_len = plen, .positions_len = rest - plen };
     int error = 0;
     postings_cursor c;
     if (postings_open(&c, &ix, &e, &error) == 0) {

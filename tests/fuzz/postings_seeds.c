@@ -40,7 +40,7 @@ static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_
     }
     uint64_t pos_len;
     int rc = varints.rc != 0 ? varints.rc : positions_encode(&pos, &ps, live, df, starts, &pos_len);
-    struct term_postings p = { docs, tfs, starts, df };
+    struct term_postings p = { docs, tfs, starts, df, ndocs };
     if (rc == 0)
         rc = postings_encode(&post, &scratch, &p, norms);
     char path[4096];

@@ -123,7 +123,7 @@ Test(positions_rule, format_md_describes_version_2_positions)
     char want[64];
     snprintf(want, sizeof want, "# cari index format, version %d\n", FORMAT_VERSION);
     cr_assert(strncmp(doc, want, strlen(want)) == 0, "FORMAT.md does not start with %s", want);
-    cr_assert_eq(FORMAT_VERSION, 2);
+    cr_assert_eq(FORMAT_VERSION, 3);
     const char *musts[] = {
         "has **no positions**: `positions_length` 0, and the skip entries'\nposition offsets 0",
         "`ceil(n / 128)` groups of 128 values",

@@ -12,21 +12,19 @@
 
 struct one_term {
     cari_index ix;
-    uint8_t postings[16], positions[64], norms[10];
+    uint8_t positions[64], norms[10];
     struct term_entry e;
 };
 
-/* One document (doc 0 of 10) with frequency `tf`, and the positions 1, 2, 3
- * coded (two bytes: k 0, then 4 bits). */
+/* One document (doc 0 of 10) with frequency `tf`, held by its dictionary
+ * entry (no POSTINGS bytes), and the positions 1, 2, 3 coded (two bytes: k 0,
+ * then 4 bits). */
 static void one_doc(struct one_term *t, uint32_t tf)
 {
     memset(t, 0, sizeof *t);
     t->ix.path = "test";
     t->ix.ndocs = 10;
     t->ix.norms = t->norms; /* a cursor reads the norms of its documents */
-    size_t plen = 0;
-    t->postings[plen++] = 0; /* gap 0, tf > 1: the extra follows */
-    plen += varint_put(t->postings + plen, tf - 2);
     static const uint32_t values[3] = { 1, 0, 0 }; /* 1, then gaps of 1 less one */
     buf b = BUF_INIT;
     rice_encode(&b, values, 3);
@@ -34,10 +32,11 @@ static void one_doc(struct one_term *t, uint32_t tf)
     size_t npos = b.len;
     memcpy(t->positions, b.data, b.len);
     buf_free(&b);
-    t->ix.sec[SECTION_POSTINGS] = (struct section_view){ t->postings, 0, plen, 0, 1 };
+    static const uint8_t no_postings[1];
+    t->ix.sec[SECTION_POSTINGS] = (struct section_view){ no_postings, 0, 0, 0, 1 };
     t->ix.sec[SECTION_POSITIONS] = (struct section_view){ t->positions, 0, npos, 0, 1 };
-    t->e = (struct term_entry){ .df = 1, .group_df = 1, .cf = tf, .postings_len = plen,
-                                .positions_len = npos };
+    t->e = (struct term_entry){ .df = 1, .group_df = 1, .cf = tf, .max_tf = tf, .doc = 0,
+                                .postings_len = 0, .positions_len = npos };
 }
 
 Test(postings_bounds, frequency_as_large_as_the_positions)
@@ -62,7 +61,7 @@ Test(postings_bounds, frequency_beyond_the_positions)
     postings_cursor c;
     cr_assert_eq(postings_open(&c, &t.ix, &t.e, &error), CARI_ECORRUPT);
     cr_assert_eq(c.doc, CURSOR_END);
-    cr_assert(strstr(cari_error_last(), "POSTINGS bytes 0..2: undecodable block (block 0 of the term)") != NULL, "%s",
+    cr_assert(strstr(cari_error_last(), "POSTINGS bytes 0..0: undecodable block (block 0 of the term)") != NULL, "%s",
               cari_error_last());
 }
 
@@ -77,10 +76,12 @@ Test(postings_bounds, frequency_near_two_to_the_32)
 }
 
 /* One full block of 128 docs (df 128, one skip entry): doc gaps and
- * frequencies - 1 bit-packed at 32 bits, `npos` position bytes of 1. */
+ * frequencies - 1 bit-packed at 32 bits, `npos` position bytes of 1. The
+ * skip entry's last doc and end take 4 bytes, its position start 1. */
+enum { WIDTHS = 3 | 3 << 2, SKIP_SIZE = 4 + 4 + 1 + FORMAT_SKIP_FIXED };
 struct one_block {
     cari_index ix;
-    uint8_t postings[FORMAT_SKIP_ENTRY_SIZE + 2 * 32 * 16], positions[256], norms[200];
+    uint8_t postings[1 + SKIP_SIZE + 2 * 32 * 16], positions[256], norms[200];
     struct term_entry e;
 };
 
@@ -95,16 +96,18 @@ static void full_block(struct one_block *t, const uint32_t *gaps, uint32_t tf, s
         tfs[i] = tf - 1;
         last = (i > 0 ? last + 1 : 0) + gaps[i]; /* as 32 bits wrap */
     }
-    uint8_t *skip = t->postings, *data = t->postings + FORMAT_SKIP_ENTRY_SIZE;
+    t->postings[0] = WIDTHS;
+    uint8_t *skip = t->postings + 1, *data = skip + SKIP_SIZE;
     bitpack_pack128(gaps, 32, data);
     bitpack_pack128(tfs, 32, data + bitpack_size(32));
     le32_store(skip, last);
     le32_store(skip + 4, (uint32_t)(2 * bitpack_size(32)));
-    le32_store(skip + 12, tf);
-    skip[17] = 32;
-    skip[18] = 32;
+    skip[8] = 0;                          /* positions start */
+    skip[9] = (uint8_t)(tf < 255 ? tf : 255); /* max_tf */
+    skip[11] = 32;
+    skip[12] = 32;
     memset(t->positions, 1, npos);
-    size_t plen = FORMAT_SKIP_ENTRY_SIZE + 2 * bitpack_size(32);
+    size_t plen = 1 + SKIP_SIZE + 2 * bitpack_size(32);
     t->ix.sec[SECTION_POSTINGS] = (struct section_view){ t->postings, 0, plen, 0, 1 };
     t->ix.sec[SECTION_POSITIONS] = (struct section_view){ t->positions, 0, npos, 0, 1 };
     t->e = (struct term_entry){ .df = 128, .group_df = 128, .cf = 128u * tf, .max_tf = tf,
