@@ -124,20 +124,36 @@ static inline int read_tf(struct bit_in *r, uint32_t *tf)
     return 0;
 }
 
+/* The common cases inline: a gap whose quotient and low bits are loaded, a
+ * frequency of 1 (one bit); the rest through read_gap and read_tf. A refill
+ * only when fewer than 56 bits are left: a document takes about k + 3. */
 int tail_decode(const uint8_t *p, const uint8_t *end, uint32_t n, uint32_t prev_plus1,
                 uint32_t ndocs, uint32_t *docs, uint32_t *tfs, uint64_t *tf_sum)
 {
     struct bit_in r = { p, end, 0, 0 };
     unsigned k = tail_k(n, ndocs > prev_plus1 ? ndocs - prev_plus1 : 0);
-    uint64_t next = prev_plus1, sum = 0;
+    uint64_t low_mask = (1ull << k) - 1, next = prev_plus1, sum = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t gap, tf;
-        refill(&r);
-        if (read_gap(&r, k, &gap) != 0)
+        if (r.n < 56)
+            refill(&r);
+        unsigned q = r.bits != 0 ? (unsigned)__builtin_ctzll(r.bits) : 64;
+        if (q < TAIL_ESCAPE_QUOTIENT && q + 1 + k <= r.n) {
+            gap = (uint32_t)((uint64_t)q << k | (r.bits >> (q + 1) & low_mask));
+            r.bits >>= q + 1 + k; /* at most 55 */
+            r.n -= q + 1 + k;
+        } else if (read_gap(&r, k, &gap) != 0) {
             return -1;
-        refill(&r);
-        if (read_tf(&r, &tf) != 0)
-            return -1;
+        }
+        if (r.bits & 1) {
+            tf = 1;
+            r.bits >>= 1;
+            r.n--;
+        } else {
+            refill(&r);
+            if (read_tf(&r, &tf) != 0)
+                return -1;
+        }
         next += gap;
         if (next >= UINT32_MAX)
             return -1;
