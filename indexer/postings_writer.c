@@ -29,7 +29,8 @@ static void encode_full_block(buf *data, const uint32_t *docs, const uint32_t *t
     data->len += need;
 }
 
-unsigned postings_field_bytes(uint64_t v)
+/* The bytes (1 to 4) a skip entry field needs for values up to v. */
+static unsigned field_bytes(uint32_t v)
 {
     unsigned n = 1;
     while (n < 4 && v >> (8 * n) != 0)
@@ -53,9 +54,9 @@ static void store_field(buf *out, uint32_t v, unsigned bytes)
 /* The widths byte, then the entries: their fields as narrow as the largest value. */
 static void write_skips(buf *out, const struct skip *s, uint32_t nblocks)
 {
-    unsigned dw = postings_field_bytes(s[nblocks - 1].last);
-    unsigned ow = postings_field_bytes(s[nblocks - 1].end);
-    unsigned pw = postings_field_bytes(s[nblocks - 1].pos_start);
+    unsigned dw = field_bytes(s[nblocks - 1].last);
+    unsigned ow = field_bytes(s[nblocks - 1].end);
+    unsigned pw = field_bytes(s[nblocks - 1].pos_start);
     buf_byte(out, (uint8_t)((dw - 1) | (ow - 1) << 2 | (pw - 1) << 4));
     for (uint32_t b = 0; b < nblocks; b++) {
         store_field(out, s[b].last, dw);

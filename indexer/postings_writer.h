@@ -19,7 +19,4 @@ struct term_postings {
  * one document appends nothing: its dictionary entry holds the document. */
 int postings_encode(buf *out, buf *scratch, const struct term_postings *p, const uint8_t *norms);
 
-/* The bytes (1 to 4) a skip entry field needs for values up to v. */
-unsigned postings_field_bytes(uint64_t v);
-
 #endif
