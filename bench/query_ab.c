@@ -8,6 +8,8 @@
  * Usage: query_ab A.so B.so INDEX QUERIES.tsv [--and] [REPS]
  * Prints "qid<TAB>best_ms_A<TAB>best_ms_B<TAB>query" per query, then on
  * standard error p50 and p99 of the best times of each and their ratio B/A.
+ * With B_INDEX set in the environment, B opens that index instead (a build of
+ * another format version: the same documents in each build's own file).
  * Built and run by bench/query_ab.sh. */
 #define _POSIX_C_SOURCE 200809L
 #include <dlfcn.h>
@@ -112,7 +114,8 @@ int main(int argc, char **argv)
     reps = reps > 0 ? reps : 7;
     struct build a, b;
     load(&a, argv[1], argv[3]);
-    load(&b, argv[2], argv[3]);
+    const char *b_index = getenv("B_INDEX");
+    load(&b, argv[2], b_index != NULL && *b_index != '\0' ? b_index : argv[3]);
     FILE *f = fopen(argv[4], "r");
     if (f == NULL) {
         fprintf(stderr, "query_ab: cannot open %s\n", argv[4]);

@@ -6,7 +6,8 @@
 # runs of cari-query --batch would compare two moments.
 # Usage: bench/query_ab.sh INDEX QUERIES.tsv [--and] [REPS]
 #        (a phrase set: quote each query, as query_bench.sh does)
-# env: BASE (the commit A, default main), WORK (scratch, default /tmp/cari-ab)
+# env: BASE (the commit A, default main), WORK (scratch, default /tmp/cari-ab),
+#      B_INDEX (the index B reads, when the two builds write different formats)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${WORK:-/tmp/cari-ab}
