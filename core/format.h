@@ -8,7 +8,7 @@
 #define FORMAT_FOOTER_MAGIC "cEND"
 
 enum {
-    FORMAT_VERSION = 2, /* 2: POSITIONS Rice-coded, none for inflected exact keys; STORE_DICT */
+    FORMAT_VERSION = 3, /* 3: POSITIONS with a k per document from its length; 2: Rice-coded, none for inflected exact keys, STORE_DICT */
     FORMAT_HEADER_SIZE = 64,
     FORMAT_FOOTER_SIZE = 16,
     FORMAT_TABLE_ENTRY_SIZE = 32,
