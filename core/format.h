@@ -9,8 +9,9 @@
 
 enum {
     FORMAT_VERSION = 3, /* 3: a smaller dictionary entry, singletons inline, narrower skip
-                           entries, Rice-coded tails; 2: POSITIONS Rice-coded, none for
-                           inflected exact keys; STORE_DICT */
+                           entries, Rice-coded tails; POSITIONS with a k per document from its
+                           length; 2: POSITIONS Rice-coded, none for inflected exact keys;
+                           STORE_DICT */
     FORMAT_HEADER_SIZE = 64,
     FORMAT_FOOTER_SIZE = 16,
     FORMAT_TABLE_ENTRY_SIZE = 32,

@@ -29,7 +29,7 @@ static int reserve(struct live_postings *lp, size_t n)
 }
 
 int live_postings_fill(struct live_postings *lp, const run_merge *m, const uint32_t *doc_of_record,
-                       struct term_info *info, buf *positions)
+                       const uint32_t *length_of_record, struct term_info *info, buf *positions)
 {
     uint32_t n = 0;
     memset(info, 0, sizeof *info);
@@ -49,7 +49,7 @@ int live_postings_fill(struct live_postings *lp, const run_merge *m, const uint3
     }
     info->df = n;
     if (rc == 0 && m->positional)
-        rc = positions_encode(positions, &lp->pos_scratch, lp->live, n, lp->pos_starts,
+        rc = positions_encode(positions, &lp->pos_scratch, lp->live, n, length_of_record, lp->pos_starts,
                               &info->positions_len);
     return rc;
 }

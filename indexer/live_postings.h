@@ -25,9 +25,10 @@ struct live_postings {
 /* Fills `lp` from the merge's current term (doc_of_record: UINT32_MAX for a
  * replaced record) and sets info's df, cf, max_tf and positions_len, the rest
  * zero. With `positions`, appends the term's encoded positions to it (none
- * for a term no query reads positions of); without, only counts them. */
+ * for a term no query reads positions of); without, only counts them. Their
+ * code needs each record's length (length_of_record). */
 int live_postings_fill(struct live_postings *lp, const run_merge *m, const uint32_t *doc_of_record,
-                       struct term_info *info, buf *positions);
+                       const uint32_t *length_of_record, struct term_info *info, buf *positions);
 
 void live_postings_free(struct live_postings *lp);
 

@@ -28,7 +28,7 @@ struct positions_pass {
     run_cursor *cursors;
     size_t ncursors;
     run_merge merge;
-    const uint32_t *doc_of_record; /* borrowed */
+    const uint32_t *doc_of_record, *length_of_record; /* borrowed */
     struct live_postings lp;
     buf chunk; /* being filled */
     size_t chunk_bytes, max_held;
@@ -132,7 +132,8 @@ static void *pass_main(void *arg)
     int rc;
     while ((rc = run_merge_next(&pp->merge)) == 0 && !pp->merge.done) {
         struct term_info info;
-        rc = live_postings_fill(&pp->lp, &pp->merge, pp->doc_of_record, &info, &pp->chunk);
+        rc = live_postings_fill(&pp->lp, &pp->merge, pp->doc_of_record, pp->length_of_record, &info,
+                                &pp->chunk);
         if (rc == 0 && pp->chunk.len >= pp->chunk_bytes)
             rc = hand_over(pp);
         if (rc != 0)
@@ -164,7 +165,8 @@ static int start_thread(positions_pass *pp)
 }
 
 int positions_pass_start(positions_pass **out, const run_cursor *runs, size_t nruns,
-                         const uint32_t *doc_of_record, const struct positions_pass_limits *lim)
+                         const uint32_t *doc_of_record, const uint32_t *length_of_record,
+                         const struct positions_pass_limits *lim)
 {
     *out = NULL;
     positions_pass *pp = calloc(1, sizeof *pp);
@@ -172,6 +174,7 @@ int positions_pass_start(positions_pass **out, const run_cursor *runs, size_t nr
         return error_oom();
     pp->fd = -1;
     pp->doc_of_record = doc_of_record;
+    pp->length_of_record = length_of_record;
     pp->chunk_bytes = lim->chunk_bytes ? lim->chunk_bytes : 1;
     pp->max_held = lim->max_held;
     pp->spill_path = strdup(lim->spill_path);

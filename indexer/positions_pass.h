@@ -28,9 +28,11 @@ struct positions_pass_limits {
 
 /* Starts the thread over runs of its own, at the start of the same runs as
  * runs[0..nruns) (which it does not touch). doc_of_record (UINT32_MAX for a
- * replaced record) is read by the thread until positions_pass_free. */
+ * replaced record) and length_of_record are read by the thread until
+ * positions_pass_free. */
 int positions_pass_start(positions_pass **out, const run_cursor *runs, size_t nruns,
-                         const uint32_t *doc_of_record, const struct positions_pass_limits *lim);
+                         const uint32_t *doc_of_record, const uint32_t *length_of_record,
+                         const struct positions_pass_limits *lim);
 
 /* Writes every term's positions to `fw`, in key order, as the thread hands
  * them over; returns 0 or the thread's (or the files') first failure. */

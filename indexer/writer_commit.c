@@ -154,7 +154,8 @@ static int write_postings(struct commit *c)
     int rc;
     while ((rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
         struct term_info info;
-        if ((rc = live_postings_fill(&c->lp, &c->merge, c->doc_of_record, &info, NULL)) != 0)
+        if ((rc = live_postings_fill(&c->lp, &c->merge, c->doc_of_record, w->pool.lengths, &info,
+                                     NULL)) != 0)
             return rc;
         if (info.df > 0 && (rc = write_term_postings(c, &info)) != 0)
             return rc;
@@ -172,7 +173,8 @@ static int encode_positions(struct commit *c)
     while (rc == 0 && (rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
         struct term_info info;
         buf_clear(&c->positions);
-        if ((rc = live_postings_fill(&c->lp, &c->merge, c->doc_of_record, &info, &c->positions)) != 0)
+        if ((rc = live_postings_fill(&c->lp, &c->merge, c->doc_of_record, c->w->pool.lengths,
+                                     &info, &c->positions)) != 0)
             break;
         file_writer_write(fw, c->positions.data, c->positions.len);
         rc = fw->rc;
@@ -283,7 +285,7 @@ static int start_positions_thread(struct commit *c)
     snprintf(spill, n, "%spositions", p->run_prefix);
     struct positions_pass_limits lim = { POSITIONS_CHUNK, held, spill };
     int rc = positions_pass_start(&c->positions_thread, c->cursors, c->ncursors, c->doc_of_record,
-                                  &lim);
+                                  p->lengths, &lim);
     free(spill);
     return rc;
 }

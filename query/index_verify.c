@@ -112,28 +112,34 @@ static int term_error(const struct term_check *t, const char *what)
                          (unsigned long long)(e->positions_off + e->positions_len), what);
 }
 
-/* Walks the positions of one document sequentially in its block's run. */
-static int check_positions(struct term_check *t, rice_reader *r, uint32_t tf, uint32_t doc_length)
+/* Walks the positions of one document sequentially in its block's run;
+ * *low_bits adds up the low parts the run's documents took so far. */
+static int check_positions(struct term_check *t, rice_run *r, uint32_t tf, uint32_t doc_length,
+                           uint64_t *low_bits)
 {
+    if (tf - 1 > doc_length)
+        return term_error(t, "more positions than the document's length allows");
+    unsigned k = rice_doc_k(norm_encode(doc_length), tf);
     uint64_t pos = 0;
-    for (uint32_t k = 0; k < tf; k++) {
+    for (uint32_t j = 0; j < tf; j++) {
         uint32_t v;
-        if (rice_next(r, &v) != 0)
+        if (rice_run_read(r, *low_bits, k, &v, 1) != 0)
             return term_error(t, "POSITIONS do not decode");
-        pos += (uint64_t)v + (k > 0); /* gaps are stored less one */
+        *low_bits += k;
+        pos += (uint64_t)v + (j > 0); /* gaps are stored less one */
         if (pos > doc_length)
             return term_error(t, "a position beyond the document's length");
     }
     return 0;
 }
 
-/* The end of a block's run of positions: where the next one starts. */
-static int end_run(struct term_check *t, const rice_reader *r, const uint8_t **p)
+/* The end of a block's run of positions: it must take exactly its bytes,
+ * which end where the next run starts. */
+static int end_run(struct term_check *t, const rice_run *r, uint64_t low_bits, const uint8_t **p)
 {
-    const uint8_t *end = rice_run_end(r);
-    if (end == NULL)
-        return term_error(t, "a run of POSITIONS has values or non-zero bits left");
-    *p = end;
+    if (!rice_run_complete(r, low_bits))
+        return term_error(t, "a run of POSITIONS has bits left, or non-zero padding");
+    *p = r->end;
     return 0;
 }
 
@@ -195,21 +201,27 @@ static int verify_term(struct term_check *t, const struct term_entry *e)
         return term_error(t, "a root key without positions");
     uint64_t cf = 0;
     uint32_t max_tf = 0, last_block = UINT32_MAX;
-    rice_reader run;
+    rice_run run;
+    uint64_t low_bits = 0;
     t->n = 0;
     for (; c.doc != CURSOR_END; postings_next(&c)) {
         if (c.block != last_block) {
-            if (positional && last_block != UINT32_MAX && end_run(t, &run, &p) != 0)
+            if (positional && last_block != UINT32_MAX && end_run(t, &run, low_bits, &p) != 0)
                 return CARI_ECORRUPT;
             last_block = c.block;
             if (check_block_skip(t, &c, (uint64_t)(p - c.positions)) != 0)
                 return CARI_ECORRUPT;
-            rice_start(&run, p, c.positions_end, c.pos_values);
+            if (positional && c.pos_block != p)
+                return term_error(t, "a run of POSITIONS does not start where the last ended");
+            rice_run_start(&run, c.pos_block, c.pos_end);
+            low_bits = 0;
         }
         uint32_t tf = postings_tf(&c);
         cf += tf;
         max_tf = tf > max_tf ? tf : max_tf;
-        int rc = positional ? check_positions(t, &run, tf, le32_load(lengths + 4 * (size_t)c.doc)) : 0;
+        int rc = positional ? check_positions(t, &run, tf, le32_load(lengths + 4 * (size_t)c.doc),
+                                              &low_bits)
+                            : 0;
         if (rc == 0)
             rc = array_reserve((void **)&t->docs, &t->docs_cap, t->n + 1, sizeof *t->docs);
         if (rc != 0)
@@ -218,7 +230,7 @@ static int verify_term(struct term_check *t, const struct term_entry *e)
     }
     if (error != 0)
         return error;
-    if (positional && last_block != UINT32_MAX && end_run(t, &run, &p) != 0)
+    if (positional && last_block != UINT32_MAX && end_run(t, &run, low_bits, &p) != 0)
         return CARI_ECORRUPT;
     if (t->n != e->df || cf != e->cf || max_tf != e->max_tf)
         return term_error(t, "df, cf or max_tf disagree with the postings");

@@ -56,16 +56,18 @@ static int check_block(postings_cursor *c, uint32_t b)
     return 0;
 }
 
-/* Whether the block's frequencies (adding up to tf_sum) fit the positions
- * left after pos_start (one bit each at least), so that no caller sizes a
- * buffer by a damaged tf. A term without positions has none to fit. */
-static int positions_fit(postings_cursor *c, uint64_t pos_start, uint64_t tf_sum)
+/* Whether the block's run [pos_start, pos_stop) lies in the term's positions
+ * and its frequencies (adding up to tf_sum) fit it (one bit each at least),
+ * so that no caller sizes a buffer by a damaged tf. A term without
+ * positions has none to fit. */
+static int positions_fit(postings_cursor *c, uint64_t pos_start, uint64_t pos_stop,
+                         uint64_t tf_sum)
 {
     uint64_t room = (uint64_t)(c->positions_end - c->positions);
     c->pos_values = tf_sum;
     if (room == 0)
-        return pos_start == 0;
-    return pos_start <= room && tf_sum <= (room - pos_start) * 8;
+        return pos_start == 0 && pos_stop == 0;
+    return pos_start <= pos_stop && pos_stop <= room && tf_sum <= (pos_stop - pos_start) * 8;
 }
 
 /* A block of 128: the gaps become docs in 64 bits, so that a wrap shows in the
@@ -119,7 +121,7 @@ static void load_block(postings_cursor *c, uint32_t b)
     c->count = b + 1 < c->nblocks ? FORMAT_POSTINGS_BLOCK : c->df - b * FORMAT_POSTINGS_BLOCK;
     const uint8_t *start = c->data, *end = c->data_end;
     uint32_t prev_plus1 = 0;
-    uint64_t pos_start = 0;
+    uint64_t pos_start = 0, pos_stop = (uint64_t)(c->positions_end - c->positions);
     const uint8_t *fixed = NULL;
     if (c->skips != NULL) {
         const uint8_t *skip = skip_entry(c, b);
@@ -133,19 +135,22 @@ static void load_block(postings_cursor *c, uint32_t b)
         end = c->data + stop;
         prev_plus1 = b > 0 ? skip_last(c, b - 1) + 1 : 0;
         pos_start = skip_field(skip, c->pos_at, c->pos_mask);
+        if (b + 1 < c->nblocks) /* a run ends where the next block's begins */
+            pos_stop = skip_field(skip_entry(c, b + 1), c->pos_at, c->pos_mask);
         fixed = skip + c->fixed_at;
     }
     uint64_t tf_sum;
     int bad = c->count == FORMAT_POSTINGS_BLOCK
                   ? decode_full(c, start, end, fixed, prev_plus1, &tf_sum)
                   : decode_short(c, start, end, fixed, prev_plus1, &tf_sum);
-    if (bad || check_block(c, b) != 0 || !positions_fit(c, pos_start, tf_sum)) {
+    if (bad || check_block(c, b) != 0 || !positions_fit(c, pos_start, pos_stop, tf_sum)) {
         fail(c, "undecodable block");
         return;
     }
     c->pos_block = c->positions + pos_start;
-    rice_start(&c->pos, c->pos_block, c->positions_end, c->pos_values);
-    c->pos_read = c->pos_before = c->pos_index = 0;
+    c->pos_end = c->positions + pos_stop;
+    rice_run_start(&c->pos, c->pos_block, c->pos_end);
+    c->pos_read = c->pos_before = c->pos_low = c->pos_index = 0;
     c->doc = c->docs[0];
 }
 
@@ -172,6 +177,7 @@ int postings_open(postings_cursor *c, const cari_index *ix, const struct term_en
     c->ix = ix;
     c->error = error;
     c->unpack = bitpack_unpacker();
+    c->skip = rice_skipper();
     c->df = e->df;
     c->max_tf = e->max_tf;
     c->single_doc = e->doc;
@@ -282,6 +288,37 @@ int postings_positions(postings_cursor *c, uint32_t *out)
     return postings_positions_upto(c, UINT32_MAX, out, &n);
 }
 
+static unsigned doc_k(const postings_cursor *c, uint32_t i)
+{
+    return rice_doc_k(c->ix->norms[c->docs[i]], c->tfs[i]);
+}
+
+/* Stands the run's reader at the current doc's first quotient; c->pos_low
+ * is then where its low parts end, from the run's end. The docs before it
+ * give both: their frequencies how many quotients to pass, their k how many
+ * low bits. */
+static int reach_doc(postings_cursor *c)
+{
+    if (c->pos_index > c->i)
+        c->pos_index = 0, c->pos_before = 0, c->pos_low = 0;
+    uint64_t before = c->pos_before, low = c->pos_low; /* in locals, not through c */
+    for (uint32_t j = c->pos_index; j < c->i; j++) {
+        before += c->tfs[j];
+        low += (uint64_t)c->tfs[j] * doc_k(c, j);
+    }
+    c->pos_index = c->i, c->pos_before = before, c->pos_low = low;
+    if (low / 8 < (uint64_t)(c->pos_end - c->pos_block)) /* far from the quotients: ask early */
+        __builtin_prefetch(c->pos_end - 1 - low / 8);
+    if (c->pos_read > before) { /* went back: start the block over */
+        rice_run_start(&c->pos, c->pos_block, c->pos_end);
+        c->pos_read = 0;
+    }
+    if (c->skip(&c->pos, before - c->pos_read) != 0)
+        return -1;
+    c->pos_read = before;
+    return 0;
+}
+
 int postings_positions_upto(postings_cursor *c, uint32_t limit, uint32_t *out, uint32_t *n)
 {
     *n = 0;
@@ -290,35 +327,28 @@ int postings_positions_upto(postings_cursor *c, uint32_t limit, uint32_t *out, u
                 "positions asked of a term stored without them");
         return *c->error;
     }
-    if (c->pos_index > c->i)
-        c->pos_index = 0, c->pos_before = 0;
-    for (; c->pos_index < c->i; c->pos_index++)
-        c->pos_before += c->tfs[c->pos_index];
-    if (c->pos_read > c->pos_before) { /* went back: start the block over */
-        rice_start(&c->pos, c->pos_block, c->positions_end, c->pos_values);
-        c->pos_read = 0;
-    }
-    if (rice_skip(&c->pos, c->pos_before - c->pos_read) != 0)
+    if (reach_doc(c) != 0)
         goto corrupt;
-    c->pos_read = c->pos_before;
+    unsigned k = doc_k(c, c->i);
+    uint64_t low = c->pos_low;
     /* a few values at a time, so that a limit stops the decoding early */
-    uint32_t tf = c->tfs[c->i], k = 0;
+    uint32_t tf = c->tfs[c->i], j = 0;
     uint64_t pos = 0;
-    while (k < tf && pos <= limit) {
-        uint32_t stop = tf - k < POSITIONS_AT_ONCE ? tf : k + POSITIONS_AT_ONCE;
-        if (rice_read(&c->pos, out + k, stop - k) != 0)
+    while (j < tf && pos <= limit) {
+        uint32_t stop = tf - j < POSITIONS_AT_ONCE ? tf : j + POSITIONS_AT_ONCE;
+        if (rice_run_read(&c->pos, low + (uint64_t)j * k, k, out + j, stop - j) != 0)
             goto corrupt;
-        c->pos_read += stop - k;
-        for (; k < stop; k++) { /* in place: the first position, then gaps less one */
-            pos += (uint64_t)out[k] + (k > 0);
+        c->pos_read += stop - j;
+        for (; j < stop; j++) { /* in place: the first position, then gaps less one */
+            pos += (uint64_t)out[j] + (j > 0);
             if (pos > UINT32_MAX)
                 goto corrupt;
             if (pos > limit)
                 break;
-            out[k] = (uint32_t)pos;
+            out[j] = (uint32_t)pos;
         }
     }
-    *n = k;
+    *n = j;
     return 0;
 corrupt:
     fail_in(c, SECTION_POSITIONS, c->positions, c->positions_end, "positions do not decode");

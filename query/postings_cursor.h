@@ -17,6 +17,7 @@ typedef struct postings_cursor {
     const cari_index *ix;
     int *error; /* shared sticky error: set once, then every cursor reads as ended */
     bitpack_unpack_fn *unpack; /* the CPU's fastest, chosen on open */
+    rice_skip_fn *skip;        /* likewise */
     uint32_t df, nblocks, max_tf;
     uint32_t single_doc, single_tf; /* a term of one document: its entry holds it */
     uint8_t min_norm; /* of a term without skip entries (one block) */
@@ -31,12 +32,12 @@ typedef struct postings_cursor {
     uint32_t doc;             /* current doc, CURSOR_END when done */
     uint32_t docs[FORMAT_POSTINGS_BLOCK], tfs[FORMAT_POSTINGS_BLOCK];
 
-    const uint8_t *pos_block; /* the run of the block's positions */
+    const uint8_t *pos_block, *pos_end; /* the run of the block's positions */
     uint64_t pos_values;      /* how many: the block's frequencies add up to it */
-    rice_reader pos;          /* has passed pos_read values of the block */
+    rice_run pos;             /* has passed the quotients of pos_read values of the block */
     uint64_t pos_read;
-    uint32_t pos_index;       /* a doc of the block, and how many values come before it */
-    uint64_t pos_before;
+    uint32_t pos_index;       /* a doc of the block; the values before it, and their low bits */
+    uint64_t pos_before, pos_low;
 } postings_cursor;
 
 /* Positions the cursor on the term's first document. */

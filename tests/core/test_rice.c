@@ -1,234 +1,214 @@
-/* The Rice code of POSITIONS: round trips at the edges (0, the largest u32,
- * k 0 and 31, groups of 1, 128 and 129 values), the layout of FORMAT.md byte
- * for byte, jumps over groups, and damage reported instead of misread. */
+/* The code of POSITIONS: the k of a document from its norm and frequency,
+ * the layout of FORMAT.md byte for byte (quotients forward, low parts
+ * backward from the run's end), round trips of whole blocks read from any
+ * document on, the portable and POPCNT skips agreeing, and damage reported
+ * instead of misread. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "core/norms.h"
 #include "core/rice.h"
 
-static buf encode(const uint32_t *v, size_t n)
+static uint32_t next_rand(uint32_t *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return *s >> 8;
+}
+
+static buf encode(const uint32_t *v, const uint8_t *k, size_t n)
 {
     buf b = BUF_INIT;
-    rice_encode(&b, v, n);
+    rice_run_encode(&b, v, k, n);
     cr_assert_eq(b.rc, 0);
+    cr_assert_eq(rice_run_size(v, k, n), b.len, "rice_run_size of %zu values", n);
     return b;
 }
 
-/* Encodes v[0..n), checks rice_size, decodes the bytes (with one byte of
- * garbage after them) and checks the values and the run's end. */
-static void assert_round_trip(const uint32_t *v, size_t n)
+Test(rice, doc_k_from_norm_and_frequency)
 {
-    buf b = encode(v, n);
-    cr_assert_eq(rice_size(v, n), b.len, "rice_size of %zu values", n);
-    uint8_t *copy = malloc(b.len + 1);
-    memcpy(copy, b.data, b.len);
-    copy[b.len] = 0xFF; /* the next run's bytes must not be taken */
-    rice_reader r;
-    rice_start(&r, copy, copy + b.len + 1, n);
-    for (size_t i = 0; i < n; i++) {
-        uint32_t x;
-        cr_assert_eq(rice_next(&r, &x), 0, "value %zu of %zu", i, n);
-        cr_assert_eq(x, v[i], "value %zu of %zu: %u, want %u", i, n, x, v[i]);
+    for (unsigned n = 0; n < 256; n++) { /* the table, against its formula over the norms */
+        uint64_t x = 11 * ((uint64_t)norm_decode((uint8_t)n) + 1) / 16;
+        unsigned want = x >= 2 ? 63 - (unsigned)__builtin_clzll(x) : 0;
+        cr_assert_eq(rice_norm_k[n], want, "norm %u", n);
+        cr_assert_eq(rice_doc_k((uint8_t)n, 1), want);
     }
-    uint32_t x;
-    cr_assert_eq(rice_run_end(&r), copy + b.len, "n %zu", n);
-    cr_assert_eq(rice_next(&r, &x), -1, "no value after the last");
-    /* the same, all at once */
-    uint32_t *all = malloc((n + 1) * sizeof *all);
-    rice_start(&r, copy, copy + b.len + 1, n);
-    cr_assert_eq(rice_read(&r, all, (uint32_t)n), 0);
-    cr_assert(n == 0 || memcmp(all, v, n * sizeof *v) == 0, "rice_read of %zu", n);
-    cr_assert_eq(rice_run_end(&r), copy + b.len);
-    cr_assert_eq(rice_read(&r, all, 1), -1);
-    free(all);
-    free(copy);
-    buf_free(&b);
+    cr_assert_eq(rice_doc_k(norm_encode(1000), 1), 9);  /* norm 87: 984 tokens, 11 x 985 / 16 = 677 */
+    cr_assert_eq(rice_doc_k(norm_encode(1000), 10), 6); /* less log2(10) = 3 */
+    cr_assert_eq(rice_doc_k(norm_encode(1000), 512), 0);
+    cr_assert_eq(rice_doc_k(norm_encode(1000), UINT32_MAX), 0);
+    cr_assert_eq(rice_doc_k(norm_encode(3), 1), 1);     /* 11 x 4 / 16 = 2 */
+    cr_assert_eq(rice_doc_k(norm_encode(2), 1), 1);     /* 11 x 3 / 16 = 2 */
+    cr_assert_eq(rice_doc_k(norm_encode(1), 1), 0);
+    cr_assert_eq(rice_doc_k(255, 1), 30);
 }
 
 Test(rice, empty_run_is_no_bytes)
 {
-    buf b = encode(NULL, 0);
+    buf b = encode(NULL, NULL, 0);
     cr_assert_eq(b.len, 0);
-    rice_reader r;
-    rice_start(&r, b.data, b.data, 0);
-    cr_assert_eq(rice_run_end(&r), b.data);
     buf_free(&b);
 }
 
-Test(rice, one_group_byte_for_byte)
+Test(rice, one_run_byte_for_byte)
 {
-    /* 1, 2, 3 as 1, 0, 0 with k 0: bits 01 1 1 (lowest first) = 0x0E */
-    static const uint32_t v[] = { 1, 0, 0 };
-    buf b = encode(v, 3);
-    cr_assert_eq(b.len, 2);
-    cr_assert_eq(b.data[0], 0);
-    cr_assert_eq(b.data[1], 0x0E);
+    /* 5 at k 2 and 3 at k 1: quotients 1, 1 as bits 0 1 0 1 from bit 0;
+     * lows from the end: 5 & 3 = 01 at bits 6..7, 3 & 1 = 1 at bit 5;
+     * bit 4 is the zero padding of 7 bits in one byte */
+    static const uint32_t v[2] = { 5, 3 };
+    static const uint8_t k[2] = { 2, 1 };
+    buf b = encode(v, k, 2);
+    cr_assert_eq(b.len, 1);
+    cr_assert_eq(b.data[0], 0x6A, "0x%02x", b.data[0]);
+    rice_run r;
+    rice_run_start(&r, b.data, b.data + b.len);
+    uint32_t x[2];
+    cr_assert_eq(rice_run_read(&r, 0, 2, x, 1), 0);
+    cr_assert_eq(rice_run_read(&r, 2, 1, x + 1, 1), 0);
+    cr_assert(x[0] == 5 && x[1] == 3);
+    cr_assert(rice_run_complete(&r, 3));
     buf_free(&b);
-    /* 5, 6 with k 2: the low parts first, 01 (bits 1, 0) and 10 (bits 0, 1),
-     * then the quotients, 1 and 1 (bits 0, 1 each): bits 0..7 are 1001 0101,
-     * the byte 0xA9 */
-    static const uint32_t w[] = { 5, 6 };
-    b = encode(w, 2);
-    cr_assert_eq(b.len, 2);
-    cr_assert_eq(b.data[0], 2, "k %u", b.data[0]);
-    cr_assert_eq(b.data[1], 0xA9, "bits %#x", b.data[1]);
+}
+
+/* A block of `ndocs` documents of random lengths and frequencies, encoded;
+ * then read from a fresh reader at every document, with either skip. */
+static void assert_block_round_trip(uint32_t seed, uint32_t ndocs, uint32_t max_len)
+{
+    uint32_t *tf = malloc(ndocs * sizeof *tf), *len = malloc(ndocs * sizeof *len);
+    uint8_t *norm = malloc(ndocs);
+    size_t cap = (size_t)ndocs * 64, n = 0;
+    uint32_t *v = malloc(cap * sizeof *v), *out = malloc(cap * sizeof *out);
+    uint8_t *k = malloc(cap);
+    cr_assert(tf && len && v && out && k);
+    for (uint32_t d = 0; d < ndocs; d++) {
+        len[d] = next_rand(&seed) % max_len;
+        tf[d] = 1 + next_rand(&seed) % (len[d] + 1 < 64 ? len[d] + 1 : 64);
+        norm[d] = norm_encode(len[d]);
+        unsigned kd = rice_doc_k(norm[d], tf[d]);
+        uint32_t room = len[d] + 1 - tf[d]; /* spread over the tf values */
+        for (uint32_t j = 0; j < tf[d]; j++, n++) {
+            uint32_t x = room > 0 ? next_rand(&seed) % (room + 1) : 0;
+            x = j == 0 || next_rand(&seed) % 4 == 0 ? x : x / 8; /* some small gaps */
+            room -= x < room ? x : room;
+            v[n] = x;
+            k[n] = (uint8_t)kd;
+        }
+    }
+    buf b = encode(v, k, n);
+    uint8_t *copy = malloc(b.len + 8);
+    memcpy(copy, b.data, b.len);
+    memset(copy + b.len, 0xFF, 8); /* the next run's bytes must not be taken */
+    for (int which = 0; which < 2; which++) {
+        rice_skip_fn *skip = which ? rice_skip_popcnt : rice_skip_portable;
+        uint64_t before = 0, low = 0;
+        for (uint32_t d = 0; d < ndocs; d++) {
+            rice_run r;
+            rice_run_start(&r, copy, copy + b.len);
+            cr_assert_eq(skip(&r, before), 0);
+            unsigned kd = rice_doc_k(norm[d], tf[d]);
+            cr_assert_eq(rice_run_read(&r, low, kd, out, tf[d]), 0, "doc %u", d);
+            cr_assert(memcmp(out, v + before, tf[d] * sizeof *out) == 0, "doc %u", d);
+            before += tf[d];
+            low += (uint64_t)tf[d] * kd;
+        }
+        rice_run r; /* all in one pass, then the end */
+        rice_run_start(&r, copy, copy + b.len);
+        uint64_t at = 0;
+        low = 0;
+        for (uint32_t d = 0; d < ndocs; d++) {
+            unsigned kd = rice_doc_k(norm[d], tf[d]);
+            cr_assert_eq(rice_run_read(&r, low, kd, out + at, tf[d]), 0);
+            at += tf[d];
+            low += (uint64_t)tf[d] * kd;
+        }
+        cr_assert(memcmp(out, v, n * sizeof *out) == 0);
+        cr_assert(rice_run_complete(&r, low));
+        cr_assert(!rice_run_complete(&r, low + 8), "more low bits than the run holds");
+    }
+    free(copy);
     buf_free(&b);
+    free(tf), free(len), free(norm), free(v), free(out), free(k);
+}
+
+Test(rice, blocks_round_trip_from_any_document)
+{
+    assert_block_round_trip(1, 1, 10);
+    assert_block_round_trip(2, 128, 3);      /* short documents: k 0, dense */
+    assert_block_round_trip(3, 128, 2000);
+    assert_block_round_trip(4, 77, 200000);  /* long documents: large k */
 }
 
 Test(rice, edge_values)
 {
-    static const uint32_t zeros[] = { 0, 0, 0, 0, 0 };
-    assert_round_trip(zeros, 5);
-    buf b = encode(zeros, 5);
-    cr_assert_eq(b.data[0], 0, "k 0 for zeros");
-    cr_assert_eq(b.len, 2, "one bit each");
-    buf_free(&b);
-    static const uint32_t huge[] = { UINT32_MAX, UINT32_MAX - 1, 1u << 31 };
-    assert_round_trip(huge, 3);
-    b = encode(huge, 3);
-    cr_assert_eq(b.data[0], 31, "the largest k");
-    buf_free(&b);
-    /* a huge value among small ones: k stays small, its quotient is long */
-    uint32_t mixed[100];
-    for (int i = 0; i < 100; i++)
-        mixed[i] = (uint32_t)i % 3;
-    mixed[50] = 100000;
-    assert_round_trip(mixed, 100);
-    static const uint32_t one[] = { 4000000000u };
-    assert_round_trip(one, 1);
-}
-
-Test(rice, groups_of_1_128_129_and_more)
-{
-    uint32_t v[400];
-    for (int i = 0; i < 400; i++)
-        v[i] = (uint32_t)(i * 37 % 1000) + (i >= 128 && i < 256 ? 50000 : 0);
-    size_t sizes[] = { 1, 127, 128, 129, 256, 257, 400 };
-    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
-        assert_round_trip(v, sizes[s]);
-    /* 129 values: a group of 128 with its length, then one of 1 without */
-    buf b = encode(v, 129);
-    const uint8_t *p = b.data + 1;
-    uint64_t len;
-    cr_assert_eq(varint_get64(&p, b.data + b.len, &len), 0);
-    cr_assert_lt(p + len, b.data + b.len, "k, length, bits; then the last group");
-    cr_assert_eq(p[len], rice_best_k(v + 128, 1), "its k");
-    rice_reader r;
-    uint32_t x;
-    rice_start(&r, p + len, b.data + b.len, 1); /* the last group alone, without a length */
-    cr_assert(rice_next(&r, &x) == 0 && x == v[128]);
-    cr_assert_eq(rice_run_end(&r), b.data + b.len);
+    /* the largest u32 at k 31, 0 at 31, and a quotient of 200 zeros at k 0
+     * (longer than a 64-bit word) */
+    static const uint32_t v[4] = { UINT32_MAX, 0, 200, 0 };
+    static const uint8_t k[4] = { 31, 31, 0, 0 };
+    buf b = encode(v, k, 4);
+    rice_run r;
+    rice_run_start(&r, b.data, b.data + b.len);
+    uint32_t x[4];
+    cr_assert_eq(rice_run_read(&r, 0, 31, x, 2), 0);
+    cr_assert_eq(rice_run_read(&r, 62, 0, x + 2, 2), 0);
+    cr_assert(memcmp(x, v, sizeof x) == 0);
+    cr_assert(rice_run_complete(&r, 62));
+    rice_run_start(&r, b.data, b.data + b.len); /* skipping the long quotient */
+    cr_assert_eq(rice_skip_portable(&r, 3), 0);
+    cr_assert_eq(rice_run_read(&r, 62, 0, x, 1), 0);
+    cr_assert_eq(x[0], 0);
     buf_free(&b);
 }
 
-Test(rice, skip_jumps_to_any_value)
+/* The two skips from every start over random bits: the same place, the same
+ * failure past the last one bit. */
+Test(rice, portable_and_popcnt_skips_agree)
 {
-    uint32_t v[700];
-    for (int i = 0; i < 700; i++)
-        v[i] = (uint32_t)(i * 7919 % 4096);
-    buf b = encode(v, 700);
-    size_t targets[] = { 0, 1, 127, 128, 129, 255, 256, 383, 600, 699 };
-    for (size_t t = 0; t < sizeof targets / sizeof *targets; t++) {
-        for (size_t first = 0; first <= targets[t]; first += targets[t] / 3 + 1) {
-            rice_reader r;
-            rice_start(&r, b.data, b.data + b.len, 700);
-            uint32_t x;
-            cr_assert_eq(rice_skip(&r, first), 0);
-            for (size_t i = first; i < targets[t] && i < first + 5; i++) /* some read, */
-                cr_assert(rice_next(&r, &x) == 0 && x == v[i]);
-            size_t at = targets[t] < first + 5 ? (targets[t] > first ? targets[t] : first) : first + 5;
-            cr_assert_eq(rice_skip(&r, targets[t] > at ? targets[t] - at : 0), 0); /* the rest skipped */
-            cr_assert_eq(rice_next(&r, &x), 0);
-            cr_assert_eq(x, v[targets[t] > at ? targets[t] : at], "target %zu from %zu", targets[t], first);
-        }
+    uint8_t bytes[300];
+    uint32_t seed = 7;
+    for (size_t i = 0; i < sizeof bytes; i++)
+        bytes[i] = (uint8_t)(next_rand(&seed) & next_rand(&seed)); /* a quarter of ones */
+    bytes[sizeof bytes - 1] = 0;
+    for (uint64_t n = 0; n < 700; n += 1 + n / 16) {
+        rice_run a, b;
+        rice_run_start(&a, bytes, bytes + sizeof bytes);
+        rice_run_start(&b, bytes, bytes + sizeof bytes);
+        int ra = rice_skip_portable(&a, n), rb = rice_skip_popcnt(&b, n);
+        cr_assert_eq(ra, rb, "n %llu", (unsigned long long)n);
+        cr_assert_eq(a.quotient, b.quotient, "n %llu", (unsigned long long)n);
     }
-    rice_reader r;
-    rice_start(&r, b.data, b.data + b.len, 700);
-    cr_assert_eq(rice_skip(&r, 701), -1, "past the run");
-    buf_free(&b);
-}
-
-Test(rice, best_k_is_the_cheapest)
-{
-    uint32_t v[128];
-    for (int i = 0; i < 128; i++)
-        v[i] = (uint32_t)(i * 13 % 200);
-    unsigned k = rice_best_k(v, 128);
-    uint64_t best = UINT64_MAX;
-    unsigned want = 0;
-    for (unsigned j = 0; j <= RICE_MAX_K; j++) {
-        uint64_t cost = 128 * (1 + j);
-        for (int i = 0; i < 128; i++)
-            cost += v[i] >> j;
-        if (cost < best)
-            best = cost, want = j;
-    }
-    cr_assert_eq(k, want);
-    static const uint32_t zero[] = { 0 };
-    cr_assert_eq(rice_best_k(zero, 1), 0);
+    rice_run a, b;
+    rice_run_start(&a, bytes, bytes + sizeof bytes);
+    rice_run_start(&b, bytes, bytes + sizeof bytes);
+    cr_assert_eq(rice_skip_portable(&a, 5000), -1, "more ones than the run holds");
+    cr_assert_eq(rice_skip_popcnt(&b, 5000), -1);
+    rice_skip_fn *chosen = rice_skipper();
+    cr_assert(chosen == rice_skip_portable || chosen == rice_skip_popcnt);
 }
 
 Test(rice, damage_is_reported)
 {
-    uint32_t v[200];
-    for (int i = 0; i < 200; i++)
-        v[i] = (uint32_t)i;
-    buf b = encode(v, 200);
-    uint8_t *copy = malloc(b.len);
-    rice_reader r;
-    uint32_t x;
-
-    memcpy(copy, b.data, b.len);
-    copy[0] = 32; /* k beyond 31 */
-    rice_start(&r, copy, copy + b.len, 200);
-    cr_assert_eq(rice_next(&r, &x), -1);
-
-    memcpy(copy, b.data, b.len);
-    copy[1] = 0xFF; /* a group length beyond the bytes */
-    copy[2] = 0x7F;
-    rice_start(&r, copy, copy + b.len, 200);
-    cr_assert_eq(rice_next(&r, &x), -1);
-
-    /* a group that does not end at its length: found when the next one starts */
-    memcpy(copy, b.data, b.len);
-    copy[1]++;
-    rice_start(&r, copy, copy + b.len, 200);
-    int failed = 0;
-    for (int i = 0; i < 200 && !failed; i++)
-        failed = rice_next(&r, &x) != 0;
-    cr_assert(failed);
-
-    /* cut short: the last value cannot be read */
-    rice_start(&r, b.data, b.data + b.len - 1, 200);
-    failed = 0;
-    for (int i = 0; i < 200 && !failed; i++)
-        failed = rice_next(&r, &x) != 0;
-    cr_assert(failed);
-
-    /* all zero bits: a quotient that never ends */
-    memset(copy, 0, b.len);
-    rice_start(&r, copy, copy + b.len, 1);
-    cr_assert_eq(rice_next(&r, &x), -1);
-
-    /* a quotient too large for 32 bits with k 31 */
-    /* k 31: the low part is bits 0..30 (4), the quotient starts at bit 31 */
-    static const uint8_t big[] = { 31, 0x04, 0, 0, 0, 0x02 }; /* q 2 */
-    rice_start(&r, big, big + sizeof big, 1);
-    cr_assert_eq(rice_next(&r, &x), -1);
-    static const uint8_t fits[] = { 31, 0x04, 0, 0, 0, 0x01 }; /* q 1 */
-    rice_start(&r, fits, fits + sizeof fits, 1);
-    cr_assert_eq(rice_next(&r, &x), 0);
-    cr_assert_eq(x, 0x80000004u);
-    cr_assert_eq(rice_run_end(&r), fits + sizeof fits);
-
-    /* non-zero padding after the last value */
-    static const uint32_t one[] = { 0 };
-    buf c = encode(one, 1);
-    c.data[1] |= 0x80;
-    rice_start(&r, c.data, c.data + c.len, 1);
-    cr_assert_eq(rice_next(&r, &x), 0);
-    cr_assert_null(rice_run_end(&r));
+    static const uint32_t v[3] = { 9, 1, 700 };
+    static const uint8_t k[3] = { 3, 3, 3 };
+    buf b = encode(v, k, 3);
+    rice_run r;
+    uint32_t x[3];
+    rice_run_start(&r, b.data, b.data + b.len - 2); /* cut short: the last quotient is lost */
+    cr_assert_eq(rice_run_read(&r, 0, 3, x, 3), -1);
+    uint8_t zeros[16] = { 0 }; /* no one bit: no quotient ends */
+    rice_run_start(&r, zeros, zeros + sizeof zeros);
+    cr_assert_eq(rice_run_read(&r, 0, 0, x, 1), -1);
+    cr_assert_eq(rice_skip_portable(&r, 1), -1);
+    rice_run_start(&r, b.data, b.data + b.len); /* low parts past the run's start */
+    cr_assert_eq(rice_run_read(&r, 8 * b.len - 2, 3, x, 1), -1);
+    cr_assert_eq(rice_run_read(&r, 0, RICE_MAX_K + 1, x, 1), -1, "k above 31");
+    uint8_t big[8] = { 0x04, 0, 0, 0, 0, 0, 0, 0 }; /* quotient 2 at k 31: above 2^32 */
+    rice_run_start(&r, big, big + sizeof big);
+    cr_assert_eq(rice_run_read(&r, 0, 31, x, 1), -1);
+    buf c = encode(v, k, 1); /* 9 at k 3: quotient 01, low 001 at bits 5..7, bits 2..4 zero */
+    c.data[0] |= 0x04;       /* a one bit in the padding */
+    rice_run_start(&r, c.data, c.data + c.len);
+    cr_assert_eq(rice_run_read(&r, 0, 3, x, 1), 0);
+    cr_assert(!rice_run_complete(&r, 3), "non-zero padding");
     buf_free(&c);
-    free(copy);
     buf_free(&b);
 }

@@ -17,13 +17,16 @@ static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_
     uint32_t *docs = malloc(sizeof *docs * df), *tfs = malloc(sizeof *tfs * df);
     uint64_t *starts = malloc(sizeof *starts * df);
     uint8_t *norms = calloc(ndocs, 1);
+    uint32_t *lengths = malloc(sizeof *lengths * ndocs); /* by record: here the doc itself */
     struct merged_posting *merged = malloc(sizeof *merged * df);
     const struct merged_posting **live = malloc(sizeof *live * df);
-    struct positions_scratch ps = { NULL, 0 };
+    struct positions_scratch ps = { NULL, NULL, 0 };
     buf post = BUF_INIT, scratch = BUF_INIT, pos = BUF_INIT, varints = BUF_INIT;
     if (docs == NULL || tfs == NULL || starts == NULL || norms == NULL || merged == NULL ||
-        live == NULL)
+        live == NULL || lengths == NULL)
         return -1;
+    for (uint32_t d = 0; d < ndocs; d++)
+        lengths[d] = FUZZ_DOC_LENGTH;
     for (uint32_t i = 0; i < df; i++) {
         docs[i] = i * step;
         tfs[i] = 1 + i % tf_mod;
@@ -39,7 +42,8 @@ static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_
         live[i] = &merged[i];
     }
     uint64_t pos_len;
-    int rc = varints.rc != 0 ? varints.rc : positions_encode(&pos, &ps, live, df, starts, &pos_len);
+    int rc = varints.rc != 0 ? varints.rc : positions_encode(&pos, &ps, live, df, lengths, starts,
+                                                                  &pos_len);
     struct term_postings p = { docs, tfs, starts, df, ndocs };
     if (rc == 0)
         rc = postings_encode(&post, &scratch, &p, norms);
@@ -62,6 +66,7 @@ static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_
     positions_scratch_free(&ps);
     free(live);
     free(merged);
+    free(lengths);
     free(norms);
     free(starts);
     free(tfs);

@@ -43,6 +43,15 @@ static void feed(inverter inv[2])
     }
 }
 
+/* Every record holds PER_DOC tokens. */
+static const uint32_t *record_lengths(void)
+{
+    static uint32_t lengths[NRECORDS];
+    for (uint32_t r = 0; r < NRECORDS; r++)
+        lengths[r] = PER_DOC;
+    return lengths;
+}
+
 /* Every 7th record replaced, the others numbered in order. */
 static uint32_t *number_records(void)
 {
@@ -62,7 +71,7 @@ static buf serial_positions(run_cursor *cursors, size_t n, const uint32_t *doc_o
     cr_assert_eq(run_merge_init(&m, cursors, n), 0);
     while (run_merge_next(&m) == 0 && !m.done) {
         struct term_info info;
-        cr_assert_eq(live_postings_fill(&lp, &m, doc_of_record, &info, &out), 0);
+        cr_assert_eq(live_postings_fill(&lp, &m, doc_of_record, record_lengths(), &info, &out), 0);
     }
     cr_assert_eq(m.done, 1);
     run_merge_free(&m);
@@ -79,7 +88,7 @@ static char *threaded_positions(const char *path, const run_cursor *cursors, siz
                                 uint64_t *spilled)
 {
     positions_pass *pp;
-    cr_assert_eq(positions_pass_start(&pp, cursors, n, doc_of_record, lim), 0);
+    cr_assert_eq(positions_pass_start(&pp, cursors, n, doc_of_record, record_lengths(), lim), 0);
     usleep(20000); /* time for the thread to run ahead, as during the first pass */
     file_writer fw;
     cr_assert_eq(file_writer_open(&fw, path), 0);
@@ -194,7 +203,7 @@ Test(positions_pass, an_abandoned_pass_stops_and_leaves_its_runs, .timeout = 30)
     buf want = serial_positions(f.cursors, 2, f.doc_of_record);
     positions_pass *pp;
     struct positions_pass_limits lim = { 64, 0, f.spill_path };
-    cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, &lim), 0);
+    cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, record_lengths(), &lim), 0);
     usleep(5000);
     positions_pass_free(pp); /* returns: the thread was told to stop */
     cr_assert_eq(count_files(f.dir), 1, "files left beside the run");
@@ -215,7 +224,7 @@ Test(positions_pass, a_spill_file_it_cannot_create_fails_the_write)
     char *missing = test_path(f.dir, "no/such/folder/positions");
     struct positions_pass_limits lim = { 64, 0, missing };
     positions_pass *pp;
-    cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, &lim), 0);
+    cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, record_lengths(), &lim), 0);
     file_writer fw;
     cr_assert_eq(file_writer_open(&fw, f.index_path), 0);
     file_writer_begin(&fw, SECTION_POSITIONS);

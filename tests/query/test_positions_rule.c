@@ -3,6 +3,7 @@
  * are their own root or a whole hyphenated form do, and positions are never
  * read where there are none. */
 #include "core/format.h"
+#include "core/norms.h"
 #include "core/rice.h"
 #include "query/postings_cursor.h"
 #include "query/termdict_reader.h"
@@ -116,7 +117,7 @@ Test(positions_rule, a_root_is_its_own_root)
 
 /* docs/FORMAT.md is the contract: it names this version and says what the
  * reader and writer do with positions. */
-Test(positions_rule, format_md_describes_version_2_positions)
+Test(positions_rule, format_md_describes_version_3_positions)
 {
     char *doc = test_read_file(CARI_SOURCE_DIR "/docs/FORMAT.md", NULL);
     cr_assert_not_null(doc);
@@ -126,14 +127,22 @@ Test(positions_rule, format_md_describes_version_2_positions)
     cr_assert_eq(FORMAT_VERSION, 3);
     const char *musts[] = {
         "has **no positions**: `positions_length` 0, and the skip entries'\nposition offsets 0",
-        "`ceil(n / 128)` groups of 128 values",
-        "u8 k                      0..31",
-        "then the\nquotients in unary, each as that many 0 bits followed by a 1 bit",
+        "k = max(0, floor(log2(x)) - floor(log2(tf)))",
+        "x = floor(11 * (L + 1) / 16)",
+        "- the **quotients**, in value order, forward from bit 0: each as that many\n  0 bits followed by a 1 bit;",
+        "- the **low parts**, in value order, backward from the run's last bit",
         "its first position, then each difference to\nthe previous position less one",
     };
     for (size_t i = 0; i < sizeof musts / sizeof *musts; i++)
         cr_assert(strstr(doc, musts[i]) != NULL, "FORMAT.md lacks: %s", musts[i]);
-    cr_assert_eq(RICE_GROUP, 128);
     cr_assert_eq(RICE_MAX_K, 31);
+    /* the formula as written, against the one the code computes */
+    for (uint32_t len = 0; len < 3000; len += 7)
+        for (uint32_t tf = 1; tf < 40; tf++) {
+            uint64_t x = 11 * ((uint64_t)norm_decode(norm_encode(len)) + 1) / 16;
+            int k = (x >= 2 ? 63 - __builtin_clzll(x) : 0) - (31 - __builtin_clz(tf));
+            cr_assert_eq(rice_doc_k(norm_encode(len), tf), k > 0 ? (unsigned)k : 0, "len %u tf %u",
+                         len, tf);
+        }
     free(doc);
 }

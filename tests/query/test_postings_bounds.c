@@ -16,19 +16,22 @@ struct one_term {
     struct term_entry e;
 };
 
-/* One document (doc 0 of 10) with frequency `tf`, held by its dictionary
- * entry (no POSTINGS bytes), and the positions 1, 2, 3 coded (two bytes: k 0,
- * then 4 bits). */
+/* One document (doc 0 of 10, each 10 tokens long: norm 10) with frequency
+ * `tf`, held by its dictionary entry (no POSTINGS bytes), and the positions
+ * 1, 2, 3 coded for tf 3 (one byte: k 1, quotients 0, 0, 0, low parts 1, 0, 0). */
 static void one_doc(struct one_term *t, uint32_t tf)
 {
     memset(t, 0, sizeof *t);
     t->ix.path = "test";
     t->ix.ndocs = 10;
     t->ix.norms = t->norms; /* a cursor reads the norms of its documents */
+    memset(t->norms, 10, sizeof t->norms);
     static const uint32_t values[3] = { 1, 0, 0 }; /* 1, then gaps of 1 less one */
+    uint8_t ks[3] = { 1, 1, 1 };
+    cr_assert_eq(rice_doc_k(10, 3), 1);
     buf b = BUF_INIT;
-    rice_encode(&b, values, 3);
-    cr_assert_eq(b.len, 2);
+    rice_run_encode(&b, values, ks, 3);
+    cr_assert(b.len == 1 && b.data[0] == 0x87);
     size_t npos = b.len;
     memcpy(t->positions, b.data, b.len);
     buf_free(&b);
@@ -56,7 +59,7 @@ Test(postings_bounds, frequency_as_large_as_the_positions)
 Test(postings_bounds, frequency_beyond_the_positions)
 {
     struct one_term t;
-    one_doc(&t, 17); /* 17 values cannot fit 16 bits */
+    one_doc(&t, 9); /* 9 values cannot fit 8 bits */
     int error = 0;
     postings_cursor c;
     cr_assert_eq(postings_open(&c, &t.ix, &t.e, &error), CARI_ECORRUPT);

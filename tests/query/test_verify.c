@@ -576,7 +576,7 @@ static void expect_positions_damage(const uint8_t *bytes, size_t len, uint64_t a
 }
 
 /* A positions run damaged behind valid checksums is found by verify and named
- * by its term: a k beyond 31, a group length that does not hold. */
+ * by its term: quotients lost or added, a one bit in the padding. */
 Test(verify, damaged_positions_runs_are_found)
 {
     struct term_entry e;
@@ -585,7 +585,8 @@ Test(verify, damaged_positions_runs_are_found)
     cr_assert_eq(termdict_find(fx.ix, "sampai\x01", 7, &e), 0);
     expect_positions_damage(good, good_len, e.positions_off, 32, "term \"sampai (root)\"");
 
-    /* one document that writes alfa 300 times: a run of three groups */
+    /* one document that writes alfa 300 times: positions 0..299, norm 72 (280
+     * tokens) and tf 300 give k 0, so the run is 300 one bits (38 bytes) */
     char text[300 * 5 + 1] = "";
     for (int i = 0; i < 300; i++)
         strcat(text, "alfa ");
@@ -602,11 +603,13 @@ Test(verify, damaged_positions_runs_are_found)
     struct ib_section s[32];
     size_t n = ib_sections(bytes, len, s, 32);
     const uint8_t *run = bytes + ib_find(s, n, SECTION_POSITIONS)->offset + e.positions_off;
-    cr_assert_eq(run[0], 0, "k 0: gaps of 1 are 0");
-    cr_assert_eq(run[1], 16, "128 values of one bit: 16 bytes");
-    expect_positions_damage(bytes, len, e.positions_off + 1, 17, "term \"alfa\"");
-    expect_positions_damage(bytes, len, e.positions_off + 1, 15, "term \"alfa\"");
-    expect_positions_damage(bytes, len, e.positions_off + 2, 0x03, "term \"alfa\"");
+    cr_assert_eq(e.positions_len, 38);
+    for (int i = 0; i < 37; i++)
+        cr_assert_eq(run[i], 0xFF, "byte %d: eight quotients 0", i);
+    cr_assert_eq(run[37], 0x0F, "four more, then zero padding");
+    expect_positions_damage(bytes, len, e.positions_off + 10, 0x00, "term \"alfa\"");
+    expect_positions_damage(bytes, len, e.positions_off + 0, 0xFE, "term \"alfa\"");
+    expect_positions_damage(bytes, len, e.positions_off + 37, 0x1F, "term \"alfa\"");
     free(bytes);
     free(path);
 }
