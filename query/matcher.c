@@ -333,6 +333,16 @@ static uint32_t phrase_max_freq(const struct matcher *m)
     return tf;
 }
 
+/* Whether the phrase m cannot reach its floor on doc even if it occurred
+ * `most` times: the test of matcher_word_below, without a division (most
+ * aligned docs of common words fail it; matcher_min_freq, in double, is
+ * left to those whose positions are read). */
+static int phrase_below(const struct matcher *m, uint32_t doc, uint32_t most)
+{
+    float k = m->bm25->length_factor[m->bm25->norms[doc]], f = (float)most;
+    return m->floor > 0 && m->weight * f < m->floor * (f + k);
+}
+
 /* The first target at or after `target` whose blocks can reach the floor. */
 static uint32_t skip_low_blocks(struct matcher *m, uint32_t target)
 {
@@ -355,9 +365,8 @@ static void phrase_advance(struct matcher *m, uint32_t target)
             return;
         }
         m->doc = doc;
-        uint32_t need = matcher_min_freq(m, doc);
-        if (phrase_max_freq(m) >= need) { /* else no position is read */
-            m->phrase_freq = phrase_frequency(m, need);
+        if (!phrase_below(m, doc, phrase_max_freq(m))) { /* else no position is read */
+            m->phrase_freq = phrase_frequency(m, matcher_min_freq(m, doc));
             if (m->phrase_freq > 0)
                 return;
         }
