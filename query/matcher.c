@@ -293,12 +293,29 @@ static uint32_t phrase_frequency(struct matcher *m, uint32_t need)
     return live >= need ? live : 0;
 }
 
+/* Whether the phrase m cannot reach its floor on doc even if it occurred
+ * `most` times: the test of matcher_word_below, without a division (most
+ * aligned docs of common words fail it; matcher_min_freq, in double, is
+ * left to those whose positions are read). */
+static int phrase_below(const struct matcher *m, uint32_t doc, uint32_t most)
+{
+    float k = m->bm25->length_factor[m->bm25->norms[doc]], f = (float)most;
+    return m->floor > 0 && m->weight * f < m->floor * (f + k);
+}
+
+/* How many docs in a row the rarest word of a phrase passes over alone: then
+ * the others move too, so that where they are sparse their jumps carry it
+ * (one that overshoots takes it past all its docs in between). */
+enum { LEAD_PASSES = 4 };
+
 /* All words on one document (leapfrog), starting at target. The rarest word
  * leads and a word that overshoots sends the new target back to it: a common
  * word then only moves to docs of the rare one, and decodes only their blocks
- * instead of the one at every target it is handed first. */
+ * instead of the one at every target it is handed first; and not even to
+ * those where the rare word occurs too seldom for the floor. */
 static uint32_t align_words(struct matcher *m, uint32_t target)
 {
+    unsigned passed = 0; /* rare-word docs passed without moving the others */
     for (;;) {
         uint32_t doc = target;
         int agreed = 1;
@@ -314,6 +331,13 @@ static uint32_t align_words(struct matcher *m, uint32_t target)
                     break;
                 }
             }
+            if (j == 0 && passed < LEAD_PASSES && phrase_below(m, doc, word_cursor_tf(w))) {
+                agreed = 0; /* the phrase occurs no more often than its rarest word */
+                passed++;
+                doc++;
+                break;
+            }
+            passed = j == 0 ? 0 : passed;
         }
         if (agreed)
             return doc;
@@ -331,16 +355,6 @@ static uint32_t phrase_max_freq(const struct matcher *m)
         tf = t < tf ? t : tf;
     }
     return tf;
-}
-
-/* Whether the phrase m cannot reach its floor on doc even if it occurred
- * `most` times: the test of matcher_word_below, without a division (most
- * aligned docs of common words fail it; matcher_min_freq, in double, is
- * left to those whose positions are read). */
-static int phrase_below(const struct matcher *m, uint32_t doc, uint32_t most)
-{
-    float k = m->bm25->length_factor[m->bm25->norms[doc]], f = (float)most;
-    return m->floor > 0 && m->weight * f < m->floor * (f + k);
 }
 
 /* The first target at or after `target` whose blocks can reach the floor. */
