@@ -306,7 +306,7 @@ static int phrase_below(const struct matcher *m, uint32_t doc, uint32_t most)
 /* How many docs in a row the rarest word of a phrase passes over alone: then
  * the others move too, so that where they are sparse their jumps carry it
  * (one that overshoots takes it past all its docs in between). */
-enum { LEAD_PASSES = 4 };
+enum { LEAD_PASSES = 16 };
 
 /* All words on one document (leapfrog), starting at target. The rarest word
  * leads and a word that overshoots sends the new target back to it: a common
