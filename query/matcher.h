@@ -58,6 +58,7 @@ static inline uint32_t word_cursor_tf(const struct word_cursor *w)
  * some documents reach the word through other forms; else 0). */
 uint32_t word_cursor_exact_tf(struct word_cursor *w);
 int word_cursor_positions(struct word_cursor *w, uint32_t *count);
+int word_cursor_positions_upto(struct word_cursor *w, uint32_t limit, uint32_t *count);
 
 /* Frequencies below this are judged by a table of norms (struct low_table). */
 enum { LOW_TF = 32 };
@@ -77,7 +78,6 @@ struct low_table {
  * the first doc it cannot rule out, the first past limit, or where a
  * cursor's decoded block ends, and leaves that doc to the caller's test. */
 void word_cursor_pass_low(struct word_cursor *w, const struct low_table *t, uint32_t limit);
-int word_cursor_positions_upto(struct word_cursor *w, uint32_t limit, uint32_t *count);
 
 enum matcher_kind { M_WORD, M_PHRASE, M_BOOL };
 

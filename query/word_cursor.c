@@ -131,6 +131,8 @@ int word_cursor_positions(struct word_cursor *w, uint32_t *count)
     return word_cursor_positions_upto(w, UINT32_MAX, count);
 }
 
+/* Whether a doc of frequency tf and norm byte `norm` may reach the table's
+ * floor: by the table, or above it by the test of matcher_word_below. */
 static inline int may_reach(const struct low_table *t, uint32_t tf, uint8_t norm)
 {
     if (tf < LOW_TF)
