@@ -16,8 +16,11 @@ void bm25_init(struct bm25 *s, const cari_index *ix, float k1, float b)
     s->b = b;
     s->norms = ix->norms;
     s->ndocs = ix->ndocs;
-    for (int i = 0; i < 256; i++)
+    s->length_rises = 1;
+    for (int i = 0; i < 256; i++) {
         s->length_factor[i] = (float)(k1 * (1.0 - b + b * norm_decode((uint8_t)i) / ix->avgdl));
+        s->length_rises &= i == 0 || s->length_factor[i] >= s->length_factor[i - 1];
+    }
 }
 
 /* A word scores at most df postings: below this, its 256 divisions of the
@@ -160,6 +163,11 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
     m->error = error;
     m->floor = -INFINITY;
     m->bound = INFINITY; /* holds for doc 0, the first target */
+    m->low.floor = -INFINITY; /* every doc reaches it, as the table says */
+    m->low.norms = s->norms;
+    m->low.length_factor = s->length_factor;
+    for (int f = 0; f < LOW_TF; f++)
+        m->low.max_norm[f] = UINT8_MAX;
     int rc = 0;
     if (n->kind == QN_TERM) {
         m->kind = M_WORD;
@@ -285,12 +293,29 @@ static uint32_t phrase_frequency(struct matcher *m, uint32_t need)
     return live >= need ? live : 0;
 }
 
+/* Whether the phrase m cannot reach its floor on doc even if it occurred
+ * `most` times: the test of matcher_word_below, without a division (most
+ * aligned docs of common words fail it; matcher_min_freq, in double, is
+ * left to those whose positions are read). */
+static int phrase_below(const struct matcher *m, uint32_t doc, uint32_t most)
+{
+    float k = m->bm25->length_factor[m->bm25->norms[doc]], f = (float)most;
+    return m->floor > 0 && m->weight * f < m->floor * (f + k);
+}
+
+/* How many docs in a row the rarest word of a phrase passes over alone: then
+ * the others move too, so that where they are sparse their jumps carry it
+ * (one that overshoots takes it past all its docs in between). */
+enum { LEAD_PASSES = 16 };
+
 /* All words on one document (leapfrog), starting at target. The rarest word
  * leads and a word that overshoots sends the new target back to it: a common
  * word then only moves to docs of the rare one, and decodes only their blocks
- * instead of the one at every target it is handed first. */
+ * instead of the one at every target it is handed first; and not even to
+ * those where the rare word occurs too seldom for the floor. */
 static uint32_t align_words(struct matcher *m, uint32_t target)
 {
+    unsigned passed = 0; /* rare-word docs passed without moving the others */
     for (;;) {
         uint32_t doc = target;
         int agreed = 1;
@@ -306,6 +331,13 @@ static uint32_t align_words(struct matcher *m, uint32_t target)
                     break;
                 }
             }
+            if (j == 0 && passed < LEAD_PASSES && phrase_below(m, doc, word_cursor_tf(w))) {
+                agreed = 0; /* the phrase occurs no more often than its rarest word */
+                passed++;
+                doc++;
+                break;
+            }
+            passed = j == 0 ? 0 : passed;
         }
         if (agreed)
             return doc;
@@ -347,9 +379,8 @@ static void phrase_advance(struct matcher *m, uint32_t target)
             return;
         }
         m->doc = doc;
-        uint32_t need = matcher_min_freq(m, doc);
-        if (phrase_max_freq(m) >= need) { /* else no position is read */
-            m->phrase_freq = phrase_frequency(m, need);
+        if (!phrase_below(m, doc, phrase_max_freq(m))) { /* else no position is read */
+            m->phrase_freq = phrase_frequency(m, matcher_min_freq(m, doc));
             if (m->phrase_freq > 0)
                 return;
         }
@@ -431,16 +462,68 @@ static void bool_advance(struct matcher *m, uint32_t target)
     }
 }
 
+/* Whether frequency f stays below m's floor on norm byte n: the very test of
+ * matcher_word_below. */
+static int low_at(const struct matcher *m, int f, int n)
+{
+    float tf = (float)f * m->tf_boost;
+    return m->weight * tf < m->floor * (tf + m->bm25->length_factor[n]);
+}
+
+/* Brings the word's low table to its floor. As the norm rises so does
+ * length_factor, so a frequency fails the test on a run of norms from some
+ * byte up, and where the run starts only comes down as the floor rises: from
+ * the last one the walk down is short; a first table (or a lower floor) is
+ * searched for, in 8 steps a frequency. */
+static void low_table_update(struct matcher *m)
+{
+    int fresh = !(m->floor >= m->low.floor) || m->low.floor == -INFINITY;
+    m->low.floor = m->floor;
+    m->low.weight = m->weight;
+    m->low.tf_boost = m->tf_boost;
+    for (int f = 1; f < LOW_TF; f++) {
+        int n = m->low.max_norm[f];
+        if (fresh) { /* the last norm byte that passes, in [-1, 255] */
+            int lo = -1, hi = UINT8_MAX;
+            while (lo < hi) {
+                int mid = lo + (hi - lo + 1) / 2;
+                if (low_at(m, f, mid))
+                    hi = mid - 1;
+                else
+                    lo = mid;
+            }
+            n = lo;
+        }
+        while (n >= 0 && low_at(m, f, n))
+            n--;
+        m->low.max_norm[f] = (int16_t)n;
+    }
+}
+
 /* A word that may (pass_low: a required clause, an essential one of MaxScore,
  * a query of one word) moves past the docs whose frequency and norm cannot
  * reach its floor, what it needs with every other clause at its maximum: no
- * hit is there, and a conjunction never aligns its other clauses on them. */
+ * hit is there, and a conjunction never aligns its other clauses on them.
+ * Within the blocks already decoded and bounded, a table of the floor rules
+ * out the docs of low frequency without a multiplication or a call (most of
+ * a common word's docs), and only the others meet the exact test. */
 static void pass_low_docs(struct matcher *m)
 {
+    struct word_cursor *w = &m->words[0];
+    int table = m->bm25->length_rises;
     while (m->doc != CURSOR_END && m->floor > 0 && matcher_word_below(m, m->doc, m->floor)) {
+        if (table && m->doc <= m->bound_last && m->bound >= m->floor) { /* blocks that may reach it */
+            if (m->low.floor != m->floor)
+                low_table_update(m);
+            word_cursor_pass_low(w, &m->low, m->bound_last);
+            if (w->doc != m->doc) {
+                m->doc = w->doc;
+                continue;
+            }
+        }
         uint32_t target = skip_low_blocks(m, m->doc + 1);
-        word_cursor_advance(&m->words[0], target);
-        m->doc = m->words[0].doc;
+        word_cursor_advance(w, target);
+        m->doc = w->doc;
     }
 }
 

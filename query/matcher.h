@@ -14,6 +14,7 @@ struct bm25 {
     float length_factor[256]; /* k1 * (1 - b + b * length / avgdl) by norm byte */
     const uint8_t *norms;
     uint32_t ndocs;
+    int length_rises; /* length_factor never falls as the norm byte rises */
 };
 
 /* The postings of one word: its exact key and its root key, merged. */
@@ -59,6 +60,25 @@ uint32_t word_cursor_exact_tf(struct word_cursor *w);
 int word_cursor_positions(struct word_cursor *w, uint32_t *count);
 int word_cursor_positions_upto(struct word_cursor *w, uint32_t limit, uint32_t *count);
 
+/* Frequencies below this are judged by a table of norms (struct low_table). */
+enum { LOW_TF = 32 };
+
+/* Which documents of a word cannot reach a floor: a frequency f below LOW_TF
+ * can on norm bytes up to max_norm[f] (-1: on none); a higher one is put to
+ * the test of matcher_word_below, with the same operands. */
+struct low_table {
+    int16_t max_norm[LOW_TF];
+    const uint8_t *norms;
+    const float *length_factor;
+    float weight, tf_boost, floor;
+};
+
+/* Moves w from its current doc over the docs up to `limit` that the table
+ * rules out, staying within the blocks its cursors have decoded: it stops on
+ * the first doc it cannot rule out, the first past limit, or where a
+ * cursor's decoded block ends, and leaves that doc to the caller's test. */
+void word_cursor_pass_low(struct word_cursor *w, const struct low_table *t, uint32_t limit);
+
 enum matcher_kind { M_WORD, M_PHRASE, M_BOOL };
 
 struct matcher {
@@ -75,6 +95,7 @@ struct matcher {
     float floor;     /* documents below it may be skipped; -INFINITY: none */
     float bound;     /* the last block bound, which holds up to bound_last */
     uint32_t bound_last;
+    struct low_table low; /* a word's floor as a table, for pass_low (matcher.c) */
     const struct bm25 *bm25;
     struct word_cursor *words; /* one (M_WORD) or the phrase's */
     uint32_t *offsets;

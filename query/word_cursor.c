@@ -130,3 +130,62 @@ int word_cursor_positions(struct word_cursor *w, uint32_t *count)
 {
     return word_cursor_positions_upto(w, UINT32_MAX, count);
 }
+
+/* Whether a doc of frequency tf and norm byte `norm` may reach the table's
+ * floor: by the table, or above it by the test of matcher_word_below. */
+static inline int may_reach(const struct low_table *t, uint32_t tf, uint8_t norm)
+{
+    if (tf < LOW_TF)
+        return (int)norm <= t->max_norm[tf];
+    float f = (float)tf * t->tf_boost;
+    return !(t->weight * f < t->floor * (f + t->length_factor[norm]));
+}
+
+static void settle_at(postings_cursor *c, uint32_t i)
+{
+    c->i = i;
+    c->doc = c->docs[i];
+}
+
+/* One list: the common case once the other list of the word has ended. */
+static void pass_low_one(postings_cursor *c, const struct low_table *t, uint32_t limit)
+{
+    uint32_t i = c->i, last = c->count - 1;
+    while (i < last && c->docs[i] <= limit && !may_reach(t, c->tfs[i], t->norms[c->docs[i]]))
+        i++;
+    settle_at(c, i);
+}
+
+/* Both lists, merged by doc: a doc in both has the sum of their frequencies,
+ * so neither list may judge its docs alone. */
+static void pass_low_two(postings_cursor *a, postings_cursor *b, const struct low_table *t,
+                         uint32_t limit)
+{
+    uint32_t ia = a->i, ib = b->i;
+    for (;;) {
+        uint32_t da = a->docs[ia], db = b->docs[ib], d = da < db ? da : db;
+        uint32_t tf = (da == d ? a->tfs[ia] : 0) + (db == d ? b->tfs[ib] : 0);
+        if (d > limit || may_reach(t, tf, t->norms[d]))
+            break;
+        uint32_t na = ia + (da == d), nb = ib + (db == d);
+        if (na == a->count || nb == b->count) /* the next block is the caller's to load */
+            break;
+        ia = na, ib = nb;
+    }
+    settle_at(a, ia);
+    settle_at(b, ib);
+}
+
+void word_cursor_pass_low(struct word_cursor *w, const struct low_table *t, uint32_t limit)
+{
+    postings_cursor *live[2];
+    int n = 0;
+    for (int i = 0; i < w->n; i++)
+        if (w->c[i].doc != CURSOR_END)
+            live[n++] = &w->c[i];
+    if (n == 1)
+        pass_low_one(live[0], t, limit);
+    else if (n == 2)
+        pass_low_two(live[0], live[1], t, limit);
+    settle(w);
+}

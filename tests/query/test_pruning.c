@@ -97,3 +97,22 @@ Test(pruning, words_pass_over_docs_below_the_cut_unscored)
     free(top);
     cr_assert_eq(d % 5, 2, "p%03d does not write berlayar", d);
 }
+
+/* A phrase's rarest word passes over its docs where it occurs too seldom for
+ * the floor, without moving the other words there (nor more than a few docs
+ * in a row, so that their jumps still carry it): the top k is the
+ * exhaustive one, wherever the rare word's frequency decides. */
+Test(pruning, phrase_rare_word_passes_over_its_docs_below_the_floor)
+{
+    static const char *phrases[] = { "\"zuka pelabuhan\"", "\"pelabuhan zuka\"",
+                                     "\"lomi kapal\"", "\"kapal zuka\"", "\"zuka kapal layar\"" };
+    for (size_t i = 0; i < sizeof phrases / sizeof *phrases; i++)
+        for (size_t k = 1; k <= 300; k *= 3) {
+            assert_same_top(fix.ix, phrases[i], 0, k, -1, -1);
+            assert_same_top(fix.ix, phrases[i], 0, k, 2.0f, 0.3f);
+        }
+    /* the doc made for the phrase leads it */
+    char *top = test_search(fix.ix, "\"zuka kapal layar\"", 0, 1);
+    cr_assert_str_eq(top, "p500");
+    free(top);
+}

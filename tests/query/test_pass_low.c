@@ -1,0 +1,191 @@
+/* A word under a floor passes over the docs its frequency and norm rule out
+ * by a table of the floor (word_cursor_pass_low): where it stops, on docs
+ * whose two lists (the exact key and the root key) only reach together, on
+ * frequencies above the table, at the limit and at the end of the decoded
+ * blocks; and the pruned top k it serves equals the exhaustive one. */
+#include "tests/query/query_fixture.h"
+#include "tests/query/same_top.h"
+
+#include "query/matcher.h"
+#include "query/query_ast.h"
+
+enum { NDOCS = 40, BIG = 400 };
+
+/* Doc d of the small corpus: `layar` (the exact key) when d % 3 == 0,
+ * `berlayar` (the root key) when d % 3 == 1, neither when d % 3 == 2; doc 9
+ * has `layar` once and `berlayar` twice, doc 15 `layar` 40 times. */
+static char *small_text(int d)
+{
+    char *t = malloc(1024);
+    size_t n = (size_t)snprintf(t, 1024, "zuka ");
+    int exact = d == 15 ? 40 : d % 3 == 0, root = d == 9 ? 2 : d % 3 == 1;
+    for (int i = 0; i < exact; i++)
+        n += (size_t)snprintf(t + n, 1024 - n, "layar ");
+    for (int i = 0; i < root; i++)
+        n += (size_t)snprintf(t + n, 1024 - n, "berlayar ");
+    return t;
+}
+
+static struct qfix fix;
+
+static void build(int ndocs, char *(*text)(int))
+{
+    struct test_doc *docs = calloc((size_t)ndocs, sizeof *docs);
+    char(*ids)[16] = calloc((size_t)ndocs, sizeof *ids);
+    for (int d = 0; d < ndocs; d++) {
+        snprintf(ids[d], sizeof ids[d], "d%03d", d);
+        docs[d] = (struct test_doc){ ids[d], NULL, text(d) };
+    }
+    qfix_docs(&fix, docs, (size_t)ndocs);
+    for (int d = 0; d < ndocs; d++)
+        free((char *)docs[d].text);
+    free(docs);
+    free(ids);
+}
+
+static void teardown(void) { qfix_close(&fix); }
+
+/* The word `layar` of the index, both of its lists open. */
+static void open_layar(struct word_cursor *w, cari_query **q, int *error)
+{
+    cr_assert_eq(cari_query_parse(q, fix.ix, "layar", 5, 0), 0, "%s", cari_error_last());
+    cr_assert_eq((*q)->root->kind, QN_TERM);
+    cr_assert_eq(word_cursor_open(w, fix.ix, &(*q)->root->word, error), 0, "%s",
+                 cari_error_last());
+    cr_assert_eq(w->n, 2, "layar and layar\\x01");
+}
+
+/* A table where only a frequency of 3 or more reaches (on any norm), and a
+ * higher floor than any weight for the frequencies above the table. */
+static void table_from_3(struct low_table *t, const float *zero_length)
+{
+    for (int f = 0; f < LOW_TF; f++)
+        t->max_norm[f] = f >= 3 ? UINT8_MAX : -1;
+    t->norms = fix.ix->norms;
+    t->length_factor = zero_length;
+    t->weight = 1;
+    t->tf_boost = 1;
+    t->floor = 2; /* weight * f < floor * f: nothing above the table reaches */
+}
+
+TestSuite(pass_low, .fini = teardown);
+
+Test(pass_low, stops_where_the_two_lists_together_reach)
+{
+    build(NDOCS, small_text);
+    static const float zero_length[256];
+    struct low_table t;
+    table_from_3(&t, zero_length);
+    struct word_cursor w;
+    cari_query *q;
+    int error = 0;
+    open_layar(&w, &q, &error);
+    cr_assert_eq(w.doc, 0);
+    /* docs 0, 1, 3, 4, 6, 7 have 1 each; doc 9 has 1 + 2 */
+    word_cursor_pass_low(&w, &t, CURSOR_END);
+    cr_assert_eq(w.doc, 9, "stopped on doc %u", w.doc);
+    cr_assert_eq(word_cursor_tf(&w), 3);
+    /* a doc not ruled out is left where it is */
+    word_cursor_pass_low(&w, &t, CURSOR_END);
+    cr_assert_eq(w.doc, 9);
+    /* the limit: from doc 10, the first doc past 12 (doc 13) */
+    word_cursor_advance(&w, 10);
+    word_cursor_pass_low(&w, &t, 12);
+    cr_assert_eq(w.doc, 13, "stopped on doc %u", w.doc);
+    /* above the table, the floor's own test: 40 cannot reach 2 * 40, and
+     * the walk goes on to where a decoded block ends: the root list's last
+     * doc, 37 (ruled out, but the caller's to move past), the exact list on 39 */
+    word_cursor_pass_low(&w, &t, CURSOR_END);
+    cr_assert_eq(w.doc, 37, "stopped on doc %u", w.doc);
+    cr_assert_eq(w.c[0].doc, 39);
+    word_cursor_close(&w);
+    cari_query_free(q);
+    /* and with a floor it reaches, doc 15's 40 stops the walk */
+    open_layar(&w, &q, &error);
+    t.floor = 0.5f;
+    word_cursor_advance(&w, 10);
+    word_cursor_pass_low(&w, &t, CURSOR_END);
+    cr_assert_eq(w.doc, 15, "stopped on doc %u", w.doc);
+    cr_assert_eq(word_cursor_tf(&w), 40);
+    word_cursor_close(&w);
+    cari_query_free(q);
+    cr_assert_eq(error, 0);
+}
+
+/* Doc d of the large corpus (three blocks of each list): `layar`
+ * and `berlayar` with frequencies that vary with d, some far above the
+ * table (up to 60), and filler that varies the length; doc 250 has the most
+ * of both and is short. */
+static char *big_text(int d)
+{
+    size_t cap = 8192, n = 0;
+    char *t = malloc(cap);
+    int exact = d == 250 ? 45 : d * 7 % 5, root = d == 250 ? 30 : d * 11 % 4;
+    if (d % 17 == 3)
+        exact += 33 + d % 28;
+    for (int i = 0; i < exact; i++)
+        n += (size_t)snprintf(t + n, cap - n, "layar ");
+    for (int i = 0; i < root; i++)
+        n += (size_t)snprintf(t + n, cap - n, "berlayar ");
+    for (int i = d * 13 % 90 + (d == 250 ? 0 : 10); i > 0; i--)
+        n += (size_t)snprintf(t + n, cap - n, "%s ", i % 2 ? "zuka" : "lomi");
+    return t;
+}
+
+Test(pass_low, pruned_equals_exhaustive_over_both_lists)
+{
+    build(BIG, big_text);
+    static const char *queries[] = { "layar", "berlayar", "layar zuka", "berlayar lomi zuka" };
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+        for (size_t k = 1; k <= 100; k *= 3) {
+            assert_same_top(fix.ix, queries[i], 0, k, -1, -1);
+            assert_same_top(fix.ix, queries[i], CARI_QUERY_AND, k, -1, -1);
+            assert_same_top(fix.ix, queries[i], 0, k, 2.0f, 0.9f);
+        }
+    char *top = test_search(fix.ix, "layar", 0, 1);
+    cr_assert_str_eq(top, "d250");
+    free(top);
+}
+
+/* The word under a rising floor visits exactly the docs that matcher_word_below
+ * keeps, the table made afresh and then walked down as the floor rises. */
+Test(pass_low, visits_the_docs_the_exact_test_keeps_as_the_floor_rises)
+{
+    build(BIG, big_text);
+    cari_query *q;
+    cr_assert_eq(cari_query_parse(&q, fix.ix, "layar", 5, 0), 0, "%s", cari_error_last());
+    struct bm25 s;
+    bm25_init(&s, fix.ix, 1.2f, 0.75f);
+    cr_assert(s.length_rises);
+    for (int schedule = 0; schedule < 3; schedule++) {
+        int error = 0;
+        struct matcher *fast, *all;
+        cr_assert_eq(matcher_build(&fast, fix.ix, q->root, &s, &error), 0);
+        cr_assert_eq(matcher_build(&all, fix.ix, q->root, &s, &error), 0);
+        fast->pass_low = 1;
+        float floor = fast->max_score * (0.2f + 0.25f * (float)schedule);
+        size_t visited = 0, kept = 0, docs = 0;
+        matcher_set_floor(fast, floor);
+        matcher_advance(fast, 0);
+        for (matcher_advance(all, 0); all->doc != CURSOR_END; matcher_advance(all, all->doc + 1)) {
+            docs++;
+            if (matcher_word_below(all, all->doc, floor))
+                continue;
+            kept++;
+            cr_assert_eq(fast->doc, all->doc, "floor %g: at doc %u, exact test keeps %u", floor,
+                         fast->doc, all->doc);
+            floor += fast->max_score * 0.002f; /* rises by a little at each hit */
+            matcher_set_floor(fast, floor);
+            matcher_advance(fast, fast->doc + 1);
+            visited++;
+        }
+        cr_assert_eq(fast->doc, CURSOR_END, "doc %u past the last one kept", fast->doc);
+        cr_assert(kept > 10 && kept + 50 < docs, "%zu docs of %zu kept: the floors test little",
+                  kept, docs);
+        cr_assert_eq(visited, kept);
+        matcher_free(fast);
+        matcher_free(all);
+        cr_assert_eq(error, 0);
+    }
+    cari_query_free(q);
+}
