@@ -13,6 +13,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=${WORK:-/tmp/cari-ab}
 base=${BASE:-main}
 mkdir -p "$work/base"
+# git archive gives the files the commit's times, older than objects built
+# from another base: make would keep those, so another base starts afresh
+commit=$(git -C "$root" rev-parse "$base")
+[ "$(cat "$work/base/commit" 2>/dev/null)" = "$commit" ] || rm -rf "$work/base/build"
+echo "$commit" >"$work/base/commit"
 rm -rf "$work/base/src"
 mkdir -p "$work/base/src"
 git -C "$root" archive "$base" | tar -x -C "$work/base/src"
