@@ -1,0 +1,95 @@
+/* The store compressor's thread and its queue: the caller goes on adding
+ * blocks while the thread trains the dictionary and compresses the held
+ * blocks (more than a few blocks wait then), the queue stays within its
+ * bound, and the file is byte for byte the one the caller's thread alone
+ * writes. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/endian.h"
+#include "indexer/file_writer.h"
+#include "indexer/store_compressor.h"
+#include "tests/common/test_util.h"
+
+enum { BLOCK_RECORDS = 8, RECORD_BYTES = 4000 };
+
+static uint32_t next_rand(uint32_t *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return *s >> 8;
+}
+
+/* Block `b`: BLOCK_RECORDS records of words drawn from a small vocabulary
+ * (what a dictionary can learn), in the store's block layout. */
+static size_t make_block(unsigned b, uint8_t *out)
+{
+    static const char *const words[] = { "pemerintah ", "menyampaikan ", "anggaran ", "tahun ",
+                                         "pendidikan ", "Jakarta ", "presiden ", "undang-undang " };
+    uint32_t seed = 7 + b;
+    size_t head = 4 + 4 * (BLOCK_RECORDS + 1), at = 0;
+    le32_store(out, BLOCK_RECORDS);
+    for (unsigned r = 0; r < BLOCK_RECORDS; r++) {
+        le32_store(out + 4 + 4 * r, (uint32_t)at);
+        size_t end = at + RECORD_BYTES;
+        while (at < end) {
+            const char *w = words[next_rand(&seed) % 8];
+            size_t n = strlen(w) < end - at ? strlen(w) : end - at;
+            memcpy(out + head + at, w, n);
+            at += n;
+        }
+    }
+    le32_store(out + 4 + 4 * BLOCK_RECORDS, (uint32_t)at);
+    return head + at;
+}
+
+/* Writes `nblocks` blocks through a compressor, threaded or not, and
+ * returns the file's bytes; *peak: the most bytes that waited in the queue. */
+static char *compress_blocks(const char *path, unsigned nblocks, int threaded, size_t *len,
+                             size_t *peak)
+{
+    static uint8_t block[4 + 4 * (BLOCK_RECORDS + 1) + BLOCK_RECORDS * RECORD_BYTES];
+    file_writer fw;
+    store_compressor sc;
+    cr_assert_eq(file_writer_open(&fw, path), 0, "%s", cari_error_last());
+    file_writer_begin(&fw, SECTION_STORE);
+    cr_assert_eq(store_compressor_init(&sc, 3, sizeof block, threaded, &fw), 0);
+    for (unsigned b = 0; b < nblocks; b++) {
+        size_t n = make_block(b, block);
+        struct store_piece whole = { block, n };
+        cr_assert_eq(store_compressor_add(&sc, &whole, 1, n), 0, "%s", cari_error_last());
+    }
+    cr_assert_eq(store_compressor_finish(&sc), 0, "%s", cari_error_last());
+    file_writer_end(&fw);
+    store_compressor_write_sections(&sc, &fw);
+    *peak = sc.peak_queued;
+    cr_assert_not_null(sc.cdict, "a dictionary was trained");
+    store_compressor_free(&sc);
+    cr_assert_eq(file_writer_commit(&fw), 0, "%s", cari_error_last());
+    char *bytes = test_read_file(path, len);
+    cr_assert_not_null(bytes);
+    return bytes;
+}
+
+Test(store_queue, the_caller_goes_on_while_the_thread_trains, .timeout = 120)
+{
+    char *dir = test_tmpdir(), *path = test_path(dir, "s.cari");
+    size_t block = 4 + 4 * (BLOCK_RECORDS + 1) + BLOCK_RECORDS * RECORD_BYTES;
+    /* the held bytes, then as many again: training starts half way */
+    unsigned nblocks = (unsigned)(2 * STORE_HELD_BYTES / block);
+    size_t n1, n2, peak1, peak2;
+    char *alone = compress_blocks(path, nblocks, 0, &n1, &peak1);
+    char *threaded = compress_blocks(path, nblocks, 1, &n2, &peak2);
+    cr_assert_eq(peak1, 0, "nothing is queued without the thread");
+    /* the old queue of 4 blocks would have held the caller up here */
+    cr_assert_gt(peak2, 16 * block, "%zu bytes waited at most", peak2);
+    cr_assert_leq(peak2, STORE_HELD_BYTES / 2 + block, "%zu bytes waited", peak2);
+    cr_assert_eq(n1, n2, "%zu bytes threaded, %zu alone", n2, n1);
+    cr_assert_eq(memcmp(alone, threaded, n1), 0, "the bytes differ");
+    free(alone);
+    free(threaded);
+    test_rmtree(dir);
+    free(path);
+    free(dir);
+}
