@@ -22,12 +22,15 @@
 enum { OUT_CHUNK = 1 << 17 };
 
 /* Bytes of blocks copied and waiting for the thread before the caller
- * waits: enough to ride out the dictionary's training and the compression
- * of the held blocks (the thread's longest stretch, most of a second in
- * which the caller goes on reading for the analysers instead of leaving a
- * processor idle), half of what is held for the sample. A few emptied
- * copies are kept for the next blocks. */
-#define QUEUE_BYTES (STORE_HELD_BYTES / 2)
+ * waits. Until the thread has caught up after the sample: enough to ride out
+ * the dictionary's training and the compression of the held blocks (its
+ * longest stretch, most of a second in which the caller goes on reading for
+ * the analysers instead of leaving a processor idle), half of what is held
+ * for the sample. From then on less, so that what is left to compress after
+ * the last document (while the commit waits for the STORE section) stays a
+ * few hundredths of a second. A few emptied copies are kept for reuse. */
+#define QUEUE_BYTES_TRAINING (STORE_HELD_BYTES / 2)
+#define QUEUE_BYTES_STEADY ((size_t)4 << 20)
 enum { QUEUE_SPARES = 4 };
 
 /* Below this much sample, a dictionary would cost more than it saves. */
@@ -229,6 +232,8 @@ static void *compressor_main(void *arg)
             snprintf(sc->msg, sizeof sc->msg, "%s", cari_error_last());
         }
         sc->queued_bytes -= q->block.len;
+        if (sc->sampled && sc->queued_bytes <= QUEUE_BYTES_STEADY)
+            sc->caught_up = 1;
         recycle(sc, q);
         sc->busy = 0;
         pthread_cond_broadcast(&sc->done);
@@ -326,7 +331,8 @@ void store_compressor_free(store_compressor *sc)
 static int take_copy(store_compressor *sc, struct store_queued **out)
 {
     pthread_mutex_lock(&sc->lock);
-    while (sc->queued_bytes >= QUEUE_BYTES && sc->rc == 0)
+    while (sc->queued_bytes >= (sc->caught_up ? QUEUE_BYTES_STEADY : QUEUE_BYTES_TRAINING) &&
+           sc->rc == 0)
         pthread_cond_wait(&sc->done, &sc->lock);
     struct store_queued *q = sc->rc == 0 ? sc->free_list : NULL;
     if (q != NULL) {
@@ -357,8 +363,9 @@ static int queue_copy(store_compressor *sc, struct store_queued *q, int rc)
             sc->queue_head = q;
         sc->queue_tail = q;
         sc->queued_bytes += q->block.len;
-        if (sc->queued_bytes > sc->peak_queued)
-            sc->peak_queued = sc->queued_bytes;
+        size_t *peak = sc->caught_up ? &sc->peak_steady : &sc->peak_queued;
+        if (sc->queued_bytes > *peak)
+            *peak = sc->queued_bytes;
         pthread_cond_signal(&sc->work);
     }
     pthread_mutex_unlock(&sc->lock);

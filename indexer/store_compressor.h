@@ -9,7 +9,8 @@
  * count. With `threaded`, blocks are compressed on a thread of their own (one
  * thread, so the frames stay in order) while the caller reads on; up to half
  * of STORE_HELD_BYTES of copied blocks wait for it, so the caller is not held
- * up while the thread trains the dictionary and compresses the held blocks. */
+ * up while the thread trains the dictionary and compresses the held blocks,
+ * and up to 4 MiB once it has caught up. */
 #ifndef CARI_INDEXER_STORE_COMPRESSOR_H
 #define CARI_INDEXER_STORE_COMPRESSOR_H
 
@@ -60,7 +61,8 @@ typedef struct store_compressor {
     struct store_queued *free_list, *queue_head, *queue_tail;
     size_t nspares;      /* on free_list */
     size_t queued_bytes; /* of the blocks in the queue and the one being taken */
-    size_t peak_queued;  /* the most queued_bytes has been (for tests) */
+    int caught_up;       /* the sample is written and the queue was short again */
+    size_t peak_queued, peak_steady; /* the most queued_bytes was before and after (tests) */
     file_writer *fw; /* where the thread writes; the caller does not touch it meanwhile */
 } store_compressor;
 
