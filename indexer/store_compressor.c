@@ -22,13 +22,15 @@
 enum { OUT_CHUNK = 1 << 17 };
 
 /* Bytes of blocks copied and waiting for the thread before the caller
- * waits. Until the thread has caught up after the sample: enough to ride out
- * the dictionary's training and the compression of the held blocks (its
- * longest stretch, most of a second in which the caller goes on reading for
- * the analysers instead of leaving a processor idle), half of what is held
- * for the sample. From then on less, so that what is left to compress after
- * the last document (while the commit waits for the STORE section) stays a
- * few hundredths of a second. A few emptied copies are kept for reuse. */
+ * waits. Until the sample is written: enough to ride out the dictionary's
+ * training and the compression of the held blocks (the thread's longest
+ * stretch, most of a second in which the caller goes on reading for the
+ * analysers instead of leaving a processor idle), half of what is held for
+ * the sample. Then the bound comes down by half of every block the thread
+ * takes, to the steady one (even when the thread never gets ahead), so that
+ * what is left to compress after the last document, while the commit waits
+ * for the STORE section, stays a few hundredths of a second. A few emptied
+ * copies are kept for reuse. */
 #define QUEUE_BYTES_TRAINING (STORE_HELD_BYTES / 2)
 #define QUEUE_BYTES_STEADY ((size_t)4 << 20)
 enum { QUEUE_SPARES = 4 };
@@ -183,6 +185,14 @@ static int take_block(store_compressor *sc, const struct store_piece *pieces, si
 
 /* ---- the thread ---- */
 
+/* After the sample, the queue's bound comes down by half of each block
+ * taken, to QUEUE_BYTES_STEADY. Called with the lock held. */
+static void lower_bound(store_compressor *sc, size_t taken)
+{
+    size_t above = sc->queue_bound - QUEUE_BYTES_STEADY;
+    sc->queue_bound -= taken / 2 < above ? taken / 2 : above;
+}
+
 /* A copy the thread is done with: kept for reuse while there are few
  * spares, else freed. Called with the lock held. */
 static void recycle(store_compressor *sc, struct store_queued *q)
@@ -232,8 +242,8 @@ static void *compressor_main(void *arg)
             snprintf(sc->msg, sizeof sc->msg, "%s", cari_error_last());
         }
         sc->queued_bytes -= q->block.len;
-        if (sc->sampled && sc->queued_bytes <= QUEUE_BYTES_STEADY)
-            sc->caught_up = 1;
+        if (sc->sampled)
+            lower_bound(sc, q->block.len);
         recycle(sc, q);
         sc->busy = 0;
         pthread_cond_broadcast(&sc->done);
@@ -249,6 +259,7 @@ static int start_thread(store_compressor *sc)
     pthread_cond_init(&sc->work, NULL);
     pthread_cond_init(&sc->done, NULL);
     sc->locks_ready = 1;
+    sc->queue_bound = QUEUE_BYTES_TRAINING;
     if (pthread_create(&sc->thread, NULL, compressor_main, sc) != 0)
         return error_set(CARI_ENOMEM, "cannot start the compression thread");
     sc->started = 1;
@@ -331,8 +342,7 @@ void store_compressor_free(store_compressor *sc)
 static int take_copy(store_compressor *sc, struct store_queued **out)
 {
     pthread_mutex_lock(&sc->lock);
-    while (sc->queued_bytes >= (sc->caught_up ? QUEUE_BYTES_STEADY : QUEUE_BYTES_TRAINING) &&
-           sc->rc == 0)
+    while (sc->queued_bytes >= sc->queue_bound && sc->rc == 0)
         pthread_cond_wait(&sc->done, &sc->lock);
     struct store_queued *q = sc->rc == 0 ? sc->free_list : NULL;
     if (q != NULL) {
@@ -363,7 +373,7 @@ static int queue_copy(store_compressor *sc, struct store_queued *q, int rc)
             sc->queue_head = q;
         sc->queue_tail = q;
         sc->queued_bytes += q->block.len;
-        size_t *peak = sc->caught_up ? &sc->peak_steady : &sc->peak_queued;
+        size_t *peak = sc->queue_bound == QUEUE_BYTES_STEADY ? &sc->peak_steady : &sc->peak_queued;
         if (sc->queued_bytes > *peak)
             *peak = sc->queued_bytes;
         pthread_cond_signal(&sc->work);

@@ -9,8 +9,8 @@
  * count. With `threaded`, blocks are compressed on a thread of their own (one
  * thread, so the frames stay in order) while the caller reads on; up to half
  * of STORE_HELD_BYTES of copied blocks wait for it, so the caller is not held
- * up while the thread trains the dictionary and compresses the held blocks,
- * and up to 4 MiB once it has caught up. */
+ * up while the thread trains the dictionary and compresses the held blocks;
+ * then the bound comes down to 4 MiB. */
 #ifndef CARI_INDEXER_STORE_COMPRESSOR_H
 #define CARI_INDEXER_STORE_COMPRESSOR_H
 
@@ -61,8 +61,9 @@ typedef struct store_compressor {
     struct store_queued *free_list, *queue_head, *queue_tail;
     size_t nspares;      /* on free_list */
     size_t queued_bytes; /* of the blocks in the queue and the one being taken */
-    int caught_up;       /* the sample is written and the queue was short again */
-    size_t peak_queued, peak_steady; /* the most queued_bytes was before and after (tests) */
+    size_t queue_bound;  /* the caller waits while queued_bytes is this much or more */
+    size_t peak_queued, peak_steady; /* the most queued_bytes was, before the bound
+                                        came down to its steady value and after (tests) */
     file_writer *fw; /* where the thread writes; the caller does not touch it meanwhile */
 } store_compressor;
 
