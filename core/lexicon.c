@@ -3,18 +3,32 @@
 
 #include <string.h>
 
-/* The index of `word` among `count` sorted strings, or -1. */
-static long find(const char *text, const uint32_t *off, uint32_t count, const char *word,
-                 size_t len)
+/* The first 8 bytes of a word as the generator numbers them. */
+static uint64_t word_prefix(const char *word, size_t len)
 {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; i++)
+        v = v << 8 | (i < len ? (uint8_t)word[i] : 0);
+    return v;
+}
+
+/* The index of `word` among `count` sorted strings, or -1. Most steps
+ * compare the prefixes only: the words' text is read where they tie. */
+static long find(const char *text, const uint32_t *off, const uint64_t *prefix, uint32_t count,
+                 const char *word, size_t len)
+{
+    uint64_t want = word_prefix(word, len);
     uint32_t lo = 0, hi = count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        const char *s = text + off[mid];
-        size_t n = off[mid + 1] - off[mid] - 1;
-        int c = memcmp(s, word, n < len ? n : len);
-        if (c == 0)
-            c = n < len ? -1 : n > len;
+        int c = (prefix[mid] > want) - (prefix[mid] < want);
+        if (c == 0) {
+            const char *s = text + off[mid];
+            size_t n = off[mid + 1] - off[mid] - 1;
+            c = memcmp(s, word, n < len ? n : len);
+            if (c == 0)
+                c = n < len ? -1 : n > len;
+        }
         if (c == 0)
             return (long)mid;
         if (c < 0)
@@ -27,12 +41,14 @@ static long find(const char *text, const uint32_t *off, uint32_t count, const ch
 
 int lexicon_is_root(const char *word, size_t len)
 {
-    return find(lexicon_root_text, lexicon_root_off, lexicon_root_count, word, len) >= 0;
+    return find(lexicon_root_text, lexicon_root_off, lexicon_root_prefix, lexicon_root_count, word,
+                len) >= 0;
 }
 
 int lexicon_form_root_of(const char *word, size_t len, const char **root, size_t *root_len)
 {
-    long i = find(lexicon_form_text, lexicon_form_off, lexicon_form_count, word, len);
+    long i = find(lexicon_form_text, lexicon_form_off, lexicon_form_prefix, lexicon_form_count, word,
+                  len);
     if (i < 0)
         return 0;
     uint16_t r = lexicon_form_root[i];

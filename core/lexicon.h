@@ -13,6 +13,9 @@
 extern const char lexicon_root_text[], lexicon_form_text[];
 extern const uint32_t lexicon_root_off[], lexicon_form_off[];
 extern const uint32_t lexicon_root_count, lexicon_form_count;
+/* *_prefix[i]: the first 8 bytes of word i as a big-endian number, zeros
+ * after a shorter word (numbers in the same order as the words, but for ties). */
+extern const uint64_t lexicon_root_prefix[], lexicon_form_prefix[];
 extern const uint16_t lexicon_form_root[]; /* the headword of each form */
 
 /* Whether the folded word is a headword (a root). */

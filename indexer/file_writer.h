@@ -25,6 +25,8 @@ typedef struct file_writer {
     struct section_entry sections[SECTION_MAX];
     unsigned nsections;
     int in_section;
+    uint64_t flushed;        /* bytes handed to the file so far */
+    uint64_t writeback_from; /* the disk write of the bytes before was started */
 } file_writer;
 
 /* Creates `path`.tmp-PID and reserves room for the header; first removes the

@@ -290,29 +290,46 @@ int inverter_end_doc(inverter *inv)
     return 0;
 }
 
-static int compare_keys(const void *a, const void *b, void *ctx)
+/* A term to sort: its key's first 8 bytes as a big-endian number (zeros
+ * after a shorter key), so that most comparisons are one of numbers, in
+ * the array itself, and only ties read the keys. Prefixes that differ order
+ * the keys as memcmp and then length would. */
+struct sort_item {
+    uint64_t prefix;
+    uint32_t term;
+};
+
+static uint64_t key_prefix(const uint8_t *key, size_t len)
 {
-    const inverter *inv = ctx;
-    const struct inv_term *x = &inv->terms[*(const uint32_t *)a];
-    const struct inv_term *y = &inv->terms[*(const uint32_t *)b];
-    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
-    int c = memcmp(inv->keys.data + x->key_off, inv->keys.data + y->key_off, n);
-    if (c != 0)
-        return c;
-    return x->key_len < y->key_len ? -1 : x->key_len > y->key_len;
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; i++)
+        v = v << 8 | (i < len ? key[i] : 0);
+    return v;
+}
+
+static int item_before(const struct sort_item *x, const struct sort_item *y, const inverter *inv)
+{
+    if (x->prefix != y->prefix)
+        return x->prefix < y->prefix;
+    const struct inv_term *a = &inv->terms[x->term], *b = &inv->terms[y->term];
+    size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+    int c = memcmp(inv->keys.data + a->key_off, inv->keys.data + b->key_off, n);
+    return c != 0 ? c < 0 : a->key_len < b->key_len;
 }
 
 /* A plain merge sort: qsort_r is not in C11 or POSIX. */
-static void sort_range(uint32_t *a, uint32_t *tmp, size_t n, const inverter *inv)
+static void sort_range(struct sort_item *a, struct sort_item *tmp, size_t n, const inverter *inv)
 {
     if (n < 2)
         return;
     size_t half = n / 2;
     sort_range(a, tmp, half, inv);
     sort_range(a + half, tmp, n - half, inv);
+    if (!item_before(&a[half], &a[half - 1], inv))
+        return; /* the halves are in order already */
     size_t i = 0, j = half, k = 0;
     while (i < half && j < n)
-        tmp[k++] = compare_keys(&a[j], &a[i], (void *)inv) < 0 ? a[j++] : a[i++];
+        tmp[k++] = item_before(&a[j], &a[i], inv) ? a[j++] : a[i++];
     while (i < half)
         tmp[k++] = a[i++];
     while (j < n)
@@ -324,16 +341,21 @@ int inverter_sorted_terms(const inverter *inv, uint32_t **out)
 {
     size_t n = inv->nterms;
     uint32_t *order = malloc((n ? n : 1) * sizeof *order);
-    uint32_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    if (order == NULL || tmp == NULL) {
+    struct sort_item *items = malloc((n ? n : 1) * 2 * sizeof *items);
+    if (order == NULL || items == NULL) {
         free(order);
-        free(tmp);
+        free(items);
         return error_oom();
     }
+    for (size_t i = 0; i < n; i++) {
+        const struct inv_term *t = &inv->terms[i];
+        items[i] = (struct sort_item){ key_prefix(inv->keys.data + t->key_off, t->key_len),
+                                       (uint32_t)i };
+    }
+    sort_range(items, items + n, n, inv);
     for (size_t i = 0; i < n; i++)
-        order[i] = (uint32_t)i;
-    sort_range(order, tmp, n, inv);
-    free(tmp);
+        order[i] = items[i].term;
+    free(items);
     *out = order;
     return 0;
 }

@@ -70,12 +70,27 @@ static int unicode_escape(struct parser *ps, buf *out)
     return 0;
 }
 
+/* Whether one of the eight bytes at p (any alignment) ends a run of plain
+ * string bytes: a quote, a backslash or a control character. Each test is
+ * exact about whether some byte matches (a borrow only follows a match). */
+static int special8(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t w, q, b;
+    memcpy(&w, p, 8);
+    q = w ^ (ones * '"');
+    b = w ^ (ones * '\\');
+    return ((((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & high) != 0;
+}
+
 /* Decodes the string at ps->p (its opening quote) into out (NULL: just skip). */
 static int parse_string(struct parser *ps, buf *out)
 {
     const char *open = ps->p++;
     for (;;) {
         const char *q = ps->p;
+        while (ps->end - q >= 8 && !special8(q)) /* most of a text: eight bytes at a time */
+            q += 8;
         while (q < ps->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
             q++;
         if (out != NULL)

@@ -141,7 +141,8 @@ int run_merge_next(run_merge *m)
     int sorted = 1;
     for (size_t i = 0; i < m->ncursors; i++) {
         const run_cursor *c = &m->cursors[i];
-        if (c->done || key_cmp(c->key, c->key_len, m->key, m->key_len) != 0)
+        /* (the smallest is its own key: no comparison, none with one run) */
+        if (c->done || (c != min && key_cmp(c->key, c->key_len, m->key, m->key_len) != 0))
             continue;
         size_t before = m->npostings;
         int rc = decode_cursor(m, c);

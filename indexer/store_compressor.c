@@ -21,9 +21,19 @@
  * needed besides the records themselves. */
 enum { OUT_CHUNK = 1 << 17 };
 
-/* Blocks copied and waiting for the thread: enough to ride out one slow
- * block, few enough to hold little memory. */
-enum { QUEUE_SLOTS = 4 };
+/* Bytes of blocks copied and waiting for the thread before the caller
+ * waits. Until the sample is written: enough to ride out the dictionary's
+ * training and the compression of the held blocks (the thread's longest
+ * stretch, most of a second in which the caller goes on reading for the
+ * analysers instead of leaving a processor idle), half of what is held for
+ * the sample. Then the bound comes down by half of every block the thread
+ * takes, to the steady one (even when the thread never gets ahead), so that
+ * what is left to compress after the last document, while the commit waits
+ * for the STORE section, stays a few hundredths of a second. A few emptied
+ * copies are kept for reuse. */
+#define QUEUE_BYTES_TRAINING (STORE_HELD_BYTES / 2)
+#define QUEUE_BYTES_STEADY ((size_t)4 << 20)
+enum { QUEUE_SPARES = 4 };
 
 /* Below this much sample, a dictionary would cost more than it saves. */
 #define MIN_SAMPLE_BYTES ((size_t)64 << 10)
@@ -175,6 +185,38 @@ static int take_block(store_compressor *sc, const struct store_piece *pieces, si
 
 /* ---- the thread ---- */
 
+/* After the sample, the queue's bound comes down by half of each block
+ * taken, to QUEUE_BYTES_STEADY. Called with the lock held. */
+static void lower_bound(store_compressor *sc, size_t taken)
+{
+    size_t above = sc->queue_bound - QUEUE_BYTES_STEADY;
+    sc->queue_bound -= taken / 2 < above ? taken / 2 : above;
+}
+
+/* A copy the thread is done with: kept for reuse while there are few
+ * spares, else freed. Called with the lock held. */
+static void recycle(store_compressor *sc, struct store_queued *q)
+{
+    if (sc->nspares < QUEUE_SPARES) {
+        q->next = sc->free_list;
+        sc->free_list = q;
+        sc->nspares++;
+        return;
+    }
+    buf_free(&q->block);
+    free(q);
+}
+
+static void free_list_of(struct store_queued *q)
+{
+    while (q != NULL) {
+        struct store_queued *next = q->next;
+        buf_free(&q->block);
+        free(q);
+        q = next;
+    }
+}
+
 /* sc->rc, sc->msg and the lists are read and written under the lock. */
 static void *compressor_main(void *arg)
 {
@@ -199,8 +241,10 @@ static void *compressor_main(void *arg)
             sc->rc = rc;
             snprintf(sc->msg, sizeof sc->msg, "%s", cari_error_last());
         }
-        q->next = sc->free_list;
-        sc->free_list = q;
+        sc->queued_bytes -= q->block.len;
+        if (sc->sampled)
+            lower_bound(sc, q->block.len);
+        recycle(sc, q);
         sc->busy = 0;
         pthread_cond_broadcast(&sc->done);
     }
@@ -215,13 +259,7 @@ static int start_thread(store_compressor *sc)
     pthread_cond_init(&sc->work, NULL);
     pthread_cond_init(&sc->done, NULL);
     sc->locks_ready = 1;
-    sc->slots = calloc(QUEUE_SLOTS, sizeof *sc->slots);
-    if (sc->slots == NULL)
-        return error_oom();
-    for (size_t i = 0; i < QUEUE_SLOTS; i++) {
-        sc->slots[i].next = sc->free_list;
-        sc->free_list = &sc->slots[i];
-    }
+    sc->queue_bound = QUEUE_BYTES_TRAINING;
     if (pthread_create(&sc->thread, NULL, compressor_main, sc) != 0)
         return error_set(CARI_ENOMEM, "cannot start the compression thread");
     sc->started = 1;
@@ -287,10 +325,9 @@ void store_compressor_free(store_compressor *sc)
         pthread_cond_destroy(&sc->done);
         sc->locks_ready = 0;
     }
-    for (size_t i = 0; sc->slots != NULL && i < QUEUE_SLOTS; i++)
-        buf_free(&sc->slots[i].block);
-    free(sc->slots);
-    sc->slots = NULL;
+    free_list_of(sc->queue_head); /* left by a failure */
+    free_list_of(sc->free_list);
+    sc->queue_head = sc->queue_tail = sc->free_list = NULL;
     ZSTD_freeCCtx(sc->cctx);
     ZSTD_freeCDict(sc->cdict);
     sc->cctx = sc->cdict = NULL;
@@ -301,40 +338,63 @@ void store_compressor_free(store_compressor *sc)
     buf_free(&sc->index);
 }
 
+/* A copy to fill, once the queue has room: a spare, or a new one. */
+static int take_copy(store_compressor *sc, struct store_queued **out)
+{
+    pthread_mutex_lock(&sc->lock);
+    while (sc->queued_bytes >= sc->queue_bound && sc->rc == 0)
+        pthread_cond_wait(&sc->done, &sc->lock);
+    struct store_queued *q = sc->rc == 0 ? sc->free_list : NULL;
+    if (q != NULL) {
+        sc->free_list = q->next;
+        sc->nspares--;
+    }
+    int rc = thread_error(sc);
+    pthread_mutex_unlock(&sc->lock);
+    if (rc == 0 && q == NULL && (q = calloc(1, sizeof *q)) == NULL)
+        rc = error_oom();
+    *out = q;
+    return rc;
+}
+
+/* Queues the filled copy for the thread; after a failure to fill it
+ * (rc), takes it back instead. */
+static int queue_copy(store_compressor *sc, struct store_queued *q, int rc)
+{
+    pthread_mutex_lock(&sc->lock);
+    q->next = NULL;
+    if (rc != 0) {
+        buf_free(&q->block);
+        recycle(sc, q);
+    } else {
+        if (sc->queue_tail != NULL)
+            sc->queue_tail->next = q;
+        else
+            sc->queue_head = q;
+        sc->queue_tail = q;
+        sc->queued_bytes += q->block.len;
+        size_t *peak = sc->queue_bound == QUEUE_BYTES_STEADY ? &sc->peak_steady : &sc->peak_queued;
+        if (sc->queued_bytes > *peak)
+            *peak = sc->queued_bytes;
+        pthread_cond_signal(&sc->work);
+    }
+    pthread_mutex_unlock(&sc->lock);
+    return rc;
+}
+
 int store_compressor_add(store_compressor *sc, const struct store_piece *pieces, size_t n,
                          size_t total)
 {
     if (!sc->started)
         return take_block(sc, pieces, n, total);
-    pthread_mutex_lock(&sc->lock);
-    while (sc->free_list == NULL && sc->rc == 0)
-        pthread_cond_wait(&sc->done, &sc->lock);
-    struct store_queued *q = sc->rc == 0 ? sc->free_list : NULL;
-    if (q != NULL)
-        sc->free_list = q->next;
-    int rc = thread_error(sc);
-    pthread_mutex_unlock(&sc->lock);
+    struct store_queued *q;
+    int rc = take_copy(sc, &q);
     if (rc != 0)
         return rc;
     buf_clear(&q->block);
     for (size_t i = 0; i < n; i++)
         buf_append(&q->block, pieces[i].data, pieces[i].len);
-    rc = q->block.rc;
-    pthread_mutex_lock(&sc->lock);
-    q->next = NULL;
-    if (rc != 0) { /* back to the free list: nothing was queued */
-        q->next = sc->free_list;
-        sc->free_list = q;
-        buf_free(&q->block);
-    } else if (sc->queue_tail != NULL) {
-        sc->queue_tail->next = q;
-        sc->queue_tail = q;
-    } else {
-        sc->queue_head = sc->queue_tail = q;
-    }
-    pthread_cond_signal(&sc->work);
-    pthread_mutex_unlock(&sc->lock);
-    return rc;
+    return queue_copy(sc, q, q->block.rc);
 }
 
 int store_compressor_add_now(store_compressor *sc, const struct store_piece *pieces, size_t n,

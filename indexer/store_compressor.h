@@ -7,7 +7,10 @@
  * those first ones included, is then compressed with that dictionary. The sample
  * depends on the documents only, so the bytes are the same for any thread
  * count. With `threaded`, blocks are compressed on a thread of their own (one
- * thread, so the frames stay in order) while the caller reads on. */
+ * thread, so the frames stay in order) while the caller reads on; up to half
+ * of STORE_HELD_BYTES of copied blocks wait for it, so the caller is not held
+ * up while the thread trains the dictionary and compresses the held blocks;
+ * then the bound comes down to 4 MiB. */
 #ifndef CARI_INDEXER_STORE_COMPRESSOR_H
 #define CARI_INDEXER_STORE_COMPRESSOR_H
 
@@ -55,7 +58,12 @@ typedef struct store_compressor {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t work, done;
-    struct store_queued *slots, *free_list, *queue_head, *queue_tail;
+    struct store_queued *free_list, *queue_head, *queue_tail;
+    size_t nspares;      /* on free_list */
+    size_t queued_bytes; /* of the blocks in the queue and the one being taken */
+    size_t queue_bound;  /* the caller waits while queued_bytes is this much or more */
+    size_t peak_queued, peak_steady; /* the most queued_bytes was, before the bound
+                                        came down to its steady value and after (tests) */
     file_writer *fw; /* where the thread writes; the caller does not touch it meanwhile */
 } store_compressor;
 

@@ -17,8 +17,9 @@ enum { STORE_LEVEL_DEFAULT = 4, STORE_BLOCK_DEFAULT = 32 * 1024, MAX_THREADS = 2
 #define MEMORY_DEFAULT ((size_t)1 << 30)
 /* What the budget must leave beside the inverters: per thread, a full stem
  * memo (2^21 slots and their words); once, input and output buffers, the
- * store's blocks (32 MiB of them held for the dictionary, its sample and training),
- * the batches in flight and the record tables. */
+ * store's blocks (32 MiB of them held for the dictionary, its sample and training,
+ * up to 16 MiB waiting for the store's thread), the batches in flight and the
+ * record tables. */
 #define MEMORY_PER_THREAD ((size_t)64 << 20)
 #define MEMORY_FIXED ((size_t)96 << 20)
 

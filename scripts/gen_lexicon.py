@@ -181,6 +181,13 @@ def c_strings(name, words):
         lines.append("    " + ", ".join(map(str, offs[i:i + 12])) + ",")
     lines.append("};")
     lines.append(f"const uint32_t {name}_count = {len(words)};")
+    # each word's first 8 bytes as a big-endian number, zeros after a shorter
+    # word: the binary search compares numbers and reads few words
+    prefixes = [int.from_bytes(w.encode("ascii")[:8].ljust(8, b"\0"), "big") for w in words]
+    lines.append(f"const uint64_t {name}_prefix[{max(len(words), 1)}] = {{")
+    for i in range(0, len(prefixes), 6):
+        lines.append("    " + ", ".join(f"0x{p:016x}u" for p in prefixes[i:i + 6]) + ",")
+    lines.append("};")
     return lines
 
 

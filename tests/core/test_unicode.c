@@ -155,6 +155,25 @@ Test(unicode, valid)
     cr_assert_eq(utf8_valid("\xE2\x82\xAC", 3), 1);
 }
 
+/* ASCII is checked eight bytes at a time: an invalid byte, a valid
+ * sequence or a sequence cut by the end, at every offset of a long text. */
+Test(unicode, valid_at_every_offset_of_a_long_text)
+{
+    char text[64];
+    for (size_t at = 0; at + 3 <= sizeof text; at++) {
+        memset(text, 'a', sizeof text);
+        text[at] = '\xFF';
+        cr_assert_eq(utf8_valid(text, sizeof text), 0, "\\xFF at %zu", at);
+        memcpy(text + at, "\xE2\x82\xAC", 3);
+        cr_assert_eq(utf8_valid(text, sizeof text), 1, "euro sign at %zu", at);
+        cr_assert_eq(utf8_valid(text, at + 2), 0, "euro sign cut at %zu", at);
+        text[at + 1] = 'b';
+        cr_assert_eq(utf8_valid(text, sizeof text), 0, "bad continuation at %zu", at + 1);
+    }
+    memset(text, 0x7F, sizeof text);
+    cr_assert_eq(utf8_valid(text, sizeof text), 1);
+}
+
 Test(unicode, classes)
 {
     cr_assert_eq(unicode_class_of('a'), UC_WORD);

@@ -113,3 +113,52 @@ Test(inverter, a_term_keeps_its_index_and_gets_every_occurrence)
     cr_assert_eq(inv.terms[j].positional, 0);
     inverter_free(&inv);
 }
+
+struct ref_key {
+    char bytes[24];
+    size_t len;
+};
+
+static int ref_compare(const void *a, const void *b)
+{
+    const struct ref_key *x = a, *y = b;
+    int c = memcmp(x->bytes, y->bytes, x->len < y->len ? x->len : y->len);
+    return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Terms come out in byte order (then shorter first) whatever their first
+ * eight bytes share: keys over a tiny alphabet with NUL and 0xFF bytes, of
+ * every length around 8, many the start of others. */
+Test(inverter, sorted_terms_are_in_byte_order)
+{
+    static const char alphabet[] = { '\0', '\x01', 'a', 'b', '\xFF' };
+    enum { NKEYS = 5000 };
+    struct ref_key *keys = calloc(NKEYS, sizeof *keys);
+    cr_assert_not_null(keys);
+    inverter inv;
+    cr_assert_eq(inverter_init(&inv), 0);
+    uint32_t seed = 5;
+    size_t n = 0;
+    for (size_t i = 0; i < NKEYS; i++) {
+        struct ref_key k = { .len = 1 + next_rand(&seed) % 14 };
+        for (size_t j = 0; j < k.len; j++)
+            k.bytes[j] = alphabet[next_rand(&seed) % 5];
+        uint32_t index;
+        size_t before = inv.nterms;
+        cr_assert_eq(inverter_term(&inv, k.bytes, k.len, 1, &index), 0);
+        if (inv.nterms > before) /* a new key */
+            keys[n++] = k;
+    }
+    cr_assert_gt(n, 1000);
+    qsort(keys, n, sizeof *keys, ref_compare);
+    uint32_t *order = NULL;
+    cr_assert_eq(inverter_sorted_terms(&inv, &order), 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct inv_term *t = &inv.terms[order[i]];
+        cr_assert_eq(t->key_len, keys[i].len, "term %zu", i);
+        cr_assert_eq(memcmp(inverter_key(&inv, t), keys[i].bytes, t->key_len), 0, "term %zu", i);
+    }
+    free(order);
+    free(keys);
+    inverter_free(&inv);
+}

@@ -101,6 +101,30 @@ Test(json_line, simple_escapes)
     json_doc_free(&d);
 }
 
+/* Plain string bytes are scanned eight at a time: a quote, an escape, a
+ * control character or a byte >= 0x80 at every offset is still found. */
+Test(json_line, string_ends_and_escapes_at_every_offset)
+{
+    char line[128], want[64];
+    for (size_t at = 0; at < 40; at++) {
+        json_doc d = { 0 };
+        memset(want, 'x', at);
+        memcpy(want + at, "\"\xC3\xA9y", 4);
+        size_t n = (size_t)snprintf(line, sizeof line, "{\"text\":\"%.*s\\\"\xC3\xA9y\"}", (int)at,
+                                    want);
+        parse_ok(&d, line, n);
+        assert_single_field(&d, "text", want, at + 4);
+        n = (size_t)snprintf(line, sizeof line, "{\"text\":\"%.*s\"}", (int)at, want);
+        parse_ok(&d, line, n);
+        assert_single_field(&d, "text", want, at);
+        json_doc_free(&d);
+        n = (size_t)snprintf(line, sizeof line, "{\"text\":\"%.*s\t\"}", (int)at, want);
+        parse_fails(line, n, 9 + at, "control character inside a string (escape it)");
+        n = (size_t)snprintf(line, sizeof line, "{\"text\":\"%.*s", (int)at, want);
+        parse_fails(line, n, 8, "string not closed before the end of the line");
+    }
+}
+
 Test(json_line, escapes_in_keys_and_ids)
 {
     json_doc d = { 0 };

@@ -1,0 +1,109 @@
+/* The store compressor's thread and its queue: the caller goes on adding
+ * blocks while the thread trains the dictionary and compresses the held
+ * blocks (more than a few blocks wait then), the queue stays within its
+ * bound then and within a smaller one once it has come down, and the
+ * file is byte for byte the one the caller's thread alone writes. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/endian.h"
+#include "indexer/file_writer.h"
+#include "indexer/store_compressor.h"
+#include "tests/common/test_util.h"
+
+enum { BLOCK_RECORDS = 8, RECORD_BYTES = 4000 };
+
+static uint32_t next_rand(uint32_t *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return *s >> 8;
+}
+
+/* Block `b`: BLOCK_RECORDS records of words drawn from a small vocabulary
+ * (what a dictionary can learn), in the store's block layout. */
+static size_t make_block(unsigned b, uint8_t *out)
+{
+    static const char *const words[] = { "pemerintah ", "menyampaikan ", "anggaran ", "tahun ",
+                                         "pendidikan ", "Jakarta ", "presiden ", "undang-undang " };
+    uint32_t seed = 7 + b;
+    size_t head = 4 + 4 * (BLOCK_RECORDS + 1), at = 0;
+    le32_store(out, BLOCK_RECORDS);
+    for (unsigned r = 0; r < BLOCK_RECORDS; r++) {
+        le32_store(out + 4 + 4 * r, (uint32_t)at);
+        size_t end = at + RECORD_BYTES;
+        while (at < end) {
+            const char *w = words[next_rand(&seed) % 8];
+            size_t n = strlen(w) < end - at ? strlen(w) : end - at;
+            memcpy(out + head + at, w, n);
+            at += n;
+        }
+    }
+    le32_store(out + 4 + 4 * BLOCK_RECORDS, (uint32_t)at);
+    return head + at;
+}
+
+struct queue_peaks {
+    size_t training, steady;
+    int came_down; /* the bound came down to its steady value */
+};
+
+/* Writes `nblocks` blocks through a compressor, threaded or not, as fast as
+ * they are made (faster than the thread compresses them), and returns the
+ * file's bytes and the most bytes that waited in the queue. */
+static char *compress_blocks(const char *path, unsigned nblocks, int threaded, size_t *len,
+                             struct queue_peaks *peaks)
+{
+    static uint8_t block[4 + 4 * (BLOCK_RECORDS + 1) + BLOCK_RECORDS * RECORD_BYTES];
+    file_writer fw;
+    store_compressor sc;
+    cr_assert_eq(file_writer_open(&fw, path), 0, "%s", cari_error_last());
+    file_writer_begin(&fw, SECTION_STORE);
+    cr_assert_eq(store_compressor_init(&sc, 3, sizeof block, threaded, &fw), 0);
+    for (unsigned b = 0; b < nblocks; b++) {
+        size_t n = make_block(b, block);
+        struct store_piece whole = { block, n };
+        cr_assert_eq(store_compressor_add(&sc, &whole, 1, n), 0, "%s", cari_error_last());
+    }
+    cr_assert_eq(store_compressor_finish(&sc), 0, "%s", cari_error_last());
+    file_writer_end(&fw);
+    store_compressor_write_sections(&sc, &fw);
+    *peaks = (struct queue_peaks){ sc.peak_queued, sc.peak_steady,
+                                   sc.queue_bound == ((size_t)4 << 20) };
+    cr_assert_not_null(sc.cdict, "a dictionary was trained");
+    store_compressor_free(&sc);
+    cr_assert_eq(file_writer_commit(&fw), 0, "%s", cari_error_last());
+    char *bytes = test_read_file(path, len);
+    cr_assert_not_null(bytes);
+    return bytes;
+}
+
+Test(store_queue, the_caller_goes_on_while_the_thread_trains_then_the_bound_comes_down,
+     .timeout = 120)
+{
+    char *dir = test_tmpdir(), *path = test_path(dir, "s.cari");
+    size_t block = 4 + 4 * (BLOCK_RECORDS + 1) + BLOCK_RECORDS * RECORD_BYTES;
+    /* the held bytes, then twice as many: the training starts after the
+     * first third, the bound has come down by the end of the second */
+    unsigned nblocks = (unsigned)(3 * STORE_HELD_BYTES / block);
+    size_t n1, n2;
+    struct queue_peaks p1, p2;
+    char *alone = compress_blocks(path, nblocks, 0, &n1, &p1);
+    char *threaded = compress_blocks(path, nblocks, 1, &n2, &p2);
+    cr_assert_eq(p1.training + p1.steady, 0, "nothing is queued without the thread");
+    /* the old queue of 4 blocks would have held the caller up here */
+    cr_assert_gt(p2.training, 16 * block, "%zu bytes waited at most", p2.training);
+    cr_assert_leq(p2.training, STORE_HELD_BYTES / 2 + block, "%zu bytes waited", p2.training);
+    /* even though the thread never got ahead of the caller */
+    cr_assert(p2.came_down);
+    cr_assert_gt(p2.steady, 0);
+    cr_assert_leq(p2.steady, ((size_t)4 << 20) + block, "%zu bytes waited", p2.steady);
+    cr_assert_eq(n1, n2, "%zu bytes threaded, %zu alone", n2, n1);
+    cr_assert_eq(memcmp(alone, threaded, n1), 0, "the bytes differ");
+    free(alone);
+    free(threaded);
+    test_rmtree(dir);
+    free(path);
+    free(dir);
+}
