@@ -3,21 +3,14 @@
 
 #include <string.h>
 
-/* The first 8 bytes of a word as the generator numbers them. */
-static uint64_t word_prefix(const char *word, size_t len)
-{
-    uint64_t v = 0;
-    for (size_t i = 0; i < 8; i++)
-        v = v << 8 | (i < len ? (uint8_t)word[i] : 0);
-    return v;
-}
+#include "core/endian.h"
 
 /* The index of `word` among `count` sorted strings, or -1. Most steps
  * compare the prefixes only: the words' text is read where they tie. */
 static long find(const char *text, const uint32_t *off, const uint64_t *prefix, uint32_t count,
                  const char *word, size_t len)
 {
-    uint64_t want = word_prefix(word, len);
+    uint64_t want = be64_prefix(word, len) /* as the generator numbers them */;
     uint32_t lo = 0, hi = count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/endian.h"
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/varint.h"
@@ -299,14 +300,6 @@ struct sort_item {
     uint32_t term;
 };
 
-static uint64_t key_prefix(const uint8_t *key, size_t len)
-{
-    uint64_t v = 0;
-    for (size_t i = 0; i < 8; i++)
-        v = v << 8 | (i < len ? key[i] : 0);
-    return v;
-}
-
 static int item_before(const struct sort_item *x, const struct sort_item *y, const inverter *inv)
 {
     if (x->prefix != y->prefix)
@@ -349,7 +342,7 @@ int inverter_sorted_terms(const inverter *inv, uint32_t **out)
     }
     for (size_t i = 0; i < n; i++) {
         const struct inv_term *t = &inv->terms[i];
-        items[i] = (struct sort_item){ key_prefix(inv->keys.data + t->key_off, t->key_len),
+        items[i] = (struct sort_item){ be64_prefix(inv->keys.data + t->key_off, t->key_len),
                                        (uint32_t)i };
     }
     sort_range(items, items + n, n, inv);
