@@ -300,7 +300,7 @@ static uint32_t phrase_frequency(struct matcher *m, uint32_t need)
 static int phrase_below(const struct matcher *m, uint32_t doc, uint32_t most)
 {
     float k = m->bm25->length_factor[m->bm25->norms[doc]], f = (float)most;
-    return m->floor > 0 && m->weight * f < m->floor * (f + k);
+    return m->floor > 0 && bm25_below(m->weight, f, k, m->floor);
 }
 
 /* How many docs in a row the rarest word of a phrase passes over alone: then
@@ -467,7 +467,7 @@ static void bool_advance(struct matcher *m, uint32_t target)
 static int low_at(const struct matcher *m, int f, int n)
 {
     float tf = (float)f * m->tf_boost;
-    return m->weight * tf < m->floor * (tf + m->bm25->length_factor[n]);
+    return bm25_below(m->weight, tf, m->bm25->length_factor[n], m->floor);
 }
 
 /* Brings the word's low table to its floor. As the norm rises so does

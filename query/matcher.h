@@ -156,15 +156,23 @@ static inline float matcher_doc_bound(const struct matcher *m, uint32_t doc)
     return m->weight * f / (f + k);
 }
 
-/* Whether the word m's bound on doc, its current match, is below floor,
- * without a division: weight * f / (f + k) < floor as weight * f < floor *
- * (f + k), which rounds apart only in the last bits, far within the slack
- * every floor is lowered by. The exact-form list is not read. */
+/* Whether a BM25 term score weight * f / (f + k) is below floor, without a
+ * division: weight * f < floor * (f + k), which rounds apart only in the last
+ * bits, far within the slack every floor is lowered by. Every test of a
+ * frequency against a floor goes through here, so that the norm table of
+ * word_cursor_pass_low decides exactly as the doc-by-doc tests. */
+static inline int bm25_below(float weight, float f, float k, float floor)
+{
+    return weight * f < floor * (f + k);
+}
+
+/* Whether the word m's bound on doc, its current match, is below floor.
+ * The exact-form list is not read. */
 static inline int matcher_word_below(const struct matcher *m, uint32_t doc, float floor)
 {
     float k = m->bm25->length_factor[m->bm25->norms[doc]];
     float f = (float)word_cursor_tf(&m->words[0]) * m->tf_boost;
-    return m->weight * f < floor * (f + k);
+    return bm25_below(m->weight, f, k, floor);
 }
 
 /* The smallest frequency with which the phrase m may reach its floor on doc

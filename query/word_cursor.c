@@ -138,7 +138,7 @@ static inline int may_reach(const struct low_table *t, uint32_t tf, uint8_t norm
     if (tf < LOW_TF)
         return (int)norm <= t->max_norm[tf];
     float f = (float)tf * t->tf_boost;
-    return !(t->weight * f < t->floor * (f + t->length_factor[norm]));
+    return !bm25_below(t->weight, f, t->length_factor[norm], t->floor);
 }
 
 static void settle_at(postings_cursor *c, uint32_t i)
