@@ -8,7 +8,8 @@
 #define FORMAT_FOOTER_MAGIC "cEND"
 
 enum {
-    FORMAT_VERSION = 3, /* 3: a smaller dictionary entry, singletons inline, narrower skip
+    FORMAT_VERSION = 4, /* 4: no key for the exact form of an inflected token,
+                           every term has positions; 3: a smaller dictionary entry, singletons inline, narrower skip
                            entries, Rice-coded tails; POSITIONS with a k per document from its
                            length; 2: POSITIONS Rice-coded, none for inflected exact keys;
                            STORE_DICT */

@@ -169,19 +169,15 @@ static int add_pending(inverter *inv, const struct inv_pending *p)
                        &t);
     if (rc != 0)
         return rc;
-    t->positional |= p->positional;
     return add_to_term(inv, inv->pending_doc, t, p->position);
 }
 
-int inverter_term(inverter *inv, const char *key, size_t key_len, int positional,
-                  uint32_t *index)
+int inverter_term(inverter *inv, const char *key, size_t key_len, uint32_t *index)
 {
     struct inv_term *t = NULL;
     int rc = find_term(inv, key, key_len, (uint32_t)hash_bytes(key, key_len), &t);
-    if (rc == 0) {
-        t->positional |= (uint8_t)(positional != 0);
+    if (rc == 0)
         *index = (uint32_t)(t - inv->terms);
-    }
     return rc;
 }
 
@@ -243,8 +239,7 @@ static int pending_room(inverter *inv, uint32_t doc)
     return 0;
 }
 
-int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position,
-                 int positional)
+int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position)
 {
     int rc = pending_room(inv, doc);
     if (rc != 0)
@@ -252,8 +247,7 @@ int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, u
     uint32_t h = (uint32_t)hash_bytes(key, key_len);
     PREFETCH(&inv->table[h & (inv->table_cap - 1)]);
     inv->pending[inv->npending++] = (struct inv_pending){ h, (uint32_t)inv->pending_keys.len,
-                                                          (uint32_t)key_len, position, 0,
-                                                          (uint8_t)(positional != 0) };
+                                                          (uint32_t)key_len, position, 0 };
     inv->pending_doc = doc;
     buf_append(&inv->pending_keys, key, key_len);
     return inv->pending_keys.rc;
@@ -265,7 +259,7 @@ int inverter_add_term(inverter *inv, uint32_t doc, uint32_t term, uint32_t posit
     if (rc != 0)
         return rc;
     PREFETCH(&inv->terms[term]);
-    inv->pending[inv->npending++] = (struct inv_pending){ 0, 0, 0, position, term + 1, 0 };
+    inv->pending[inv->npending++] = (struct inv_pending){ 0, 0, 0, position, term + 1 };
     inv->pending_doc = doc;
     return 0;
 }

@@ -23,7 +23,6 @@ struct inv_term {
     uint32_t next_doc_min; /* previous finished doc + 1: the base of the next gap */
     uint32_t tf, last_pos; /* of the doc being collected */
     uint32_t doc_pos_start; /* where its positions start in `positions` */
-    uint8_t positional;     /* some occurrence needs its positions in the index */
     /* per doc: varint (doc - next_doc_min), varint tf, varint bytes of its
      * positions (so that a merge finds them without decoding them) */
     struct byte_run docs;
@@ -37,7 +36,6 @@ struct inv_term {
 struct inv_pending {
     uint32_t hash, key_off, key_len, position;
     uint32_t term; /* index + 1 when the caller knew it (no key then), else 0 */
-    uint8_t positional;
 };
 
 typedef struct inverter {
@@ -61,19 +59,13 @@ void inverter_free(inverter *inv);
 
 /* Records one occurrence of `key` at `position` in document `doc`. Documents
  * are added in increasing order; positions of a doc in increasing order.
- * `positional`: whether a query may read this occurrence's position; a term
- * none of whose occurrences is gets no positions in the index (its positions
- * are still collected: whether some later occurrence needs them is unknown).
  * Failures may be reported by a later call or by inverter_end_doc. */
-int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position,
-                 int positional);
+int inverter_add(inverter *inv, uint32_t doc, const char *key, size_t key_len, uint32_t position);
 
 /* The index of the term `key`, added (with no postings) if it is new: for
  * callers that remember it and then add occurrences by index. Indices stay
- * valid until the inverter is freed. `positional` as for inverter_add, for
- * every occurrence added by this index. */
-int inverter_term(inverter *inv, const char *key, size_t key_len, int positional,
-                  uint32_t *index);
+ * valid until the inverter is freed. */
+int inverter_term(inverter *inv, const char *key, size_t key_len, uint32_t *index);
 
 /* inverter_add for the term of index `term` (from inverter_term): no hashing,
  * no key comparison. */

@@ -41,7 +41,7 @@ struct doc_state {
     uint32_t tokens;
 };
 
-enum { NO_ROOT_TERM = UINT32_MAX }; /* the word is its own root */
+enum { NO_TERM = UINT32_MAX }; /* a tag's key the word is not indexed under */
 
 /* The root's key: the root and the mark that keeps roots apart from words. */
 static size_t root_key(const cari_token *t, char *key)
@@ -56,11 +56,10 @@ static int is_inflected(const cari_token *t)
     return t->root_len != t->exact_len || memcmp(t->root, t->exact, t->exact_len) != 0;
 }
 
-/* A query reads the positions of the root key, of the exact key of a word
- * that is its own root and of a whole hyphenated form; the exact key of an
- * inflected token only for its frequency (query/word_cursor.c), so its
- * positions would be stored for nothing (docs/FORMAT.md, "Terms and namespaces"). */
-static int exact_positional(const cari_token *t, int inflected)
+/* An inflected token is indexed under its root key alone, as a query reads a
+ * word by its root (docs/FORMAT.md, "Terms and namespaces"); a whole
+ * hyphenated form keeps its exact key too, which phrases match as written. */
+static int has_exact_key(const cari_token *t, int inflected)
 {
     return !inflected || (t->flags & CARI_TOKEN_WHOLE);
 }
@@ -69,11 +68,12 @@ static int exact_positional(const cari_token *t, int inflected)
 static int tag_terms(struct doc_state *s, const cari_token *t, struct analyzer_word_tag *tag)
 {
     char key[FORMAT_MAX_KEY];
-    uint32_t exact, root = NO_ROOT_TERM;
-    int inflected = is_inflected(t);
-    int rc = inverter_term(s->inv, t->exact, t->exact_len, exact_positional(t, inflected), &exact);
+    uint32_t exact = NO_TERM, root = NO_TERM;
+    int inflected = is_inflected(t), rc = 0;
+    if (has_exact_key(t, inflected))
+        rc = inverter_term(s->inv, t->exact, t->exact_len, &exact);
     if (rc == 0 && inflected)
-        rc = inverter_term(s->inv, key, root_key(t, key), 1, &root);
+        rc = inverter_term(s->inv, key, root_key(t, key), &root);
     if (rc == 0)
         *tag = (struct analyzer_word_tag){ s->generation, exact, root };
     return rc;
@@ -84,9 +84,9 @@ static int tag_terms(struct doc_state *s, const cari_token *t, struct analyzer_w
 static int index_tagged(struct doc_state *s, const cari_token *t, struct analyzer_word_tag *tag)
 {
     int rc = tag->generation == s->generation ? 0 : tag_terms(s, t, tag);
-    if (rc == 0)
+    if (rc == 0 && tag->exact_term != NO_TERM)
         rc = inverter_add_term(s->inv, s->record, tag->exact_term, t->position);
-    if (rc == 0 && tag->root_term != NO_ROOT_TERM)
+    if (rc == 0 && tag->root_term != NO_TERM)
         rc = inverter_add_term(s->inv, s->record, tag->root_term, t->position);
     return rc;
 }
@@ -94,16 +94,16 @@ static int index_tagged(struct doc_state *s, const cari_token *t, struct analyze
 static int index_token(const cari_token *t, struct analyzer_word_tag *tag, void *payload)
 {
     struct doc_state *s = payload;
-    int rc;
+    int rc = 0;
     if (tag != NULL) {
         rc = index_tagged(s, t, tag);
     } else {
         int inflected = is_inflected(t);
-        rc = inverter_add(s->inv, s->record, t->exact, t->exact_len, t->position,
-                          exact_positional(t, inflected));
+        if (has_exact_key(t, inflected))
+            rc = inverter_add(s->inv, s->record, t->exact, t->exact_len, t->position);
         if (rc == 0 && inflected) {
             char key[FORMAT_MAX_KEY];
-            rc = inverter_add(s->inv, s->record, key, root_key(t, key), t->position, 1);
+            rc = inverter_add(s->inv, s->record, key, root_key(t, key), t->position);
         }
     }
     if (!(t->flags & CARI_TOKEN_WHOLE))

@@ -48,7 +48,7 @@ int live_postings_fill(struct live_postings *lp, const run_merge *m, const uint3
         n++;
     }
     info->df = n;
-    if (rc == 0 && m->positional)
+    if (rc == 0)
         rc = positions_encode(positions, &lp->pos_scratch, lp->live, n, length_of_record, lp->pos_starts,
                               &info->positions_len);
     return rc;

@@ -26,13 +26,12 @@ int run_file_create(FILE **out, const char *path)
 }
 
 void run_file_put_term(FILE *f, const char *key, size_t key_len, const uint8_t *docs,
-                       size_t docs_len, const uint8_t *positions, size_t positions_len,
-                       int positional)
+                       size_t docs_len, const uint8_t *positions, size_t positions_len)
 {
     put_varint(f, key_len);
     fwrite(key, 1, key_len, f);
     put_varint(f, docs_len);
-    put_varint(f, (uint64_t)positions_len << 1 | (positional != 0));
+    put_varint(f, positions_len);
     fwrite(docs, 1, docs_len, f);
     fwrite(positions, 1, positions_len, f);
 }
@@ -61,7 +60,7 @@ int run_file_write(const inverter *inv, const char *path)
     for (size_t i = 0; i < inv->nterms; i++) {
         const struct inv_term *t = &inv->terms[order[i]];
         run_file_put_term(f, inverter_key(inv, t), t->key_len, t->docs.data, t->docs.len,
-                          t->positions.data, t->positions.len, t->positional);
+                          t->positions.data, t->positions.len);
     }
     free(order);
     return run_file_close(f, path);
@@ -98,7 +97,7 @@ static int get_varint(run_cursor *c, uint64_t *v)
 
 static int next_from_file(run_cursor *c)
 {
-    uint64_t key_len, docs_len, pos_len, pos_word;
+    uint64_t key_len, docs_len, pos_len;
     int rc = get_varint(c, &key_len);
     if (rc != 0 || key_len == 0) {
         c->done = 1;
@@ -108,9 +107,8 @@ static int next_from_file(run_cursor *c)
     if ((rc = buf_reserve(&c->data, key_len)) != 0)
         return rc;
     if (fread(c->data.data, 1, key_len, c->file) != key_len || get_varint(c, &docs_len) != 0 ||
-        get_varint(c, &pos_word) != 0)
+        get_varint(c, &pos_len) != 0)
         return error_set(CARI_EIO, "%s: run file is truncated or damaged", c->path);
-    pos_len = pos_word >> 1;
     size_t rest = (size_t)(docs_len + pos_len);
     if ((rc = buf_reserve(&c->data, key_len + rest)) != 0)
         return rc;
@@ -122,7 +120,6 @@ static int next_from_file(run_cursor *c)
     c->docs_len = (size_t)docs_len;
     c->positions = c->docs + docs_len;
     c->positions_len = (size_t)pos_len;
-    c->positional = (int)(pos_word & 1);
     return 0;
 }
 
@@ -143,7 +140,6 @@ int run_cursor_next(run_cursor *c)
     c->docs_len = t->docs.len;
     c->positions = t->positions.data;
     c->positions_len = t->positions.len;
-    c->positional = t->positional;
     return 0;
 }
 

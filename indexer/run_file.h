@@ -3,9 +3,9 @@
  * run (on disk, or an inverter still in memory) term by term in key order.
  *
  * A run file is a sequence of terms in increasing key order, each
- *   varint key_len (> 0), key, varint docs_len,
- *   varint (positions_len << 1 | positional), docs bytes, positions bytes
- * (the inverter's in-memory encodings; `positional` as in inverter_add)
+ *   varint key_len (> 0), key, varint docs_len, varint positions_len,
+ *   docs bytes, positions bytes
+ * (the inverter's in-memory encodings)
  * ended by a varint 0. Doc gaps start from record 0 in every run. */
 #ifndef CARI_INDEXER_RUN_FILE_H
 #define CARI_INDEXER_RUN_FILE_H
@@ -25,8 +25,7 @@ int run_file_write(const inverter *inv, const char *path);
  * write failure). */
 int run_file_create(FILE **out, const char *path);
 void run_file_put_term(FILE *f, const char *key, size_t key_len, const uint8_t *docs,
-                       size_t docs_len, const uint8_t *positions, size_t positions_len,
-                       int positional);
+                       size_t docs_len, const uint8_t *positions, size_t positions_len);
 int run_file_close(FILE *f, const char *path);
 
 typedef struct run_cursor {
@@ -35,7 +34,6 @@ typedef struct run_cursor {
     size_t key_len;
     const uint8_t *docs, *positions;
     size_t docs_len, positions_len;
-    int positional;
     int done;
 
     FILE *file; /* a run on disk, or ... */

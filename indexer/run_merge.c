@@ -136,7 +136,6 @@ int run_merge_next(run_merge *m)
     m->key = min->key;
     m->key_len = min->key_len;
     m->npostings = 0;
-    m->positional = 0;
     size_t nseg = 0;
     int sorted = 1;
     for (size_t i = 0; i < m->ncursors; i++) {
@@ -153,7 +152,6 @@ int run_merge_next(run_merge *m)
             sorted = 0;
         m->starts[nseg++] = before;
         m->taken[i] = 1;
-        m->positional |= c->positional;
     }
     m->starts[nseg] = m->npostings;
     return sorted ? 0 : merge_segments(m, nseg);
@@ -181,7 +179,7 @@ int run_merge_write(run_merge *m, const char *path)
         rc = docs.rc != 0 ? docs.rc : positions.rc;
         if (rc == 0)
             run_file_put_term(f, m->key, m->key_len, docs.data, docs.len, positions.data,
-                              positions.len, m->positional);
+                              positions.len);
         if (rc == 0)
             rc = run_merge_next(m);
     }

@@ -20,7 +20,6 @@ typedef struct run_merge {
     uint8_t *taken;      /* cursors that supplied the current term */
     const char *key;     /* the current term; valid until the next call */
     size_t key_len;
-    int positional;      /* some run has the term positional (inverter_add) */
     struct merged_posting *postings, *tmp;
     size_t npostings, cap, tmp_cap;
     size_t *starts; /* where each cursor's postings of the term begin */

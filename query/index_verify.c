@@ -196,9 +196,8 @@ static int verify_term(struct term_check *t, const struct term_entry *e)
     if (check_skip_widths(t, &c) != 0)
         return CARI_ECORRUPT;
     const uint8_t *p = c.positions, *lengths = t->ix->sec[SECTION_DOC_LENGTHS].data;
-    int root = t->key[t->key_len - 1] == FORMAT_ROOT_MARK, positional = e->positions_len > 0;
-    if (root && !positional)
-        return term_error(t, "a root key without positions");
+    if (e->positions_len == 0)
+        return term_error(t, "a term without positions");
     uint64_t cf = 0;
     uint32_t max_tf = 0, last_block = UINT32_MAX;
     rice_run run;
@@ -206,12 +205,12 @@ static int verify_term(struct term_check *t, const struct term_entry *e)
     t->n = 0;
     for (; c.doc != CURSOR_END; postings_next(&c)) {
         if (c.block != last_block) {
-            if (positional && last_block != UINT32_MAX && end_run(t, &run, low_bits, &p) != 0)
+            if (last_block != UINT32_MAX && end_run(t, &run, low_bits, &p) != 0)
                 return CARI_ECORRUPT;
             last_block = c.block;
             if (check_block_skip(t, &c, (uint64_t)(p - c.positions)) != 0)
                 return CARI_ECORRUPT;
-            if (positional && c.pos_block != p)
+            if (c.pos_block != p)
                 return term_error(t, "a run of POSITIONS does not start where the last ended");
             rice_run_start(&run, c.pos_block, c.pos_end);
             low_bits = 0;
@@ -219,9 +218,7 @@ static int verify_term(struct term_check *t, const struct term_entry *e)
         uint32_t tf = postings_tf(&c);
         cf += tf;
         max_tf = tf > max_tf ? tf : max_tf;
-        int rc = positional ? check_positions(t, &run, tf, le32_load(lengths + 4 * (size_t)c.doc),
-                                              &low_bits)
-                            : 0;
+        int rc = check_positions(t, &run, tf, le32_load(lengths + 4 * (size_t)c.doc), &low_bits);
         if (rc == 0)
             rc = array_reserve((void **)&t->docs, &t->docs_cap, t->n + 1, sizeof *t->docs);
         if (rc != 0)
@@ -230,7 +227,7 @@ static int verify_term(struct term_check *t, const struct term_entry *e)
     }
     if (error != 0)
         return error;
-    if (positional && last_block != UINT32_MAX && end_run(t, &run, low_bits, &p) != 0)
+    if (last_block != UINT32_MAX && end_run(t, &run, low_bits, &p) != 0)
         return CARI_ECORRUPT;
     if (t->n != e->df || cf != e->cf || max_tf != e->max_tf)
         return term_error(t, "df, cf or max_tf disagree with the postings");

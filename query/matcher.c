@@ -33,28 +33,13 @@ static float idf(const struct bm25 *s, uint32_t df)
     return (float)log(1.0 + (n - df + 0.5) / (df + 0.5));
 }
 
-/* An occurrence written as the query wrote it counts this much more than one
- * that only shares the root: of two documents otherwise alike, the one that
- * writes `menegaskan` ranks first for `menegaskan`. Small, because questions
- * rarely use the answer's form (dilahirkan / lahir): on the TyDi QA questions
- * outside the test split nDCG@10 falls with the boost (0: 0.6891, 0.1: 0.6877,
- * 0.5: 0.6836). */
-#define EXACT_BOOST 0.1f
-
-static inline float bm25_score(const struct matcher *m, uint32_t tf, uint32_t exact_tf)
+static inline float bm25_score(const struct matcher *m, uint32_t tf)
 {
     uint8_t norm = m->bm25->norms[m->doc];
-    if (tf == 1 && exact_tf == 0 && m->tf1 != NULL) /* most postings: no division */
+    if (tf == 1 && m->tf1 != NULL) /* most postings: no division */
         return m->tf1[norm];
     float k = m->bm25->length_factor[norm];
-    float f = (float)tf + EXACT_BOOST * (float)exact_tf;
-    return m->weight * f / (f + k);
-}
-
-/* Whether some occurrence may count EXACT_BOOST more (the exact form is read). */
-static int may_boost(const struct matcher *m)
-{
-    return m->kind == M_WORD && (m->words[0].exact >= 0 || m->words[0].has_boost);
+    return m->weight * (float)tf / ((float)tf + k);
 }
 
 float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm)
@@ -62,9 +47,7 @@ float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm)
     if (tf == 0)
         return 0;
     float k = m->bm25->length_factor[norm];
-    /* every occurrence may be exact: the bound takes them all so */
-    float f = (float)tf * m->tf_boost;
-    return m->weight * f / (f + k);
+    return m->weight * (float)tf / ((float)tf + k);
 }
 
 /* ---- building ---- */
@@ -202,7 +185,6 @@ int matcher_build(struct matcher **out, const cari_index *ix, const struct qnode
         matcher_free(m);
         return rc;
     }
-    m->tf_boost = may_boost(m) ? 1.0f + EXACT_BOOST : 1.0f;
     matcher_init_bound(m);
     *out = m;
     return 0;
@@ -466,8 +448,7 @@ static void bool_advance(struct matcher *m, uint32_t target)
  * matcher_word_below. */
 static int low_at(const struct matcher *m, int f, int n)
 {
-    float tf = (float)f * m->tf_boost;
-    return bm25_below(m->weight, tf, m->bm25->length_factor[n], m->floor);
+    return bm25_below(m->weight, (float)f, m->bm25->length_factor[n], m->floor);
 }
 
 /* Brings the word's low table to its floor. As the norm rises so does
@@ -480,7 +461,6 @@ static void low_table_update(struct matcher *m)
     int fresh = !(m->floor >= m->low.floor) || m->low.floor == -INFINITY;
     m->low.floor = m->floor;
     m->low.weight = m->weight;
-    m->low.tf_boost = m->tf_boost;
     for (int f = 1; f < LOW_TF; f++) {
         int n = m->low.max_norm[f];
         if (fresh) { /* the last norm byte that passes, in [-1, 255] */
@@ -548,9 +528,8 @@ void matcher_advance(struct matcher *m, uint32_t target)
 float matcher_score(struct matcher *m)
 {
     switch (m->kind) {
-    case M_WORD: return bm25_score(m, word_cursor_tf(&m->words[0]),
-                                   word_cursor_exact_tf(&m->words[0]));
-    case M_PHRASE: return bm25_score(m, m->phrase_freq, 0);
+    case M_WORD: return bm25_score(m, word_cursor_tf(&m->words[0]));
+    case M_PHRASE: return bm25_score(m, m->phrase_freq);
     case M_BOOL: break;
     }
     float sum = 0;

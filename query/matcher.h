@@ -21,9 +21,6 @@ struct bm25 {
 struct word_cursor {
     postings_cursor c[2];
     int n;
-    int exact; /* which of c holds the query's exact form (-1: neither) */
-    int has_boost;
-    postings_cursor boost; /* the exact form when it is not the root: within c[1] */
     uint32_t doc;
     uint32_t df; /* of the union */
     uint32_t *positions;
@@ -54,9 +51,6 @@ static inline uint32_t word_cursor_tf(const struct word_cursor *w)
             tf += postings_tf(&w->c[i]);
     return tf;
 }
-/* The frequency of the query's exact form in the current document (only when
- * some documents reach the word through other forms; else 0). */
-uint32_t word_cursor_exact_tf(struct word_cursor *w);
 int word_cursor_positions(struct word_cursor *w, uint32_t *count);
 int word_cursor_positions_upto(struct word_cursor *w, uint32_t limit, uint32_t *count);
 
@@ -70,7 +64,7 @@ struct low_table {
     int16_t max_norm[LOW_TF];
     const uint8_t *norms;
     const float *length_factor;
-    float weight, tf_boost, floor;
+    float weight, floor;
 };
 
 /* Moves w from its current doc over the docs up to `limit` that the table
@@ -90,7 +84,6 @@ struct matcher {
     uint32_t doc;  /* current match, CURSOR_END when done */
     float weight;  /* idf * (k1 + 1) for words and phrases */
     float *tf1;    /* common words: the score at frequency 1, by norm byte; or NULL */
-    float tf_boost; /* a word's bound takes each occurrence as this much (1 or 1.1) */
     float max_score; /* no document scores above it (matcher_bound.c) */
     float floor;     /* documents below it may be skipped; -INFINITY: none */
     float bound;     /* the last block bound, which holds up to bound_last */
@@ -141,7 +134,7 @@ static inline float matcher_block_bound_cached(struct matcher *m, uint32_t doc, 
 float matcher_bound_score(const struct matcher *m, uint32_t tf, uint8_t norm);
 
 /* A score m does not exceed on doc, its current match, from the frequencies
- * and norm alone: no exact-form list or position is read for it. A group
+ * and norm alone: no position is read for it. A group
  * needs its required clauses on doc; its optional ones count their maximum. */
 float matcher_group_doc_bound(const struct matcher *m, uint32_t doc);
 
@@ -152,7 +145,7 @@ static inline float matcher_doc_bound(const struct matcher *m, uint32_t doc)
     if (m->kind != M_WORD)
         return matcher_group_doc_bound(m, doc);
     float k = m->bm25->length_factor[m->bm25->norms[doc]];
-    float f = (float)word_cursor_tf(&m->words[0]) * m->tf_boost;
+    float f = (float)word_cursor_tf(&m->words[0]);
     return m->weight * f / (f + k);
 }
 
@@ -166,13 +159,11 @@ static inline int bm25_below(float weight, float f, float k, float floor)
     return weight * f < floor * (f + k);
 }
 
-/* Whether the word m's bound on doc, its current match, is below floor.
- * The exact-form list is not read. */
+/* Whether the word m's bound on doc, its current match, is below floor. */
 static inline int matcher_word_below(const struct matcher *m, uint32_t doc, float floor)
 {
     float k = m->bm25->length_factor[m->bm25->norms[doc]];
-    float f = (float)word_cursor_tf(&m->words[0]) * m->tf_boost;
-    return bm25_below(m->weight, f, k, floor);
+    return bm25_below(m->weight, (float)word_cursor_tf(&m->words[0]), k, floor);
 }
 
 /* The smallest frequency with which the phrase m may reach its floor on doc

@@ -143,7 +143,7 @@ float matcher_block_bound_renew(struct matcher *m, uint32_t doc)
 float matcher_group_doc_bound(const struct matcher *m, uint32_t doc)
 {
     uint8_t norm = m->bm25->norms[doc];
-    if (m->kind == M_WORD) /* every occurrence taken as exact, as the boost may count it */
+    if (m->kind == M_WORD)
         return matcher_bound_score(m, word_cursor_tf(&m->words[0]), norm);
     if (m->kind == M_PHRASE)
         return matcher_bound_score(m, m->phrase_freq, norm);

@@ -324,7 +324,7 @@ int postings_positions_upto(postings_cursor *c, uint32_t limit, uint32_t *out, u
     *n = 0;
     if (c->positions == c->positions_end) {
         fail_in(c, SECTION_POSITIONS, c->positions, c->positions_end,
-                "positions asked of a term stored without them");
+                "a term without positions");
         return *c->error;
     }
     if (reach_doc(c) != 0)

@@ -78,8 +78,8 @@ void postings_block_info(const postings_cursor *c, uint32_t b, uint32_t *max_tf,
                          uint8_t *min_norm, uint32_t *last);
 
 /* Decodes the positions of the current document into out[0..tf). A term
- * stored without positions (docs/FORMAT.md, POSITIONS) has none to give:
- * asking is reported as CARI_ECORRUPT. */
+ * without positions is corrupt (docs/FORMAT.md, POSITIONS): asking is
+ * reported as CARI_ECORRUPT. */
 int postings_positions(postings_cursor *c, uint32_t *out);
 
 /* The same up to `limit`: the positions <= limit into out[0..*n). */

@@ -14,15 +14,11 @@ enum qnode_kind { QN_TERM, QN_PHRASE, QN_BOOL };
 enum occur { OCCUR_SHOULD, OCCUR_MUST, OCCUR_MUST_NOT };
 
 /* A word as searched: the root `r` matches the index keys r and r\x01;
- * an exact-only word (the whole of a hyphenated word) matches its key alone.
- * `exact` is the word as the query wrote it (folded): documents that write
- * it so rank above those that only share its root. */
+ * an exact-only word (the whole of a hyphenated word) matches its key alone. */
 struct qword {
     char text[FORMAT_MAX_TERM + 1];
     uint8_t len;
     uint8_t exact_only;
-    uint8_t exact_len; /* 0: no exact form to favour */
-    char exact[FORMAT_MAX_TERM + 1];
 };
 
 struct qnode {

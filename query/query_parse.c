@@ -103,8 +103,6 @@ static void set_word(struct qword *w, const char *text, size_t len, int exact_on
     w->text[len] = '\0';
     w->len = (uint8_t)len;
     w->exact_only = (uint8_t)exact_only;
-    w->exact_len = 0; /* none until the caller sets one */
-    w->exact[0] = '\0';
 }
 
 static int collect_token(const cari_token *t, void *payload)
@@ -120,9 +118,6 @@ static int collect_token(const cari_token *t, void *payload)
         return CARI_ELIMIT;
     struct qword *w = &c->words[c->n];
     set_word(w, t->root, t->root_len, 0);
-    memcpy(w->exact, t->exact, t->exact_len);
-    w->exact[t->exact_len] = '\0';
-    w->exact_len = (uint8_t)t->exact_len;
     c->positions[c->n++] = t->position;
     return 0;
 }

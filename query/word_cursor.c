@@ -1,8 +1,6 @@
 /* word_cursor.c - a query word reads two posting lists, the exact key r and the
  * root key r\x01 (docs/FORMAT.md, namespaces); every token is in one of them,
- * so frequencies add up and positions merge without duplicates. A third list,
- * the query's own form when it is not the root, is read only to favour the
- * documents that write the word as the query does. */
+ * so frequencies add up and positions merge without duplicates. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,32 +33,11 @@ static void settle(struct word_cursor *w)
     w->doc = d;
 }
 
-/* Favouring the exact form only means something when other forms share the root. */
-static int open_exact(struct word_cursor *w, const cari_index *ix, const struct qword *word,
-                      int root_written, int *error)
-{
-    if (word->exact_len == word->len && memcmp(word->exact, word->text, word->len) == 0) {
-        w->exact = root_written ? 0 : -1;
-        return 0;
-    }
-    struct term_entry e;
-    int rc = termdict_find(ix, word->exact, word->exact_len, &e);
-    if (rc == CARI_ENOTFOUND)
-        return 0;
-    if (rc == 0)
-        rc = postings_open(&w->boost, ix, &e, error);
-    w->has_boost = rc == 0;
-    if (rc != 0 && *error == 0)
-        *error = rc;
-    return rc;
-}
-
 int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct qword *word,
                      int *error)
 {
     /* the fields, not the block buffers of the cursors, which they fill */
     w->n = 0;
-    w->has_boost = 0;
     w->positions = NULL;
     w->positions_cap = 0;
     uint32_t exact_df = 0, root_df = 0;
@@ -73,25 +50,12 @@ int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct q
     }
     /* the root entry carries the df of the union; without it, the exact df is it */
     w->df = root_df > 0 ? root_df : exact_df;
-    w->exact = -1;
-    if (rc == 0 && root_df > 0 && word->exact_len > 0)
-        rc = open_exact(w, ix, word, exact_df > 0, error);
     settle(w);
     return rc;
 }
 
 void word_cursor_close(struct word_cursor *w) { free(w->positions); }
 
-
-uint32_t word_cursor_exact_tf(struct word_cursor *w)
-{
-    if (w->exact >= 0)
-        return w->c[w->exact].doc == w->doc ? postings_tf(&w->c[w->exact]) : 0;
-    if (!w->has_boost)
-        return 0;
-    postings_advance(&w->boost, w->doc); /* documents are scored in increasing order */
-    return w->boost.doc == w->doc ? postings_tf(&w->boost) : 0;
-}
 
 /* The merged positions <= limit of the current document in w->positions;
  * returns their count. */
@@ -137,8 +101,7 @@ static inline int may_reach(const struct low_table *t, uint32_t tf, uint8_t norm
 {
     if (tf < LOW_TF)
         return (int)norm <= t->max_norm[tf];
-    float f = (float)tf * t->tf_boost;
-    return !bm25_below(t->weight, f, t->length_factor[norm], t->floor);
+    return !bm25_below(t->weight, (float)tf, t->length_factor[norm], t->floor);
 }
 
 static void settle_at(postings_cursor *c, uint32_t i)

@@ -463,7 +463,9 @@ Test(cli, verify_and_analyze)
 /* Phrases (of inflected words, reduplications, hyphenated and dated whole
  * forms), --and and snippets give what cari gave before inflected exact keys
  * lost their positions and positions were Rice-coded (format 2): the golden
- * files are the output of format 1's cari-query on the same samples. */
+ * files are the output of format 1's cari-query on the same samples, with the
+ * documents, their order and snippets unchanged since; the scores are those
+ * of format 4, where no form of a root counts more than another. */
 Test(cli, positions_code_changes_no_result)
 {
     char *queries = test_read_file(TEST_DATA "/positions-queries.txt", NULL);

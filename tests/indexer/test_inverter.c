@@ -38,11 +38,11 @@ static void feed(inverter *inv, int by_index)
             word(key, w);
             /* by index: every third word by key anyway, to mix the two */
             if (!by_index || w % 3 == 0) {
-                cr_assert_eq(inverter_add(inv, doc, key, strlen(key), pos, w % 5 != 0), 0);
+                cr_assert_eq(inverter_add(inv, doc, key, strlen(key), pos), 0);
                 continue;
             }
             if (!known[w]) {
-                cr_assert_eq(inverter_term(inv, key, strlen(key), w % 5 != 0, &index[w]), 0);
+                cr_assert_eq(inverter_term(inv, key, strlen(key), &index[w]), 0);
                 known[w] = 1;
             }
             cr_assert_eq(inverter_add_term(inv, doc, index[w], pos), 0);
@@ -87,14 +87,14 @@ Test(inverter, a_term_keeps_its_index_and_gets_every_occurrence)
     inverter inv;
     cr_assert_eq(inverter_init(&inv), 0);
     uint32_t i, j, again;
-    cr_assert_eq(inverter_term(&inv, "kata", 4, 0, &i), 0);
-    cr_assert_eq(inverter_term(&inv, "lain", 4, 0, &j), 0);
-    cr_assert_eq(inverter_term(&inv, "kata", 4, 0, &again), 0);
+    cr_assert_eq(inverter_term(&inv, "kata", 4, &i), 0);
+    cr_assert_eq(inverter_term(&inv, "lain", 4, &j), 0);
+    cr_assert_eq(inverter_term(&inv, "kata", 4, &again), 0);
     cr_assert_eq(again, i);
     cr_assert_neq(i, j);
     cr_assert_eq(inverter_add_term(&inv, 0, i, 0), 0);
     cr_assert_eq(inverter_add_term(&inv, 0, i, 5), 0);
-    cr_assert_eq(inverter_add(&inv, 0, "kata", 4, 9, 1), 0);
+    cr_assert_eq(inverter_add(&inv, 0, "kata", 4, 9), 0);
     cr_assert_eq(inverter_end_doc(&inv), 0);
     cr_assert_eq(inv.postings, 1); /* kata in doc 0; lain has no occurrence */
     const struct inv_term *t = &inv.terms[i];
@@ -108,9 +108,6 @@ Test(inverter, a_term_keeps_its_index_and_gets_every_occurrence)
     cr_assert_eq(t->positions.data[1], 5);
     cr_assert_eq(t->positions.data[2], 4);
     cr_assert_eq(inv.terms[j].docs.len, 0);
-    /* one occurrence whose position a query may read keeps the term's positions */
-    cr_assert_eq(t->positional, 1);
-    cr_assert_eq(inv.terms[j].positional, 0);
     inverter_free(&inv);
 }
 
@@ -145,7 +142,7 @@ Test(inverter, sorted_terms_are_in_byte_order)
             k.bytes[j] = alphabet[next_rand(&seed) % 5];
         uint32_t index;
         size_t before = inv.nterms;
-        cr_assert_eq(inverter_term(&inv, k.bytes, k.len, 1, &index), 0);
+        cr_assert_eq(inverter_term(&inv, k.bytes, k.len, &index), 0);
         if (inv.nterms > before) /* a new key */
             keys[n++] = k;
     }

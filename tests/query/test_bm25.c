@@ -135,24 +135,21 @@ Test(bm25, several_words_add_up)
     check_scores("kucing burung ikan", NULL, 5, d, s);
 }
 
-Test(bm25, exact_and_root_forms_share_df_and_add_their_frequencies)
+Test(bm25, every_form_of_a_root_counts_the_same)
 {
     /* tegas (exact) and menegaskan (root tegas): b5 has both (tf 2), b6 tegas,
-     * b7 menegaskan twice; the df of the group is 3. An occurrence written as
-     * the query writes it counts 1.1 (the exact boost). */
+     * b7 menegaskan twice; the df of the group is 3. Whatever form the query
+     * writes, an occurrence of any form counts 1 (no form is favoured: on the
+     * TyDi QA questions outside the test split a boost of 0.1 for the written
+     * form lowered nDCG@10 from 0.6891 to 0.6877, and it cost an index key for
+     * every inflected form). */
     double w = idf(3);
     uint32_t d[] = { 5, 6, 7 };
-    double by_tegas[] = { bm25(w, 2.1, 5, 1.2, 0.75), bm25(w, 1.1, 6, 1.2, 0.75),
-                          bm25(w, 2, 7, 1.2, 0.75) };
-    check_scores("tegas", NULL, 3, d, by_tegas);
-    double by_menegaskan[] = { bm25(w, 2.1, 5, 1.2, 0.75), bm25(w, 1, 6, 1.2, 0.75),
-                               bm25(w, 2.2, 7, 1.2, 0.75) };
-    check_scores("menegaskan", NULL, 3, d, by_menegaskan);
-    check_scores("MENEGASKAN", NULL, 3, d, by_menegaskan);
-    /* a form no document writes favours none */
-    double by_ditegaskan[] = { bm25(w, 2, 5, 1.2, 0.75), bm25(w, 1, 6, 1.2, 0.75),
-                               bm25(w, 2, 7, 1.2, 0.75) };
-    check_scores("ditegaskan", NULL, 3, d, by_ditegaskan);
+    double want[] = { bm25(w, 2, 5, 1.2, 0.75), bm25(w, 1, 6, 1.2, 0.75),
+                      bm25(w, 2, 7, 1.2, 0.75) };
+    const char *queries[] = { "tegas", "menegaskan", "MENEGASKAN", "ditegaskan" };
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+        check_scores(queries[i], NULL, 3, d, want);
 }
 
 Test(bm25, phrase_scores_with_the_sum_of_its_idfs)

@@ -64,7 +64,6 @@ static void table_from_3(struct low_table *t, const float *zero_length)
     t->norms = fix.ix->norms;
     t->length_factor = zero_length;
     t->weight = 1;
-    t->tf_boost = 1;
     t->floor = 2; /* weight * f < floor * f: nothing above the table reaches */
 }
 

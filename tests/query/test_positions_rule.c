@@ -1,7 +1,7 @@
-/* Which terms have positions (docs/FORMAT.md, "Terms and namespaces"): the
- * exact key of an inflected word has none, the root key and the words that
- * are their own root or a whole hyphenated form do, and positions are never
- * read where there are none. */
+/* Which keys a token is indexed under (docs/FORMAT.md, "Terms and
+ * namespaces"): an inflected word under its root key alone, a word that is
+ * its own root and a whole hyphenated form under their exact key; every term
+ * has positions, and phrases of inflected words match through their roots. */
 #include "core/format.h"
 #include "core/norms.h"
 #include "core/rice.h"
@@ -24,15 +24,14 @@ static struct term_entry entry(const char *key, size_t len)
     return e;
 }
 
-Test(positions_rule, inflected_exact_keys_have_none)
+Test(positions_rule, inflected_words_have_no_key_of_their_own)
 {
     /* menyampaikan: root sampai; teman-teman: a reduplication of teman */
     const char *inflected[] = { "menyampaikan", "mengusir", "teman-teman", "rekan-rekan" };
-    for (size_t i = 0; i < sizeof inflected / sizeof *inflected; i++) {
-        struct term_entry e = entry(inflected[i], strlen(inflected[i]));
-        cr_assert_eq(e.positions_len, 0, "%s: %llu bytes", inflected[i],
-                     (unsigned long long)e.positions_len);
-    }
+    struct term_entry e;
+    for (size_t i = 0; i < sizeof inflected / sizeof *inflected; i++)
+        cr_assert_eq(termdict_find(fx.ix, inflected[i], strlen(inflected[i]), &e), CARI_ENOTFOUND,
+                     "%s", inflected[i]);
 }
 
 Test(positions_rule, roots_own_roots_and_whole_forms_have_them)
@@ -45,18 +44,21 @@ Test(positions_rule, roots_own_roots_and_whole_forms_have_them)
     }
 }
 
-Test(positions_rule, a_term_without_positions_refuses_to_read_them)
+Test(positions_rule, every_term_has_positions)
 {
-    struct term_entry e = entry("menyampaikan", strlen("menyampaikan"));
-    int error = 0;
-    postings_cursor c;
-    cr_assert_eq(postings_open(&c, fx.ix, &e, &error), 0, "its postings read as ever");
-    cr_assert_neq(c.doc, CURSOR_END);
-    cr_assert_geq(postings_tf(&c), 1);
-    uint32_t pos[64];
-    cr_assert_eq(postings_positions(&c, pos), CARI_ECORRUPT);
-    cr_assert(strstr(cari_error_last(), "positions asked of a term stored without them") != NULL,
-              "%s", cari_error_last());
+    uint32_t terms = 0;
+    for (uint32_t b = 0; b < fx.ix->nblocks; b++) {
+        term_block_reader r;
+        struct term_entry e;
+        int rc;
+        cr_assert_eq(term_block_start(&r, fx.ix, b), 0);
+        while ((rc = term_block_next(&r, &e)) == 0) {
+            cr_assert_gt(e.positions_len, 0, "%.*s", (int)r.key_len, r.key);
+            terms++;
+        }
+        cr_assert_eq(rc, CARI_ITEROVER);
+    }
+    cr_assert_eq(terms, fx.ix->nterms);
 }
 
 Test(positions_rule, phrases_of_inflected_words_still_match)
@@ -117,16 +119,17 @@ Test(positions_rule, a_root_is_its_own_root)
 
 /* docs/FORMAT.md is the contract: it names this version and says what the
  * reader and writer do with positions. */
-Test(positions_rule, format_md_describes_version_3_positions)
+Test(positions_rule, format_md_describes_version_4_positions)
 {
     char *doc = test_read_file(CARI_SOURCE_DIR "/docs/FORMAT.md", NULL);
     cr_assert_not_null(doc);
     char want[64];
     snprintf(want, sizeof want, "# cari index format, version %d\n", FORMAT_VERSION);
     cr_assert(strncmp(doc, want, strlen(want)) == 0, "FORMAT.md does not start with %s", want);
-    cr_assert_eq(FORMAT_VERSION, 3);
+    cr_assert_eq(FORMAT_VERSION, 4);
     const char *musts[] = {
-        "has **no positions**: `positions_length` 0, and the skip entries'\nposition offsets 0",
+        "is indexed under the root key alone",
+        "Every term has positions.",
         "k = max(0, floor(log2(x)) - floor(log2(tf)))",
         "x = floor(11 * (L + 1) / 16)",
         "- the **quotients**, in value order, forward from bit 0: each as that many\n  0 bits followed by a 1 bit;",

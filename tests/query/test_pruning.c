@@ -76,7 +76,7 @@ Test(pruning, words_pass_over_docs_below_the_cut_unscored)
 {
     for (size_t k = 1; k <= 100; k *= 10) {
         assert_same_top(fix.ix, "kapal", 0, k, -1, -1);
-        assert_same_top(fix.ix, "berlayar", 0, k, -1, -1); /* the exact form favoured */
+        assert_same_top(fix.ix, "berlayar", 0, k, -1, -1); /* two keys: layar, layar\x01 */
         assert_same_top(fix.ix, "kapal berlayar pelabuhan", 0, k, -1, -1); /* MaxScore */
         assert_same_top(fix.ix, "kapal berlayar", CARI_QUERY_AND, k, -1, -1);
         assert_same_top(fix.ix, "+pelabuhan kapal layar", 0, k, -1, -1);
