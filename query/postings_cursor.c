@@ -212,27 +212,6 @@ int postings_open(postings_cursor *c, const cari_index *ix, const struct term_en
     return *error;
 }
 
-/* A block's data are bytes read at once by the unpacking, the skip entry of
- * the block after it is what its load reads first: asked for as the
- * current block is loaded, their misses overlap the decoding and scoring of
- * the current one instead of waiting in front of the next. A full block
- * takes at most this many lines worth asking for (the rest follows in the
- * hardware's stream). */
-enum { PREFETCH_BLOCK_LINES = 4 };
-
-static void prefetch_next_block(const postings_cursor *c)
-{
-    if (c->skips == NULL || c->block + 1 >= c->nblocks)
-        return;
-    uint32_t begin = skip_field(skip_entry(c, c->block), c->end_at, c->end_mask);
-    if (begin >= (size_t)(c->data_end - c->data)) /* damage, which the load will report */
-        return;
-    const uint8_t *next = c->data + begin;
-    __builtin_prefetch(skip_entry(c, c->block + 1));
-    for (unsigned l = 0; l < PREFETCH_BLOCK_LINES && next + 64 * l < c->data_end; l++)
-        __builtin_prefetch(next + 64 * l);
-}
-
 void postings_next(postings_cursor *c)
 {
     if (c->doc == CURSOR_END)
@@ -241,10 +220,9 @@ void postings_next(postings_cursor *c)
         c->doc = c->docs[c->i];
         return;
     }
-    if (c->block + 1 < c->nblocks) {
+    if (c->block + 1 < c->nblocks)
         load_block(c, c->block + 1);
-        prefetch_next_block(c);
-    } else
+    else
         c->doc = CURSOR_END;
 }
 
@@ -273,7 +251,6 @@ void postings_advance_blocks(postings_cursor *c, uint32_t target)
             return;
         }
         load_block(c, b);
-        prefetch_next_block(c);
     }
     while (c->doc < target)
         postings_next(c);
