@@ -79,7 +79,7 @@ static int open_words(struct matcher *m, const cari_index *ix, const struct qwor
         return error_oom();
     float sum = 0;
     for (size_t i = 0; i < n; i++) {
-        int rc = word_cursor_open(&m->words[i], ix, &words[i], error);
+        int rc = word_cursor_open(&m->words[i], ix, &words[i], m->kind == M_WORD, error);
         m->nwords = i + 1; /* closable even when it failed */
         if (rc != 0)
             return rc;

@@ -30,8 +30,12 @@ struct word_cursor {
     size_t positions_cap;
 };
 
+/* favour_exact: whether the occurrences written as the query writes the word
+ * count more, which reads a third list (words scored alone; a phrase's
+ * frequency does not look at the form, and its words skip that list's
+ * lookup and first block). */
 int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct qword *word,
-                     int *error);
+                     int favour_exact, int *error);
 void word_cursor_close(struct word_cursor *w);
 
 /* Advancing and the frequency are inline: conjunctions and MaxScore call

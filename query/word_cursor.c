@@ -56,7 +56,7 @@ static int open_exact(struct word_cursor *w, const cari_index *ix, const struct 
 }
 
 int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct qword *word,
-                     int *error)
+                     int favour_exact, int *error)
 {
     /* the fields, not the block buffers of the cursors, which they fill */
     w->n = 0;
@@ -74,7 +74,7 @@ int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct q
     /* the root entry carries the df of the union; without it, the exact df is it */
     w->df = root_df > 0 ? root_df : exact_df;
     w->exact = -1;
-    if (rc == 0 && root_df > 0 && word->exact_len > 0)
+    if (rc == 0 && favour_exact && root_df > 0 && word->exact_len > 0)
         rc = open_exact(w, ix, word, exact_df > 0, error);
     settle(w);
     return rc;

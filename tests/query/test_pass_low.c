@@ -50,7 +50,7 @@ static void open_layar(struct word_cursor *w, cari_query **q, int *error)
 {
     cr_assert_eq(cari_query_parse(q, fix.ix, "layar", 5, 0), 0, "%s", cari_error_last());
     cr_assert_eq((*q)->root->kind, QN_TERM);
-    cr_assert_eq(word_cursor_open(w, fix.ix, &(*q)->root->word, error), 0, "%s",
+    cr_assert_eq(word_cursor_open(w, fix.ix, &(*q)->root->word, 1, error), 0, "%s",
                  cari_error_last());
     cr_assert_eq(w->n, 2, "layar and layar\\x01");
 }
@@ -188,4 +188,39 @@ Test(pass_low, visits_the_docs_the_exact_test_keeps_as_the_floor_rises)
         cr_assert_eq(error, 0);
     }
     cari_query_free(q);
+}
+
+/* A word alone reads the list of the form the query writes, to favour it; a
+ * phrase's words do not (its frequency ignores the form): `berlayar` in a
+ * phrase opens two lists, not three, and the phrase still matches `layar`
+ * and `berlayar` after `zuka`, ranked as the exhaustive evaluation ranks. */
+Test(pass_low, phrase_words_leave_the_exact_form_unread)
+{
+    build(NDOCS, small_text);
+    struct bm25 s;
+    bm25_init(&s, fix.ix, 1.2f, 0.75f);
+    const char *texts[] = { "berlayar", "\"zuka berlayar\"" };
+    int want_boost[] = { 1, 0 };
+    for (int i = 0; i < 2; i++) {
+        cari_query *q;
+        cr_assert_eq(cari_query_parse(&q, fix.ix, texts[i], strlen(texts[i]), 0), 0, "%s",
+                     cari_error_last());
+        int error = 0;
+        struct matcher *m;
+        cr_assert_eq(matcher_build(&m, fix.ix, q->root, &s, &error), 0, "%s", cari_error_last());
+        struct word_cursor *w = &m->words[m->nwords - 1];
+        cr_assert_eq(w->n, 2, "%s: layar and layar\\x01", texts[i]);
+        cr_assert_eq(w->has_boost, want_boost[i], "%s", texts[i]);
+        matcher_free(m);
+        cari_query_free(q);
+    }
+    char *hits = test_search_sorted(fix.ix, "\"zuka berlayar\"", 0, 100);
+    char want[512] = "";
+    for (int d = 0; d < NDOCS; d++)
+        if (d % 3 != 2)
+            snprintf(want + strlen(want), sizeof want - strlen(want), "%sd%03d", *want ? "," : "", d);
+    cr_assert_str_eq(hits, want);
+    free(hits);
+    for (size_t k = 1; k <= 30; k *= 3)
+        assert_same_top(fix.ix, "\"zuka berlayar\"", 0, k, -1, -1);
 }
