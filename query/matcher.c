@@ -362,6 +362,8 @@ static void phrase_advance(struct matcher *m, uint32_t target)
         }
         m->doc = doc;
         if (!phrase_below(m, doc, phrase_max_freq(m))) { /* else no position is read */
+            for (size_t i = 0; i < m->nwords; i++) /* their misses at once, not word by word */
+                word_cursor_prefetch_positions(&m->words[i]);
             m->phrase_freq = phrase_frequency(m, matcher_min_freq(m, doc));
             if (m->phrase_freq > 0)
                 return;

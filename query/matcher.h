@@ -53,6 +53,8 @@ static inline uint32_t word_cursor_tf(const struct word_cursor *w)
 }
 int word_cursor_positions(struct word_cursor *w, uint32_t *count);
 int word_cursor_positions_upto(struct word_cursor *w, uint32_t limit, uint32_t *count);
+/* Prefetches the positions of the current document in each of w's lists. */
+void word_cursor_prefetch_positions(struct word_cursor *w);
 
 /* Frequencies below this are judged by a table of norms (struct low_table). */
 enum { LOW_TF = 32 };

@@ -85,4 +85,9 @@ int postings_positions(postings_cursor *c, uint32_t *out);
 /* The same up to `limit`: the positions <= limit into out[0..*n). */
 int postings_positions_upto(postings_cursor *c, uint32_t limit, uint32_t *out, uint32_t *n);
 
+/* Asks the memory for the bytes the positions of the current document will
+ * be read from, so that the misses of several words overlap before any of
+ * them is decoded. Changes no result. */
+void postings_prefetch_positions(postings_cursor *c);
+
 #endif

@@ -90,6 +90,13 @@ int word_cursor_positions_upto(struct word_cursor *w, uint32_t limit, uint32_t *
     return 0;
 }
 
+void word_cursor_prefetch_positions(struct word_cursor *w)
+{
+    for (int i = 0; i < w->n; i++)
+        if (w->c[i].doc == w->doc)
+            postings_prefetch_positions(&w->c[i]);
+}
+
 int word_cursor_positions(struct word_cursor *w, uint32_t *count)
 {
     return word_cursor_positions_upto(w, UINT32_MAX, count);

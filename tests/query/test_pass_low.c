@@ -188,3 +188,36 @@ Test(pass_low, visits_the_docs_the_exact_test_keeps_as_the_floor_rises)
     }
     cari_query_free(q);
 }
+
+/* A word reads two lists, its root's exact key and root key, alone or in a
+ * phrase: `berlayar` in a phrase opens layar and layar\x01, and the phrase
+ * matches `layar` and `berlayar` after `zuka`, ranked as the exhaustive
+ * evaluation ranks. */
+Test(pass_low, a_phrase_word_reads_both_lists_of_its_root)
+{
+    build(NDOCS, small_text);
+    struct bm25 s;
+    bm25_init(&s, fix.ix, 1.2f, 0.75f);
+    const char *texts[] = { "berlayar", "\"zuka berlayar\"" };
+    for (int i = 0; i < 2; i++) {
+        cari_query *q;
+        cr_assert_eq(cari_query_parse(&q, fix.ix, texts[i], strlen(texts[i]), 0), 0, "%s",
+                     cari_error_last());
+        int error = 0;
+        struct matcher *m;
+        cr_assert_eq(matcher_build(&m, fix.ix, q->root, &s, &error), 0, "%s", cari_error_last());
+        struct word_cursor *w = &m->words[m->nwords - 1];
+        cr_assert_eq(w->n, 2, "%s: layar and layar\\x01", texts[i]);
+        matcher_free(m);
+        cari_query_free(q);
+    }
+    char *hits = test_search_sorted(fix.ix, "\"zuka berlayar\"", 0, 100);
+    char want[512] = "";
+    for (int d = 0; d < NDOCS; d++)
+        if (d % 3 != 2)
+            snprintf(want + strlen(want), sizeof want - strlen(want), "%sd%03d", *want ? "," : "", d);
+    cr_assert_str_eq(hits, want);
+    free(hits);
+    for (size_t k = 1; k <= 30; k *= 3)
+        assert_same_top(fix.ix, "\"zuka berlayar\"", 0, k, -1, -1);
+}

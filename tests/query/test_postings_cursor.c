@@ -384,3 +384,33 @@ Test(postings, positions_up_to_a_limit)
     cr_assert_eq(postings_positions(&c, all), 0);
     cr_assert_eq(error, 0);
 }
+
+/* Prefetching counts the values before the current doc as reading does and
+ * keeps that count: asked at every doc of alfa and beta, at some of them
+ * twice, after their positions were read, and on a doc whose positions are
+ * never read, it leaves every position that follows as written. */
+Test(postings, positions_after_prefetching_them)
+{
+    const char *words[] = { "alfa", "beta" };
+    for (size_t w = 0; w < 2; w++) {
+        struct term_entry e;
+        find(words[w], &e);
+        int error = 0;
+        postings_cursor c;
+        cr_assert_eq(postings_open(&c, fx.ix, &e, &error), 0);
+        for (uint32_t seen = 0; c.doc != CURSOR_END; postings_next(&c), seen++) {
+            postings_prefetch_positions(&c);
+            if (seen % 5 == 4)
+                continue; /* prefetched, never read */
+            if (seen % 3 == 0)
+                postings_prefetch_positions(&c);
+            check_current(&c, words[w]);
+            if (seen % 7 == 0) { /* after a read: the reader is past the doc's quotients */
+                postings_prefetch_positions(&c);
+                check_current(&c, words[w]);
+            }
+        }
+        postings_prefetch_positions(&c); /* ended: nothing to ask */
+        cr_assert_eq(error, 0);
+    }
+}
