@@ -12,7 +12,7 @@
 #include "indexer/stale_files.h"
 #include "indexer/writer_internal.h"
 
-enum { STORE_LEVEL_DEFAULT = 4, STORE_BLOCK_DEFAULT = 32 * 1024, MAX_THREADS = 256 };
+enum { STORE_LEVEL_DEFAULT = 4, STORE_BLOCK_DEFAULT = 64 * 1024, MAX_THREADS = 256 };
 
 #define MEMORY_DEFAULT ((size_t)1 << 30)
 /* What the budget must leave beside the inverters: per thread, a full stem
