@@ -25,13 +25,15 @@ enum { OUT_CHUNK = 1 << 17 };
  * waits. Until the sample is written: enough to ride out the dictionary's
  * training and the compression of the held blocks (the thread's longest
  * stretch, most of a second in which the caller goes on reading for the
- * analysers instead of leaving a processor idle), half of what is held for
- * the sample. Then the bound comes down by half of every block the thread
+ * analysers instead of leaving a processor idle), as much as is held for the
+ * sample (with half of it, at -j2 on the corpus, the analysers ran out of
+ * documents and stopped for up to a second; with all of it, for a few
+ * tenths on a loaded machine). Then the bound comes down by half of every block the thread
  * takes, to the steady one (even when the thread never gets ahead), so that
  * what is left to compress after the last document, while the commit waits
  * for the STORE section, stays a few hundredths of a second. A few emptied
  * copies are kept for reuse. */
-#define QUEUE_BYTES_TRAINING (STORE_HELD_BYTES / 2)
+#define QUEUE_BYTES_TRAINING STORE_HELD_BYTES
 #define QUEUE_BYTES_STEADY ((size_t)4 << 20)
 enum { QUEUE_SPARES = 4 };
 

@@ -7,8 +7,8 @@
  * those first ones included, is then compressed with that dictionary. The sample
  * depends on the documents only, so the bytes are the same for any thread
  * count. With `threaded`, blocks are compressed on a thread of their own (one
- * thread, so the frames stay in order) while the caller reads on; up to half
- * of STORE_HELD_BYTES of copied blocks wait for it, so the caller is not held
+ * thread, so the frames stay in order) while the caller reads on; up to
+ * STORE_HELD_BYTES of copied blocks wait for it, so the caller is not held
  * up while the thread trains the dictionary and compresses the held blocks;
  * then the bound comes down to 4 MiB. */
 #ifndef CARI_INDEXER_STORE_COMPRESSOR_H
