@@ -7,8 +7,8 @@
  * those first ones included, is then compressed with that dictionary. The sample
  * depends on the documents only, so the bytes are the same for any thread
  * count. With `threaded`, blocks are compressed on a thread of their own (one
- * thread, so the frames stay in order) while the caller reads on; up to half
- * of STORE_HELD_BYTES of copied blocks wait for it, so the caller is not held
+ * thread, so the frames stay in order) while the caller reads on; up to
+ * STORE_HELD_BYTES of copied blocks wait for it, so the caller is not held
  * up while the thread trains the dictionary and compresses the held blocks;
  * then the bound comes down to 4 MiB. */
 #ifndef CARI_INDEXER_STORE_COMPRESSOR_H
@@ -27,7 +27,7 @@
  * whose first documents are all of one kind. */
 #define STORE_HELD_BYTES ((size_t)32 << 20)
 #define STORE_SAMPLE_BYTES ((size_t)8 << 20)
-#define STORE_DICT_BYTES ((size_t)112 << 10)
+#define STORE_DICT_BYTES ((size_t)256 << 10)
 
 /* A part of a block, compressed in order with the others (so that a large
  * record need not be copied into one buffer first). */
@@ -66,6 +66,15 @@ typedef struct store_compressor {
                                         came down to its steady value and after (tests) */
     file_writer *fw; /* where the thread writes; the caller does not touch it meanwhile */
 } store_compressor;
+
+/* zstd's compression parameters (ZSTD_compressionParameters, field for
+ * field) for blocks of about `block` bytes and a dictionary of `dict`, at
+ * `level`; see store_compressor.c for why. */
+struct store_params {
+    unsigned window_log, chain_log, hash_log, search_log, min_match, target_length;
+    int strategy; /* ZSTD_strategy */
+};
+void store_block_params(int level, size_t block, size_t dict, struct store_params *out);
 
 /* `block_hint`: the usual size of a block, which the dictionary's
  * compression parameters are chosen for. */

@@ -1,5 +1,6 @@
 /* index_open.c - cari_index_open: mmap the file and check its frame (header,
  * table, footer, section bounds) in time independent of its size. */
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_createDDict_byReference */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -243,7 +244,9 @@ static int read_store_dict(cari_index *ix)
         return rc;
     if (ZSTD_getDictID_fromDict(d->data, (size_t)d->len) == 0)
         return index_corrupt(ix, "STORE_DICT is not a zstd dictionary");
-    ix->store_ddict = ZSTD_createDDict(d->data, (size_t)d->len);
+    /* by reference: the mapping outlives it, and a one-shot query need not
+     * copy the 256 KiB */
+    ix->store_ddict = ZSTD_createDDict_byReference(d->data, (size_t)d->len);
     if (ix->store_ddict == NULL)
         return index_corrupt(ix, "STORE_DICT does not load");
     ix->store_dict_id = ZSTD_getDictID_fromDict(d->data, (size_t)d->len);

@@ -3,6 +3,7 @@
  * blocks (more than a few blocks wait then), the queue stays within its
  * bound then and within a smaller one once it has come down, and the
  * file is byte for byte the one the caller's thread alone writes. */
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_getCParams */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 #include "indexer/file_writer.h"
 #include "indexer/store_compressor.h"
 #include "tests/common/test_util.h"
+
+#include <zstd.h>
 
 enum { BLOCK_RECORDS = 8, RECORD_BYTES = 4000 };
 
@@ -92,9 +95,10 @@ Test(store_queue, the_caller_goes_on_while_the_thread_trains_then_the_bound_come
     char *alone = compress_blocks(path, nblocks, 0, &n1, &p1);
     char *threaded = compress_blocks(path, nblocks, 1, &n2, &p2);
     cr_assert_eq(p1.training + p1.steady, 0, "nothing is queued without the thread");
-    /* the old queue of 4 blocks would have held the caller up here */
-    cr_assert_gt(p2.training, 16 * block, "%zu bytes waited at most", p2.training);
-    cr_assert_leq(p2.training, STORE_HELD_BYTES / 2 + block, "%zu bytes waited", p2.training);
+    /* a queue of half the held bytes would have held the caller up here */
+    cr_assert_gt(p2.training, STORE_HELD_BYTES / 2 + block, "%zu bytes waited at most",
+                 p2.training);
+    cr_assert_leq(p2.training, STORE_HELD_BYTES + block, "%zu bytes waited", p2.training);
     /* even though the thread never got ahead of the caller */
     cr_assert(p2.came_down);
     cr_assert_gt(p2.steady, 0);
@@ -103,6 +107,74 @@ Test(store_queue, the_caller_goes_on_while_the_thread_trains_then_the_bound_come
     cr_assert_eq(memcmp(alone, threaded, n1), 0, "the bytes differ");
     free(alone);
     free(threaded);
+    test_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
+/* The search for a block and a dictionary: greedy at level 4, not zstd's
+ * dfast for an input of block and dictionary together; 6-byte matches from
+ * greedy to lazy2 only; a window over the dictionary and the block. */
+Test(store_queue, block_parameters_reach_the_dictionary_with_six_byte_matches)
+{
+    struct store_params p;
+    store_block_params(4, 64 << 10, STORE_DICT_BYTES, &p);
+    cr_assert_eq(p.strategy, ZSTD_greedy);
+    cr_assert_eq(p.min_match, 6);
+    cr_assert_geq((size_t)1 << p.window_log, STORE_DICT_BYTES + (64 << 10), "window 2^%u",
+                  p.window_log);
+    ZSTD_compressionParameters own = ZSTD_getCParams(4, (size_t)256 << 10, 0);
+    cr_assert_eq(p.hash_log, own.hashLog);
+    cr_assert_eq(p.search_log, own.searchLog);
+    store_block_params(1, 64 << 10, STORE_DICT_BYTES, &p);
+    cr_assert_eq(p.strategy, ZSTD_fast);
+    cr_assert_eq(p.min_match, ZSTD_getCParams(1, (size_t)256 << 10, 0).minMatch);
+    store_block_params(19, 64 << 10, STORE_DICT_BYTES, &p);
+    cr_assert_eq(p.min_match, ZSTD_getCParams(19, (size_t)256 << 10, 0).minMatch);
+    cr_assert_lt(p.min_match, 6, "the optimal parsers keep their short matches");
+}
+
+/* Block `b` of varied text: words of a vocabulary of 4096, drawn at random. */
+static size_t make_varied_block(unsigned b, uint8_t *out)
+{
+    size_t head = 4 + 4 * (BLOCK_RECORDS + 1), at = 0;
+    uint32_t seed = 99 + b;
+    le32_store(out, BLOCK_RECORDS);
+    for (unsigned r = 0; r < BLOCK_RECORDS; r++) {
+        le32_store(out + 4 + 4 * r, (uint32_t)at);
+        size_t end = at + RECORD_BYTES;
+        while (at < end) {
+            uint32_t word = next_rand(&seed) % 4096, letters = word;
+            for (unsigned i = 0; i < 3 + word % 7 && at < end; i++, letters = letters * 7 + 3)
+                out[head + at++] = (uint8_t)('a' + letters % 26);
+            if (at < end)
+                out[head + at++] = ' ';
+        }
+    }
+    le32_store(out + 4 + 4 * BLOCK_RECORDS, (uint32_t)at);
+    return head + at;
+}
+
+/* A varied sample fills the dictionary: STORE_DICT_BYTES of it. */
+Test(store_queue, a_varied_sample_gives_a_dictionary_of_full_size, .timeout = 120)
+{
+    static uint8_t block[4 + 4 * (BLOCK_RECORDS + 1) + BLOCK_RECORDS * RECORD_BYTES];
+    char *dir = test_tmpdir(), *path = test_path(dir, "s.cari");
+    file_writer fw;
+    store_compressor sc;
+    cr_assert_eq(file_writer_open(&fw, path), 0, "%s", cari_error_last());
+    file_writer_begin(&fw, SECTION_STORE);
+    cr_assert_eq(store_compressor_init(&sc, 4, sizeof block, 0, &fw), 0);
+    for (unsigned b = 0; b <= STORE_HELD_BYTES / sizeof block; b++) {
+        size_t n = make_varied_block(b, block);
+        struct store_piece whole = { block, n };
+        cr_assert_eq(store_compressor_add(&sc, &whole, 1, n), 0, "%s", cari_error_last());
+    }
+    cr_assert_eq(store_compressor_finish(&sc), 0, "%s", cari_error_last());
+    cr_assert_not_null(sc.cdict);
+    cr_assert_eq(sc.dict.len, STORE_DICT_BYTES, "a dictionary of %zu bytes", sc.dict.len);
+    store_compressor_free(&sc);
+    file_writer_abort(&fw);
     test_rmtree(dir);
     free(path);
     free(dir);
