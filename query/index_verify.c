@@ -9,6 +9,7 @@
 #include "core/endian.h"
 #include "core/error.h"
 #include "core/norms.h"
+#include "core/pfor.h"
 #include "core/rice.h"
 #include "core/sorted.h"
 #include "core/varint.h"
@@ -143,6 +144,27 @@ static int end_run(struct term_check *t, const rice_run *r, uint64_t low_bits, c
     return 0;
 }
 
+/* A full block's PFor width bytes are those the writer chooses for its values
+ * (the fewest bytes): the decoder accepts any base, verify only the one, so
+ * that one set of postings has one encoding. */
+static int check_block_widths(struct term_check *t, const postings_cursor *c, const uint8_t *fixed)
+{
+    if (c->count != FORMAT_POSTINGS_BLOCK)
+        return 0;
+    uint32_t gaps[FORMAT_POSTINGS_BLOCK], freqs[FORMAT_POSTINGS_BLOCK], prev_plus1 = 0;
+    if (c->block > 0)
+        prev_plus1 = (le32_load(c->skips + (size_t)(c->block - 1) * c->skip_size) & c->doc_mask) + 1;
+    for (unsigned i = 0; i < FORMAT_POSTINGS_BLOCK; i++) {
+        gaps[i] = c->docs[i] - prev_plus1;
+        prev_plus1 = c->docs[i] + 1;
+        freqs[i] = c->tfs[i] - 1;
+    }
+    size_t size;
+    if (pfor_choose(gaps, &size) != fixed[2] || pfor_choose(freqs, &size) != fixed[3])
+        return term_error(t, "a full block is not coded at the writer's PFor widths");
+    return 0;
+}
+
 static int check_block_skip(struct term_check *t, const postings_cursor *c, uint64_t pos_offset)
 {
     if (c->skips == NULL)
@@ -158,7 +180,7 @@ static int check_block_skip(struct term_check *t, const postings_cursor *c, uint
     if (fixed[0] != max_byte || fixed[1] != min_norm ||
         (le32_load(e + c->pos_at) & c->pos_mask) != pos_offset)
         return term_error(t, "a skip entry does not match its block");
-    return 0;
+    return check_block_widths(t, c, fixed);
 }
 
 /* The bytes (1 to 4) of a skip field whose largest value is v. */

@@ -124,7 +124,7 @@ Test(positions_rule, format_md_describes_version_3_positions)
     char want[64];
     snprintf(want, sizeof want, "# cari index format, version %d\n", FORMAT_VERSION);
     cr_assert(strncmp(doc, want, strlen(want)) == 0, "FORMAT.md does not start with %s", want);
-    cr_assert_eq(FORMAT_VERSION, 3);
+    cr_assert_eq(FORMAT_VERSION, 4);
     const char *musts[] = {
         "has **no positions**: `positions_length` 0, and the skip entries'\nposition offsets 0",
         "k = max(0, floor(log2(x)) - floor(log2(tf)))",
