@@ -52,7 +52,7 @@ static double measure_pfor(bitpack_unpack_fn *fn, const uint8_t *coded, size_t s
     do {
         for (size_t b = 0; b < BLOCKS; b++) {
             const uint8_t *p = coded + b * stride;
-            *sink += pfor_decode(fn, p, p + sizes[b], width, out) == p + sizes[b];
+            *sink += pfor_decode(fn, p, p + sizes[b], p + stride, width, out) == p + sizes[b];
             *sink += out[b % BITPACK_BLOCK];
         }
         passes++;
@@ -84,7 +84,7 @@ static void pfor_row(unsigned bits, const unsigned *counts, size_t ncounts, doub
             uint8_t *p = buffer + b * STRIDE;
             pfor_encode(in, width, p);
             uint32_t out[BITPACK_BLOCK]; /* its size: where the decoder stops */
-            const uint8_t *stop = pfor_decode(fn, p, p + STRIDE, width, out);
+            const uint8_t *stop = pfor_decode(fn, p, p + STRIDE, p + STRIDE, width, out);
             sizes[b] = stop != NULL ? (size_t)(stop - p) : 0;
         }
         printf("\t%.2f", measure_pfor(fn, buffer, STRIDE, sizes, width, ms, sink) / 1e9);

@@ -3,6 +3,10 @@
  * in by a scalar loop whose every read is bounded by the area's length. */
 #include "core/pfor.h"
 
+#include <string.h>
+
+#include "core/endian.h"
+
 static unsigned width_of(uint32_t v) { return v == 0 ? 0 : 32 - (unsigned)__builtin_clz(v); }
 
 /* Bytes of a block at base b with `exceptions` values wider, the widest of width `top`. */
@@ -61,8 +65,14 @@ void pfor_encode(const uint32_t *in, uint8_t width, uint8_t *out)
         *high = (uint8_t)acc;
 }
 
-/* Patches the high parts of an exception area [p, end) into out; returns its end. */
-static const uint8_t *patch(const uint8_t *p, const uint8_t *end, unsigned b, uint32_t *out)
+/* Patches the high parts of an exception area [p, end) into out; returns its
+ * end. A handful per block, each one 64-bit load (from a copy behind 8 zero
+ * bytes when the bytes that may be read end too soon) and one store at its
+ * index masked to the block: nothing else per exception, the loop that the
+ * whole decode waits on. Whether the area is the encoder's is verify's
+ * question (pfor.h). */
+static const uint8_t *patch(const uint8_t *p, const uint8_t *end, const uint8_t *readable,
+                            unsigned b, uint32_t *out)
 {
     if (end - p < PFOR_AREA_HEADER)
         return NULL;
@@ -73,28 +83,24 @@ static const uint8_t *patch(const uint8_t *p, const uint8_t *end, unsigned b, ui
     size_t high_bytes = ((size_t)n * high_bits + 7) / 8;
     if ((size_t)(end - index) < n + high_bytes)
         return NULL;
-    uint64_t acc = 0, mask = ((uint64_t)1 << high_bits) - 1;
-    unsigned have = 0, next = 0; /* the lowest index the next exception may have */
-    uint32_t all = 0;
-    for (unsigned e = 0; e < n; e++) { /* reads n * high_bits bits: within high_bytes */
-        for (; have < high_bits; have += 8)
-            acc |= (uint64_t)*high++ << have;
-        uint32_t h = (uint32_t)(acc & mask);
-        acc >>= high_bits;
-        have -= high_bits;
-        if (index[e] < next || index[e] >= BITPACK_BLOCK || h == 0)
-            return NULL;
-        next = index[e] + 1u;
-        out[index[e]] |= h << b; /* h < 2^(32 - b): no bit is lost */
-        all |= h;
+    uint8_t copy[4 * BITPACK_BLOCK + 8];
+    if ((size_t)(readable - high) < high_bytes + 8) {
+        memcpy(copy, high, high_bytes);
+        memset(copy + high_bytes, 0, 8);
+        high = copy;
     }
-    if (acc != 0 || width_of(all) != high_bits) /* padding zero, high width the narrowest */
-        return NULL;
+    uint64_t mask = ((uint64_t)1 << high_bits) - 1;
+    uint32_t scale = 1u << b; /* b < 32 here; a product spares a shift by a register */
+    size_t at = 0;
+    for (unsigned e = 0; e < n; e++, at += high_bits) {
+        uint32_t h = (uint32_t)(le64_load(high + at / 8) >> (at % 8) & mask);
+        out[index[e] % BITPACK_BLOCK] |= h * scale; /* h < 2^(32 - b): no bit is lost */
+    }
     return index + n + high_bytes;
 }
 
 const uint8_t *pfor_decode(bitpack_unpack_fn *unpack, const uint8_t *p, const uint8_t *end,
-                           uint8_t width, uint32_t *out)
+                           const uint8_t *readable, uint8_t width, uint32_t *out)
 {
     unsigned b = width & PFOR_WIDTH_MASK;
     if ((width & ~(PFOR_WIDTH_MASK | PFOR_PATCHED)) != 0 || b > 32 ||
@@ -102,5 +108,5 @@ const uint8_t *pfor_decode(bitpack_unpack_fn *unpack, const uint8_t *p, const ui
         return NULL;
     unpack(p, b, out);
     p += bitpack_size(b);
-    return width & PFOR_PATCHED ? patch(p, end, b, out) : p;
+    return width & PFOR_PATCHED ? patch(p, end, readable, b, out) : p;
 }

@@ -31,11 +31,14 @@ void pfor_encode(const uint32_t *in, uint8_t width, uint8_t *out);
 
 /* Decodes a block coded as `width` from [p, end) into out[0..128), the
  * packed part with `unpack`. Returns the end of its bytes, or NULL when they
- * do not decode: a width byte out of range, bytes beyond end, or an
- * exception area other than the one pfor_encode writes (indexes not
- * increasing, a high part of zero, a high width wider than needed or
- * reaching past 32 bits, non-zero padding). */
+ * cannot be decoded: a width byte out of range, bytes beyond end, an
+ * exception count or high width out of range. An area the encoder would not
+ * write (indexes repeated or not increasing, a high part of zero, a high
+ * width wider than needed, non-zero padding) decodes to some values: verify
+ * codes the values again and compares the bytes. Bytes from end up to
+ * `readable` (>= end) may be read, never used: the rest of a mapped section
+ * lets the high parts be read 8 bytes at a time. */
 const uint8_t *pfor_decode(bitpack_unpack_fn *unpack, const uint8_t *p, const uint8_t *end,
-                           uint8_t width, uint32_t *out);
+                           const uint8_t *readable, uint8_t width, uint32_t *out);
 
 #endif

@@ -78,9 +78,11 @@ static int positions_fit(postings_cursor *c, uint64_t pos_start, uint64_t pos_st
 static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
                        const uint8_t *fixed, uint32_t prev_plus1, uint64_t *tf_sum)
 {
-    p = pfor_decode(c->unpack, p, end, fixed[2], c->docs);
+    const struct section_view *postings = &c->ix->sec[SECTION_POSTINGS];
+    const uint8_t *readable = postings->data + postings->len;
+    p = pfor_decode(c->unpack, p, end, readable, fixed[2], c->docs);
     if (p != NULL)
-        p = pfor_decode(c->unpack, p, end, fixed[3], c->tfs);
+        p = pfor_decode(c->unpack, p, end, readable, fixed[3], c->tfs);
     if (p != end)
         return -1;
     uint64_t next = prev_plus1, sum = 0;

@@ -138,5 +138,6 @@ Test(skip_entries, damage_is_refused)
     assert_refused(1 + 9, 0x88);             /* doc gaps patched: the area is the tfs' packed part */
     assert_refused(1 + 10, 0x01);            /* tfs not patched: bytes left over */
     assert_refused(1 + 10, 0xC0);            /* bit 6 of a width byte */
-    assert_refused(1 + 3 * ENTRY + 16 * 8 + 2, 128); /* an exception beyond the block */
+    assert_refused(1 + 3 * ENTRY + 16 * 8, 0);      /* an exception area of none */
+    assert_refused(1 + 3 * ENTRY + 16 * 8 + 1, 33); /* high parts past 32 bits */
 }

@@ -645,9 +645,10 @@ static void expect_postings_damage(uint8_t *bytes, size_t len, const char *want)
     cari_index_close(ix);
 }
 
-/* A full block's exception area damaged is found; a block coded at a base
- * the writer would not choose (of the same size, so that it still decodes)
- * is found by verify alone. 130 documents with "alfa" and "beta": beta 40
+/* A full block's exception area damaged is found, by the cursor when it does
+ * not decode, by verify when it decodes to other values or is not the
+ * writer's; so is a block coded at a base the writer would not choose (of
+ * the same size, so that it still decodes). 130 documents with "alfa" and "beta": beta 40
  * times in document 5 (one exception over a base of 0), alfa twice in 12 of
  * them (16 bytes both as exceptions and packed at 1: the writer packs). */
 Test(verify, damaged_pfor_exceptions_are_found)
@@ -680,14 +681,22 @@ Test(verify, damaged_pfor_exceptions_are_found)
     cr_assert_eq(bytes[beta_width], PFOR_PATCHED | 0);
     const uint8_t area[] = { 1, 6, 5, 39 }; /* one exception: index 5, tf 40 - 1 */
     cr_assert_arr_eq(bytes + beta, area, sizeof area);
-    const struct { unsigned at; uint8_t value; } damage[] = {
-        { 0, 2 }, { 1, 7 }, { 2, 200 }, { 3, 0 }, { 3, 39 | 0x40 },
+    const struct {
+        unsigned at;
+        uint8_t value;
+        const char *want;
+    } damage[] = {
+        { 0, 2, "undecodable block" },                     /* two exceptions: beyond the block */
+        { 1, 7, "PFor exceptions are not the writer's" },  /* decodes, 7 bits where 6 do */
+        { 2, 200, "PFor exceptions are not the writer's" }, /* index 72 (masked): moved, same sums */
+        { 3, 0, "a skip entry does not match its block" }, /* tf 1: the block's max_tf is 40 */
+        { 3, 39 | 0x40, "PFor exceptions are not the writer's" }, /* a one in the padding */
     };
     for (size_t d = 0; d < sizeof damage / sizeof *damage; d++) {
         memcpy(copy, bytes, len);
         copy[beta + damage[d].at] = damage[d].value;
         expect_postings_damage(copy, len, "POSTINGS bytes");
-        cr_assert(contains(cari_error_last(), "undecodable block"), "%s", cari_error_last());
+        cr_assert(contains(cari_error_last(), damage[d].want), "%zu: %s", d, cari_error_last());
     }
 
     cr_assert_eq(bytes[alfa_width], 1, "packed at 1, no exceptions");
