@@ -78,6 +78,13 @@ static int positions_fit(postings_cursor *c, uint64_t pos_start, uint64_t pos_st
 static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
                        const uint8_t *fixed, uint32_t prev_plus1, uint64_t *tf_sum)
 {
+    /* every cache line of the block asked for at once, not one miss after
+     * another: the exception areas come after the packed values */
+    size_t len = (size_t)(end - p);
+    for (size_t at = 0; at < len; at += 64)
+        __builtin_prefetch(p + at);
+    if (len > 0)
+        __builtin_prefetch(end - 1);
     const struct section_view *postings = &c->ix->sec[SECTION_POSTINGS];
     const uint8_t *readable = postings->data + postings->len;
     p = pfor_decode(c->unpack, p, end, readable, fixed[2], c->docs);
