@@ -7,6 +7,6 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${TMPDIR:-/tmp}/cari-decode-bench.$$
 cc -std=c11 -O2 -Wall -Wextra -I"$root" -o "$out" "$root/bench/decode_bench.c" \
-    "$root/core/bitpack.c" "$root/core/bitpack_simd.c"
+    "$root/core/bitpack.c" "$root/core/bitpack_simd.c" "$root/core/pfor.c"
 "$out" "$@"
 rm -f "$out"

@@ -9,7 +9,9 @@
 
 enum {
     FORMAT_VERSION = 4, /* 4: no key for the exact form of an inflected token,
-                           every term has positions; 3: a smaller dictionary entry, singletons inline, narrower skip
+                           every term has positions; full postings blocks PFor-coded
+                           (a base width and exceptions); 3: a smaller dictionary entry,
+                           singletons inline, narrower skip
                            entries, Rice-coded tails; POSITIONS with a k per document from its
                            length; 2: POSITIONS Rice-coded, none for inflected exact keys;
                            STORE_DICT */
@@ -21,7 +23,8 @@ enum {
     FORMAT_TERMS_PER_BLOCK = 16,
     FORMAT_POSTINGS_BLOCK = 128,
     /* A skip entry: three fields of 1-4 bytes (widths in the term's first
-     * byte), then max_tf, min_norm, doc_bits, tf_bits, a byte each. */
+     * byte), then max_tf, min_norm and the PFor width bytes (core/pfor.h) of
+     * the doc gaps and the frequencies, a byte each. */
     FORMAT_SKIP_FIXED = 4,
     FORMAT_SKIP_MAX_TF = 255, /* a block max_tf byte of 255: 255 or more, the term's max_tf bounds it */
 

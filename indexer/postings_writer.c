@@ -8,10 +8,13 @@
 #include "core/endian.h"
 #include "core/error.h"
 #include "core/format.h"
+#include "core/pfor.h"
 #include "core/tail_code.h"
 
+/* A full block: its doc gaps, then its frequencies less one, each a PFor
+ * block at the width byte that takes the fewest bytes (the skip entry's). */
 static void encode_full_block(buf *data, const uint32_t *docs, const uint32_t *tfs,
-                              uint32_t prev_plus1, unsigned *doc_bits, unsigned *tf_bits)
+                              uint32_t prev_plus1, uint8_t *doc_width, uint8_t *tf_width)
 {
     uint32_t gaps[BITPACK_BLOCK], freqs[BITPACK_BLOCK];
     for (unsigned i = 0; i < BITPACK_BLOCK; i++) {
@@ -19,14 +22,14 @@ static void encode_full_block(buf *data, const uint32_t *docs, const uint32_t *t
         prev_plus1 = docs[i] + 1;
         freqs[i] = tfs[i] - 1;
     }
-    *doc_bits = bitpack_width(gaps, BITPACK_BLOCK);
-    *tf_bits = bitpack_width(freqs, BITPACK_BLOCK);
-    size_t need = bitpack_size(*doc_bits) + bitpack_size(*tf_bits);
-    if (buf_reserve(data, need) != 0)
+    size_t doc_size, tf_size;
+    *doc_width = pfor_choose(gaps, &doc_size);
+    *tf_width = pfor_choose(freqs, &tf_size);
+    if (buf_reserve(data, doc_size + tf_size) != 0)
         return;
-    bitpack_pack128(gaps, *doc_bits, data->data + data->len);
-    bitpack_pack128(freqs, *tf_bits, data->data + data->len + bitpack_size(*doc_bits));
-    data->len += need;
+    pfor_encode(gaps, *doc_width, data->data + data->len);
+    pfor_encode(freqs, *tf_width, data->data + data->len + doc_size);
+    data->len += doc_size + tf_size;
 }
 
 /* The bytes (1 to 4) a skip entry field needs for values up to v. */
@@ -41,7 +44,7 @@ static unsigned field_bytes(uint32_t v)
 /* What a skip entry says of one block, before its fields' widths are known. */
 struct skip {
     uint32_t last, end, pos_start, max_tf;
-    uint8_t min_norm, doc_bits, tf_bits;
+    uint8_t min_norm, doc_width, tf_width; /* PFor width bytes, 0 for the tail */
 };
 
 static void store_field(buf *out, uint32_t v, unsigned bytes)
@@ -64,7 +67,7 @@ static void write_skips(buf *out, const struct skip *s, uint32_t nblocks)
         store_field(out, s[b].pos_start, pw);
         uint8_t fixed[FORMAT_SKIP_FIXED] = {
             (uint8_t)(s[b].max_tf < FORMAT_SKIP_MAX_TF ? s[b].max_tf : FORMAT_SKIP_MAX_TF),
-            s[b].min_norm, s[b].doc_bits, s[b].tf_bits
+            s[b].min_norm, s[b].doc_width, s[b].tf_width
         };
         buf_append(out, fixed, sizeof fixed);
     }
@@ -99,9 +102,10 @@ int postings_encode(buf *out, buf *data, const struct term_postings *p, const ui
     for (uint32_t b = 0; b < nblocks; b++) {
         uint32_t first = b * FORMAT_POSTINGS_BLOCK;
         uint32_t count = p->n - first < FORMAT_POSTINGS_BLOCK ? p->n - first : FORMAT_POSTINGS_BLOCK;
-        unsigned doc_bits = 0, tf_bits = 0;
+        uint8_t doc_width = 0, tf_width = 0;
         if (count == FORMAT_POSTINGS_BLOCK)
-            encode_full_block(data, p->docs + first, p->tfs + first, prev_plus1, &doc_bits, &tf_bits);
+            encode_full_block(data, p->docs + first, p->tfs + first, prev_plus1, &doc_width,
+                              &tf_width);
         else
             tail_encode(data, p->docs + first, p->tfs + first, count, prev_plus1, p->ndocs);
         prev_plus1 = p->docs[first + count - 1] + 1;
@@ -112,8 +116,8 @@ int postings_encode(buf *out, buf *data, const struct term_postings *p, const ui
         block_bounds(p, norms, first, count, &skips[b]);
         skips[b].end = (uint32_t)data->len;
         skips[b].pos_start = (uint32_t)p->pos_starts[first];
-        skips[b].doc_bits = (uint8_t)doc_bits;
-        skips[b].tf_bits = (uint8_t)tf_bits;
+        skips[b].doc_width = doc_width;
+        skips[b].tf_width = tf_width;
     }
     write_skips(out, skips, nblocks);
     free(skips);

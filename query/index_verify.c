@@ -9,6 +9,7 @@
 #include "core/endian.h"
 #include "core/error.h"
 #include "core/norms.h"
+#include "core/pfor.h"
 #include "core/rice.h"
 #include "core/sorted.h"
 #include "core/varint.h"
@@ -143,6 +144,38 @@ static int end_run(struct term_check *t, const rice_run *r, uint64_t low_bits, c
     return 0;
 }
 
+/* A full block is what the writer makes of its values: the PFor width bytes
+ * it chooses (the fewest bytes) and the bytes it writes. The decoder accepts
+ * any base and reads any exception area that stays in bounds; verify only
+ * the one, so that one set of postings has one encoding. */
+static int check_full_block(struct term_check *t, const postings_cursor *c, const uint8_t *fixed)
+{
+    if (c->count != FORMAT_POSTINGS_BLOCK)
+        return 0;
+    uint32_t gaps[FORMAT_POSTINGS_BLOCK], freqs[FORMAT_POSTINGS_BLOCK], prev_plus1 = 0, begin = 0;
+    if (c->block > 0) {
+        const uint8_t *before = c->skips + (size_t)(c->block - 1) * c->skip_size;
+        prev_plus1 = (le32_load(before) & c->doc_mask) + 1;
+        begin = le32_load(before + c->end_at) & c->end_mask;
+    }
+    for (unsigned i = 0; i < FORMAT_POSTINGS_BLOCK; i++) {
+        gaps[i] = c->docs[i] - prev_plus1;
+        prev_plus1 = c->docs[i] + 1;
+        freqs[i] = c->tfs[i] - 1;
+    }
+    size_t doc_size, tf_size;
+    if (pfor_choose(gaps, &doc_size) != fixed[2] || pfor_choose(freqs, &tf_size) != fixed[3])
+        return term_error(t, "a full block is not coded at the writer's PFor widths");
+    uint8_t coded[2 * (4 * FORMAT_POSTINGS_BLOCK + PFOR_AREA_HEADER + FORMAT_POSTINGS_BLOCK)];
+    pfor_encode(gaps, fixed[2], coded);
+    pfor_encode(freqs, fixed[3], coded + doc_size);
+    const uint8_t *entry = c->skips + (size_t)c->block * c->skip_size;
+    uint32_t stop = le32_load(entry + c->end_at) & c->end_mask; /* the cursor checked begin..stop */
+    if (stop - begin != doc_size + tf_size || memcmp(c->data + begin, coded, doc_size + tf_size) != 0)
+        return term_error(t, "a full block's PFor exceptions are not the writer's");
+    return 0;
+}
+
 static int check_block_skip(struct term_check *t, const postings_cursor *c, uint64_t pos_offset)
 {
     if (c->skips == NULL)
@@ -158,7 +191,7 @@ static int check_block_skip(struct term_check *t, const postings_cursor *c, uint
     if (fixed[0] != max_byte || fixed[1] != min_norm ||
         (le32_load(e + c->pos_at) & c->pos_mask) != pos_offset)
         return term_error(t, "a skip entry does not match its block");
-    return 0;
+    return check_full_block(t, c, fixed);
 }
 
 /* The bytes (1 to 4) of a skip field whose largest value is v. */

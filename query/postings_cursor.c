@@ -5,6 +5,7 @@
 #include "core/bitpack.h"
 #include "core/endian.h"
 #include "core/error.h"
+#include "core/pfor.h"
 #include "core/tail_code.h"
 #include "core/varint.h"
 
@@ -72,16 +73,25 @@ static int positions_fit(postings_cursor *c, uint64_t pos_start, uint64_t pos_st
 
 /* A block of 128: the gaps become docs in 64 bits, so that a wrap shows in the
  * last doc alone; the frequencies, in their own loop that vectorises, add up
- * for positions_fit as they are made. `fixed` is the skip entry's last 4 bytes. */
+ * for positions_fit as they are made. `fixed` is the skip entry's last 4 bytes:
+ * its last two the PFor width bytes of the gaps and of the frequencies. */
 static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
                        const uint8_t *fixed, uint32_t prev_plus1, uint64_t *tf_sum)
 {
-    unsigned doc_bits = fixed[2], tf_bits = fixed[3];
-    if (doc_bits > 32 || tf_bits > 32 ||
-        (size_t)(end - p) != bitpack_size(doc_bits) + bitpack_size(tf_bits))
+    /* every cache line of the block asked for at once, not one miss after
+     * another: the exception areas come after the packed values */
+    size_t len = (size_t)(end - p);
+    for (size_t at = 0; at < len; at += 64)
+        __builtin_prefetch(p + at);
+    if (len > 0)
+        __builtin_prefetch(end - 1);
+    const struct section_view *postings = &c->ix->sec[SECTION_POSTINGS];
+    const uint8_t *readable = postings->data + postings->len;
+    p = pfor_decode(c->unpack, p, end, readable, fixed[2], c->docs);
+    if (p != NULL)
+        p = pfor_decode(c->unpack, p, end, readable, fixed[3], c->tfs);
+    if (p != end)
         return -1;
-    c->unpack(p, doc_bits, c->docs);
-    c->unpack(p + bitpack_size(doc_bits), tf_bits, c->tfs);
     uint64_t next = prev_plus1, sum = 0;
     for (unsigned i = 0; i < FORMAT_POSTINGS_BLOCK; i++) {
         next += c->docs[i];

@@ -11,8 +11,10 @@
 #include "indexer/postings_writer.h"
 #include "tests/fuzz/fuzz_postings_decode.h"
 
+/* Documents i * step, frequencies 1 + i % tf_mod; with a spike, every spike-th
+ * document 500 further on and 30 more frequent: PFor exceptions in both. */
 static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_t df,
-                      uint32_t step, uint32_t tf_mod)
+                      uint32_t step, uint32_t tf_mod, uint32_t spike)
 {
     uint32_t *docs = malloc(sizeof *docs * df), *tfs = malloc(sizeof *tfs * df);
     uint64_t *starts = malloc(sizeof *starts * df);
@@ -28,8 +30,8 @@ static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_
     for (uint32_t d = 0; d < ndocs; d++)
         lengths[d] = FUZZ_DOC_LENGTH;
     for (uint32_t i = 0; i < df; i++) {
-        docs[i] = i * step;
-        tfs[i] = 1 + i % tf_mod;
+        docs[i] = i * step + (spike > 0 ? i / spike * 500 : 0);
+        tfs[i] = 1 + i % tf_mod + (spike > 0 && i % spike == spike - 1 ? 30 : 0);
         starts[i] = varints.len; /* the indexer's varint deltas, the first the position itself */
         for (uint32_t k = 0; k < tfs[i]; k++)
             buf_varint(&varints, k == 0 ? i % 7 : 1 + k);
@@ -81,10 +83,11 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *dir = argv[1];
-    if (write_seed(dir, "seed-tail-3", 10, 3, 3, 2) != 0 ||
-        write_seed(dir, "seed-block-128", 128, 128, 1, 1) != 0 ||
-        write_seed(dir, "seed-blocks-300-tf", 1000, 300, 3, 5) != 0 ||
-        write_seed(dir, "seed-blocks-260-sparse", 70000, 260, 250, 40) != 0) {
+    if (write_seed(dir, "seed-tail-3", 10, 3, 3, 2, 0) != 0 ||
+        write_seed(dir, "seed-block-128", 128, 128, 1, 1, 0) != 0 ||
+        write_seed(dir, "seed-blocks-300-tf", 1000, 300, 3, 5, 0) != 0 ||
+        write_seed(dir, "seed-blocks-260-sparse", 70000, 260, 250, 40, 0) != 0 ||
+        write_seed(dir, "seed-blocks-300-exceptions", 5000, 300, 2, 3, 37) != 0) {
         fprintf(stderr, "fuzz_postings_seeds: cannot write the seeds in %s\n", dir);
         return 1;
     }

@@ -187,7 +187,7 @@ Test(index_open, every_footer_and_table_byte_flipped)
 Test(index_open, other_format_version)
 {
     uint8_t *copy = malloc(good_len);
-    uint32_t versions[] = { 0, 1, 2, 3, 7, 0xFFFFFFFF }; /* 3: keys without positions */
+    uint32_t versions[] = { 0, 1, 2, 3, 7, 0xFFFFFFFF }; /* 3: keys without positions, no PFor */
     for (size_t v = 0; v < sizeof versions / sizeof *versions; v++) {
         memcpy(copy, good, good_len);
         ib_store32(copy + 8, versions[v]);

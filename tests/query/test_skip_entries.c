@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/endian.h"
+#include "core/pfor.h"
 #include "indexer/postings_writer.h"
 #include "query/postings_cursor.h"
 
@@ -64,14 +65,19 @@ Test(skip_entries, narrow_fields_as_the_format_says)
     cr_assert_eq(p[0], 2 | 1 << 2 | 1 << 4, "widths %02x", p[0]); /* doc 3, end 2, positions 2 */
     const uint8_t *e0 = p + 1, *e1 = e0 + ENTRY, *e2 = e1 + ENTRY;
     cr_assert_eq(le32_load(e0) & 0xFFFFFF, 127 * STEP);
-    /* block 0: gaps of 249 at 8 bits, tf - 1 up to 299 at 9 bits */
-    cr_assert_eq(le32_load(e0 + 3) & 0xFFFF, 16 * (8 + 9));
+    /* block 0: gaps of 249 at 8 bits; tf - 1 0 but 299 at doc 5: one PFor
+     * exception over a base of 0 (count, high width 9, index, 2 bytes) */
+    cr_assert_eq(le32_load(e0 + 3) & 0xFFFF, 16 * 8 + 5);
     cr_assert_eq(le32_load(e0 + 5) & 0xFFFF, 0);
     cr_assert_eq(e0[7], 255, "max_tf 300 saturates");
     cr_assert_eq(e0[8], 10, "min norm");
-    cr_assert(e0[9] == 8 && e0[10] == 9);
+    cr_assert(e0[9] == 8 && e0[10] == (PFOR_PATCHED | 0), "%02x %02x", e0[9], e0[10]);
+    const uint8_t area[] = { 1, 9, 5, 299 & 0xFF, 299 >> 8 };
+    cr_assert_arr_eq(p + 1 + 3 * ENTRY + 16 * 8, area, sizeof area);
+    cr_assert_eq(le32_load(e1 + 3) & 0xFFFF, 2 * (16 * 8) + 5 + 4, "tf 7: 3 bits in one byte");
     cr_assert_eq(le32_load(e1 + 5) & 0xFFFF, 3 * 128);
-    cr_assert(e1[7] == 7 && e1[9] == 8 && e1[10] == 3, "%u %u %u", e1[7], e1[9], e1[10]);
+    cr_assert(e1[7] == 7 && e1[9] == 8 && e1[10] == (PFOR_PATCHED | 0), "%u %u %u", e1[7], e1[9],
+              e1[10]);
     cr_assert_eq(le32_load(e2) & 0xFFFFFF, 299 * STEP);
     cr_assert_eq(le32_load(e2 + 5) & 0xFFFF, 3 * 256);
     cr_assert(e2[7] == 1 && e2[9] == 0 && e2[10] == 0, "the tail has no bit widths");
@@ -129,4 +135,9 @@ Test(skip_entries, damage_is_refused)
     assert_refused(1 + 2 * ENTRY + 9, 1);    /* doc bits on the tail */
     assert_refused(1 + ENTRY + 9, 33);       /* doc bits beyond 32 */
     assert_refused(1 + ENTRY + 3, 0x00);     /* block 1 ends before it starts */
+    assert_refused(1 + 9, 0x88);             /* doc gaps patched: the area is the tfs' packed part */
+    assert_refused(1 + 10, 0x01);            /* tfs not patched: bytes left over */
+    assert_refused(1 + 10, 0xC0);            /* bit 6 of a width byte */
+    assert_refused(1 + 3 * ENTRY + 16 * 8, 0);      /* an exception area of none */
+    assert_refused(1 + 3 * ENTRY + 16 * 8 + 1, 33); /* high parts past 32 bits */
 }

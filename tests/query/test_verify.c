@@ -1,7 +1,9 @@
 /* cari_index_verify and reading damaged indexes: a flipped byte in any section
  * is found by verify and named; queries on a damaged index return an error or
  * results, never crash (run under the sanitizers). */
+#include "core/pfor.h"
 #include "query/index_reader.h"
+#include "query/postings_cursor.h"
 #include "query/termdict_reader.h"
 #include "tests/query/index_bytes.h"
 #include "tests/query/query_fixture.h"
@@ -610,6 +612,114 @@ Test(verify, damaged_positions_runs_are_found)
     expect_positions_damage(bytes, len, e.positions_off + 10, 0x00, "term \"alfa\"");
     expect_positions_damage(bytes, len, e.positions_off + 0, 0xFE, "term \"alfa\"");
     expect_positions_damage(bytes, len, e.positions_off + 37, 0x1F, "term \"alfa\"");
+    free(bytes);
+    free(path);
+}
+
+/* Where a term's first block begins in the file, and its skip entry's PFor
+ * width bytes (gaps, frequencies). */
+static void first_block_at(cari_index *ix, const char *term, uint64_t section_offset,
+                           uint64_t *data_at, uint64_t *tf_width_at)
+{
+    struct term_entry e;
+    cr_assert_eq(termdict_find(ix, term, strlen(term), &e), 0, "%s", term);
+    int error = 0;
+    postings_cursor c;
+    cr_assert_eq(postings_open(&c, ix, &e, &error), 0, "%s", cari_error_last());
+    cr_assert_not_null(c.skips, "%s has full blocks", term);
+    const uint8_t *base = ix->sec[SECTION_POSTINGS].data;
+    *data_at = section_offset + (uint64_t)(c.data - base);
+    *tf_width_at = section_offset + (uint64_t)(c.skips + c.fixed_at + 3 - base);
+    cr_assert_eq(c.skips[c.fixed_at + 2], 0, "%s: every gap 0, no bytes", term);
+}
+
+/* Verifies bytes damaged behind valid checksums: CARI_ECORRUPT naming `want`. */
+static void expect_postings_damage(uint8_t *bytes, size_t len, const char *want)
+{
+    ib_reseal(bytes, len);
+    cari_index *ix;
+    cr_assert_eq(open_bytes(bytes, len, &ix), 0, "%s", cari_error_last());
+    cr_assert_eq(cari_index_verify(ix), CARI_ECORRUPT, "%s: verified", want);
+    cr_assert(contains(cari_error_last(), want), "%s", cari_error_last());
+    exercise_lite(ix, want);
+    cari_index_close(ix);
+}
+
+/* A full block's exception area damaged is found, by the cursor when it does
+ * not decode, by verify when it decodes to other values or is not the
+ * writer's; so is a block coded at a base the writer would not choose (of
+ * the same size, so that it still decodes). 130 documents with "alfa" and "beta": beta 40
+ * times in document 5 (one exception over a base of 0), alfa twice in 12 of
+ * them (16 bytes both as exceptions and packed at 1: the writer packs). */
+Test(verify, damaged_pfor_exceptions_are_found)
+{
+    static char texts[130][260];
+    struct test_doc docs[130];
+    static char ids[130][8];
+    for (int i = 0; i < 130; i++) {
+        snprintf(ids[i], sizeof ids[i], "d%03d", i);
+        snprintf(texts[i], sizeof texts[i], "alfa beta%s", i % 10 == 0 && i < 120 ? " alfa" : "");
+        for (int k = 1; i == 5 && k < 40; k++)
+            strcat(texts[i], " beta");
+        docs[i] = (struct test_doc){ ids[i], NULL, texts[i] };
+    }
+    char *path = test_path(fx.dir, "pfor.cari");
+    test_build_docs(path, docs, 130);
+    size_t len;
+    uint8_t *bytes = (uint8_t *)test_read_file(path, &len), *copy = malloc(len);
+    struct ib_section s[32];
+    size_t n = ib_sections(bytes, len, s, 32);
+    uint64_t postings = ib_find(s, n, SECTION_POSTINGS)->offset, beta, beta_width, alfa, alfa_width;
+    cari_index *ix;
+    cr_assert_eq(cari_index_open(&ix, path, 0), 0);
+    cr_assert_eq(cari_index_verify(ix), 0, "%s", cari_error_last());
+    first_block_at(ix, "beta", postings, &beta, &beta_width);
+    first_block_at(ix, "alfa", postings, &alfa, &alfa_width);
+    char *want = test_search(ix, "alfa", 0, 200);
+    cari_index_close(ix);
+
+    cr_assert_eq(bytes[beta_width], PFOR_PATCHED | 0);
+    const uint8_t area[] = { 1, 6, 5, 39 }; /* one exception: index 5, tf 40 - 1 */
+    cr_assert_arr_eq(bytes + beta, area, sizeof area);
+    const struct {
+        unsigned at;
+        uint8_t value;
+        const char *want;
+    } damage[] = {
+        { 0, 2, "undecodable block" },                     /* two exceptions: beyond the block */
+        { 1, 7, "PFor exceptions are not the writer's" },  /* decodes, 7 bits where 6 do */
+        { 2, 200, "PFor exceptions are not the writer's" }, /* index 72 (masked): moved, same sums */
+        { 3, 0, "a skip entry does not match its block" }, /* tf 1: the block's max_tf is 40 */
+        { 3, 39 | 0x40, "PFor exceptions are not the writer's" }, /* a one in the padding */
+    };
+    for (size_t d = 0; d < sizeof damage / sizeof *damage; d++) {
+        memcpy(copy, bytes, len);
+        copy[beta + damage[d].at] = damage[d].value;
+        expect_postings_damage(copy, len, "POSTINGS bytes");
+        cr_assert(contains(cari_error_last(), damage[d].want), "%zu: %s", d, cari_error_last());
+    }
+
+    cr_assert_eq(bytes[alfa_width], 1, "packed at 1, no exceptions");
+    memcpy(copy, bytes, len);
+    copy[alfa_width] = PFOR_PATCHED | 0;
+    uint8_t *p = copy + alfa;
+    *p++ = 12, *p++ = 1;
+    for (uint8_t i = 0; i < 12; i++)
+        *p++ = (uint8_t)(10 * i);
+    *p++ = 0xFF, *p++ = 0x0F; /* 12 high parts of 1, then zero padding */
+    ib_reseal(copy, len);
+    cr_assert_eq(open_bytes(copy, len, &ix), 0);
+    char *hits = test_search(ix, "alfa", 0, 200);
+    cr_assert_eq(cari_index_verify(ix), CARI_ECORRUPT);
+    cr_assert(contains(cari_error_last(), "term \"alfa\""), "%s", cari_error_last());
+    cr_assert(contains(cari_error_last(), "not coded at the writer's PFor widths"), "%s",
+              cari_error_last());
+    cr_assert_str_eq(hits, want, "decodes to the same postings");
+    cr_assert(strncmp(hits, "d000,d010,d020", 14) == 0, "tf 2 first: %s", hits);
+    free(want);
+    free(hits);
+    cari_index_close(ix);
+    free(copy);
     free(bytes);
     free(path);
 }

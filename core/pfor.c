@@ -1,0 +1,112 @@
+/* pfor.c - see pfor.h and docs/FORMAT.md, POSTINGS. The packed part stays
+ * the SIMD unpackers' job; the exceptions, a handful per block, are patched
+ * in by a scalar loop whose every read is bounded by the area's length. */
+#include "core/pfor.h"
+
+#include <string.h>
+
+#include "core/endian.h"
+
+static unsigned width_of(uint32_t v) { return v == 0 ? 0 : 32 - (unsigned)__builtin_clz(v); }
+
+/* Bytes of a block at base b with `exceptions` values wider, the widest of width `top`. */
+static size_t coded_size(unsigned b, unsigned exceptions, unsigned top)
+{
+    size_t size = bitpack_size(b);
+    if (exceptions > 0)
+        size += PFOR_AREA_HEADER + exceptions + ((size_t)exceptions * (top - b) + 7) / 8;
+    return size;
+}
+
+uint8_t pfor_choose(const uint32_t *in, size_t *size)
+{
+    unsigned count[33] = { 0 }, top = 0;
+    for (unsigned i = 0; i < BITPACK_BLOCK; i++)
+        count[width_of(in[i])]++;
+    for (unsigned w = 0; w <= 32; w++)
+        top = count[w] != 0 ? w : top;
+    unsigned best = top, exceptions = 0;
+    *size = coded_size(top, 0, top);
+    for (unsigned b = top; b-- > 0;) { /* downwards: a tie keeps the wider base */
+        exceptions += count[b + 1];
+        size_t s = coded_size(b, exceptions, top);
+        if (s < *size)
+            *size = s, best = b;
+    }
+    return (uint8_t)(best | (best < top ? PFOR_PATCHED : 0));
+}
+
+void pfor_encode(const uint32_t *in, uint8_t width, uint8_t *out)
+{
+    unsigned b = width & PFOR_WIDTH_MASK;
+    bitpack_pack128(in, b, out); /* keeps the low b bits of the exceptions */
+    if (!(width & PFOR_PATCHED))
+        return;
+    uint8_t *area = out + bitpack_size(b), *index = area + PFOR_AREA_HEADER;
+    uint32_t all = 0;
+    unsigned n = 0;
+    for (unsigned i = 0; i < BITPACK_BLOCK; i++)
+        if (in[i] >> b != 0) {
+            index[n++] = (uint8_t)i;
+            all |= in[i] >> b;
+        }
+    unsigned high_bits = width_of(all);
+    area[0] = (uint8_t)n;
+    area[1] = (uint8_t)high_bits;
+    uint8_t *high = index + n;
+    uint64_t acc = 0;
+    unsigned fill = 0;
+    for (unsigned e = 0; e < n; e++) { /* least significant bits first */
+        acc |= (uint64_t)(in[index[e]] >> b) << fill;
+        for (fill += high_bits; fill >= 8; fill -= 8, acc >>= 8)
+            *high++ = (uint8_t)acc;
+    }
+    if (fill > 0)
+        *high = (uint8_t)acc;
+}
+
+/* Patches the high parts of an exception area [p, end) into out; returns its
+ * end. A handful per block, each one 64-bit load (from a copy behind 8 zero
+ * bytes when the bytes that may be read end too soon) and one store at its
+ * index masked to the block: nothing else per exception, the loop that the
+ * whole decode waits on. Whether the area is the encoder's is verify's
+ * question (pfor.h). */
+static const uint8_t *patch(const uint8_t *p, const uint8_t *end, const uint8_t *readable,
+                            unsigned b, uint32_t *out)
+{
+    if (end - p < PFOR_AREA_HEADER)
+        return NULL;
+    unsigned n = p[0], high_bits = p[1];
+    if (n == 0 || n > BITPACK_BLOCK || high_bits == 0 || high_bits > 32 - b)
+        return NULL;
+    const uint8_t *index = p + PFOR_AREA_HEADER, *high = index + n;
+    size_t high_bytes = ((size_t)n * high_bits + 7) / 8;
+    if ((size_t)(end - index) < n + high_bytes)
+        return NULL;
+    uint8_t copy[4 * BITPACK_BLOCK + 8];
+    if ((size_t)(readable - high) < high_bytes + 8) {
+        memcpy(copy, high, high_bytes);
+        memset(copy + high_bytes, 0, 8);
+        high = copy;
+    }
+    uint64_t mask = ((uint64_t)1 << high_bits) - 1;
+    uint32_t scale = 1u << b; /* b < 32 here; a product spares a shift by a register */
+    size_t at = 0;
+    for (unsigned e = 0; e < n; e++, at += high_bits) {
+        uint32_t h = (uint32_t)(le64_load(high + at / 8) >> (at % 8) & mask);
+        out[index[e] % BITPACK_BLOCK] |= h * scale; /* h < 2^(32 - b): no bit is lost */
+    }
+    return index + n + high_bytes;
+}
+
+const uint8_t *pfor_decode(bitpack_unpack_fn *unpack, const uint8_t *p, const uint8_t *end,
+                           const uint8_t *readable, uint8_t width, uint32_t *out)
+{
+    unsigned b = width & PFOR_WIDTH_MASK;
+    if ((width & ~(PFOR_WIDTH_MASK | PFOR_PATCHED)) != 0 || b > 32 ||
+        (size_t)(end - p) < bitpack_size(b))
+        return NULL;
+    unpack(p, b, out);
+    p += bitpack_size(b);
+    return width & PFOR_PATCHED ? patch(p, end, readable, b, out) : p;
+}

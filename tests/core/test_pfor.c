@@ -1,0 +1,197 @@
+/* PFor blocks (core/pfor.h): the width chosen by exact byte cost, the bytes of
+ * the exception area, round trips through every unpacker, and rejection of any
+ * area other than the one the encoder writes. */
+#include <criterion/criterion.h>
+
+#include <string.h>
+
+#include "core/pfor.h"
+
+/* Larger than any block (512 bytes packed at 32 bits, or an area of 128). */
+enum { ROOM = 1024 };
+
+/* Encodes at `width`, decodes with every unpacker this CPU runs and checks
+ * the values and that exactly `size` bytes were read. */
+static void round_trip(const uint32_t *in, uint8_t width, size_t size)
+{
+    static const enum bitpack_isa isas[] = { BITPACK_SCALAR, BITPACK_SSE2, BITPACK_AVX2 };
+    uint8_t bytes[ROOM];
+    memset(bytes, 0xAA, sizeof bytes);
+    pfor_encode(in, width, bytes);
+    for (size_t a = 0; a < sizeof isas / sizeof *isas; a++) {
+        bitpack_unpack_fn *fn = bitpack_unpacker_for(isas[a]);
+        if (fn == NULL)
+            continue;
+        for (int far = 0; far < 2; far++) { /* nothing readable past the end, or more */
+            uint32_t out[BITPACK_BLOCK];
+            memset(out, 0x55, sizeof out);
+            const uint8_t *readable = far ? bytes + ROOM : bytes + size;
+            const uint8_t *end = pfor_decode(fn, bytes, bytes + size, readable, width, out);
+            cr_assert_eq(end, bytes + size, "isa %zu width 0x%02x: %td bytes read, want %zu", a,
+                         width, end == NULL ? -1 : end - bytes, size);
+            for (unsigned i = 0; i < BITPACK_BLOCK; i++)
+                cr_assert_eq(out[i], in[i], "isa %zu width 0x%02x value %u: %u, want %u", a, width,
+                             i, out[i], in[i]);
+            if (size > 0) /* one byte short does not decode */
+                cr_assert_null(pfor_decode(fn, bytes, bytes + size - 1, readable, width, out));
+        }
+    }
+}
+
+static void choose_and_round_trip(const uint32_t *in, uint8_t want_width, size_t want_size)
+{
+    size_t size;
+    uint8_t width = pfor_choose(in, &size);
+    cr_assert_eq(width, want_width, "width 0x%02x, want 0x%02x", width, want_width);
+    cr_assert_eq(size, want_size, "size %zu, want %zu", size, want_size);
+    round_trip(in, width, size);
+}
+
+Test(pfor, no_exceptions_when_the_values_are_alike)
+{
+    uint32_t in[BITPACK_BLOCK];
+    for (unsigned i = 0; i < BITPACK_BLOCK; i++)
+        in[i] = i % 8; /* all of 3 bits */
+    choose_and_round_trip(in, 3, 48);
+    memset(in, 0, sizeof in);
+    choose_and_round_trip(in, 0, 0); /* nothing at all */
+}
+
+/* One doc of tf 40 among tf 1: a base of 0 and one exception, 4 bytes where
+ * the block's width would take 96. */
+Test(pfor, one_large_value_is_one_exception_with_known_bytes)
+{
+    uint32_t in[BITPACK_BLOCK] = { 0 };
+    in[5] = 39;
+    size_t size;
+    uint8_t width = pfor_choose(in, &size);
+    cr_assert_eq(width, PFOR_PATCHED | 0);
+    cr_assert_eq(size, 4);
+    uint8_t bytes[ROOM];
+    pfor_encode(in, width, bytes);
+    const uint8_t want[] = { 1, 6, 5, 39 }; /* count, high width, index, high part */
+    cr_assert_arr_eq(bytes, want, sizeof want);
+    round_trip(in, width, size);
+}
+
+/* Values of 1 bit but a few of 10: base 1, the high parts of 9 bits packed
+ * least significant bit first after the indexes. */
+Test(pfor, high_parts_are_bit_packed_after_the_indexes)
+{
+    uint32_t in[BITPACK_BLOCK];
+    for (unsigned i = 0; i < BITPACK_BLOCK; i++)
+        in[i] = i & 1;
+    in[0] = 0x3FF, in[64] = 0x201, in[127] = 0x2FE; /* high parts 0x1FF, 0x100, 0x17F */
+    size_t size;
+    uint8_t width = pfor_choose(in, &size);
+    cr_assert_eq(width, PFOR_PATCHED | 1);
+    cr_assert_eq(size, 16 + 2 + 3 + 4); /* 27 high bits: 4 bytes */
+    uint8_t bytes[ROOM];
+    pfor_encode(in, width, bytes);
+    const uint8_t want[] = { 3, 9, 0, 64, 127, 0xFF, 0x01, 0xFE, 0x05 };
+    cr_assert_arr_eq(bytes + 16, want, sizeof want);
+    round_trip(in, width, size);
+}
+
+Test(pfor, width_32_values)
+{
+    uint32_t in[BITPACK_BLOCK] = { 0 };
+    in[77] = 0xFFFFFFFFu; /* one exception of 32 high bits over a base of 0 */
+    choose_and_round_trip(in, PFOR_PATCHED | 0, 2 + 1 + 4);
+    for (unsigned i = 0; i < BITPACK_BLOCK; i++)
+        in[i] = 0x80000000u | i * 2654435761u;
+    choose_and_round_trip(in, 32, 512); /* all wide: packed at 32 */
+    in[3] = 1; /* a narrow one among them changes nothing */
+    choose_and_round_trip(in, 32, 512);
+}
+
+/* The encoder writes any width byte; one whose base every value exceeds makes
+ * 128 exceptions, which decode as well. */
+Test(pfor, all_exceptions)
+{
+    uint32_t in[BITPACK_BLOCK];
+    for (unsigned i = 0; i < BITPACK_BLOCK; i++)
+        in[i] = 0x100 | (i * 7 & 0xFF); /* 9 bits, the top one in every value */
+    round_trip(in, PFOR_PATCHED | 8, 16 * 8 + 2 + 128 + 16);
+    round_trip(in, PFOR_PATCHED | 0, 2 + 128 + 128 * 9 / 8);
+    size_t size;
+    cr_assert_eq(pfor_choose(in, &size), 9, "no exceptions are cheaper here");
+}
+
+/* Of two bases of equal size the wider, which has no exceptions to patch:
+ * 12 ones cost 16 bytes as exceptions over 0 and 16 bytes packed at 1. */
+Test(pfor, a_tie_keeps_the_wider_base)
+{
+    uint32_t in[BITPACK_BLOCK] = { 0 };
+    for (unsigned i = 0; i < 12; i++)
+        in[i * 10] = 1;
+    choose_and_round_trip(in, 1, 16);
+    round_trip(in, PFOR_PATCHED | 0, 16);
+    in[5] = 1; /* 13: exceptions cost 17 */
+    choose_and_round_trip(in, 1, 16);
+    in[5] = 0, in[10] = 0; /* 11: 15 */
+    choose_and_round_trip(in, PFOR_PATCHED | 0, 15);
+}
+
+/* Random blocks of mixed widths: whatever is chosen decodes to the values in
+ * the bytes chosen, and costs no more than plain packing at the widest. */
+Test(pfor, random_blocks_round_trip)
+{
+    uint64_t x = 88172645463325252ull;
+    for (int t = 0; t < 2000; t++) {
+        uint32_t in[BITPACK_BLOCK], all = 0;
+        unsigned wide = (unsigned)(t % 33), narrow = (unsigned)(t / 33 % 8), every = 1 + t % 40;
+        for (unsigned i = 0; i < BITPACK_BLOCK; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            unsigned bits = i % every == 0 ? wide : narrow;
+            in[i] = bits == 0 ? 0 : (uint32_t)(x >> 11) >> (32 - bits);
+            all |= in[i];
+        }
+        size_t size;
+        uint8_t width = pfor_choose(in, &size);
+        cr_assert_leq(size, bitpack_size(all == 0 ? 0 : 32 - (unsigned)__builtin_clz(all)));
+        round_trip(in, width, size);
+    }
+}
+
+/* Decodes `len` bytes of `area` at `width`, nothing readable past them. */
+static const uint8_t *decode_area(const uint8_t *area, size_t len, uint8_t width)
+{
+    uint32_t out[BITPACK_BLOCK];
+    return pfor_decode(bitpack_unpack128, area, area + len, area + len, width, out);
+}
+
+/* What cannot be decoded in bounds is refused; an area only the encoder
+ * would not write decodes (verify compares it with the encoder's bytes). */
+Test(pfor, damaged_areas)
+{
+    const uint8_t good[] = { 1, 6, 5, 39 };
+    cr_assert_eq(decode_area(good, 4, 0x80), good + 4);
+    const uint8_t zero_count[] = { 0, 6, 5, 39 }, no_high_width[] = { 1, 0, 5, 39 },
+                  past_32[] = { 1, 33, 5, 39, 0, 0, 0, 0 }, many[] = { 129, 1, 5, 39 };
+    cr_assert_null(decode_area(zero_count, 4, 0x80));
+    cr_assert_null(decode_area(no_high_width, 4, 0x80));
+    cr_assert_null(decode_area(past_32, 8, 0x80));
+    cr_assert_null(decode_area(many, 4, 0x80));
+    cr_assert_null(decode_area(good, 3, 0x80), "the area is longer than the bytes");
+    cr_assert_null(decode_area(good, 1, 0x80));
+    cr_assert_null(decode_area(good, 4, 0x40), "bit 6 of the width byte");
+    cr_assert_null(decode_area(good, 4, 33), "a base above 32");
+    uint8_t big[600] = { 0 };
+    cr_assert_eq(decode_area(big, 512, 32), big + 512);
+    big[512] = 1, big[513] = 1, big[514] = 0, big[515] = 1;
+    cr_assert_null(decode_area(big, 516, 0x80 | 32), "a base of 32 leaves no high bits");
+
+    /* decodable, not the encoder's: an index masked to the block, a zero high part */
+    uint32_t out[BITPACK_BLOCK];
+    const uint8_t index_out[] = { 1, 6, 128 + 5, 39 }, zero_high[] = { 1, 6, 5, 0 },
+                  same[] = { 2, 6, 5, 5, 39, 8 >> 2 }; /* high parts 39, 8 */
+    cr_assert_eq(pfor_decode(bitpack_unpack128, index_out, index_out + 4, index_out + 4, 0x80, out),
+                 index_out + 4);
+    cr_assert_eq(out[5], 39);
+    cr_assert_eq(pfor_decode(bitpack_unpack128, zero_high, zero_high + 4, zero_high + 4, 0x80, out),
+                 zero_high + 4);
+    cr_assert_eq(out[5], 0);
+    cr_assert_eq(pfor_decode(bitpack_unpack128, same, same + 6, same + 6, 0x80, out), same + 6);
+    cr_assert_eq(out[5], 39 | 8, "a repeated index or's both");
+}
