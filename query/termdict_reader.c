@@ -1,34 +1,35 @@
 /* termdict_reader.c - binary search over the first keys of the blocks, then a
- * scan of at most 16 front-coded keys. */
+ * scan of at most 16 front-coded keys; the entries (bit fields after the
+ * keys) are decoded only up to the key found. */
 #include "query/termdict_reader.h"
 
 #include <string.h>
 
 #include "core/endian.h"
 #include "core/error.h"
+#include "core/term_entry.h"
 #include "core/varint.h"
 
-int term_block_start(term_block_reader *r, const cari_index *ix, uint32_t block)
+/* The bytes of a block, after its two base offsets (read into the reader when it is not NULL). */
+static int block_bytes(const cari_index *ix, uint32_t block, const uint8_t **p, const uint8_t **end,
+                       term_block_reader *r)
 {
     const struct section_view *blocks = &ix->sec[SECTION_TERM_BLOCKS];
-    r->p = r->end = NULL; /* nothing to read after a failure */
     uint64_t off = le32_load(ix->sec[SECTION_TERM_INDEX].data + 8 + 4 * (uint64_t)block);
-    uint64_t end = block + 1 < ix->nblocks
-                       ? le32_load(ix->sec[SECTION_TERM_INDEX].data + 12 + 4 * (uint64_t)block)
-                       : blocks->len;
-    if (off >= end || end > blocks->len)
+    uint64_t stop = block + 1 < ix->nblocks
+                        ? le32_load(ix->sec[SECTION_TERM_INDEX].data + 12 + 4 * (uint64_t)block)
+                        : blocks->len;
+    if (off >= stop || stop > blocks->len)
         return index_corrupt(ix, "TERM_INDEX offset of block %u", block);
-    r->ix = ix;
-    r->p = blocks->data + off;
-    r->end = blocks->data + end;
-    r->block = block;
-    r->left = ix->nterms - block * FORMAT_TERMS_PER_BLOCK;
-    if (r->left > FORMAT_TERMS_PER_BLOCK)
-        r->left = FORMAT_TERMS_PER_BLOCK;
-    r->key_len = 0;
-    if (varint_get64(&r->p, r->end, &r->postings_at) != 0 ||
-        varint_get64(&r->p, r->end, &r->positions_at) != 0)
+    *p = blocks->data + off;
+    *end = blocks->data + stop;
+    uint64_t postings_at, positions_at;
+    if (varint_get64(p, *end, &postings_at) != 0 || varint_get64(p, *end, &positions_at) != 0)
         return index_corrupt(ix, "TERM_BLOCKS header of block %u", block);
+    if (r != NULL) {
+        r->postings_at = postings_at;
+        r->positions_at = positions_at;
+    }
     return 0;
 }
 
@@ -50,62 +51,135 @@ static int get_key_lengths(const uint8_t **p, const uint8_t *end, uint32_t *shar
     return 0;
 }
 
-/* df, cf, max_tf and postings_length or the one document: what the writer left
- * out is what the others imply. */
-static int get_counts(const uint8_t **p, const uint8_t *end, struct term_entry *e)
+/* Finds where the entries start, past the block's keys, and which keys are
+ * roots (their last byte is the mark: their entries hold group_df). */
+static int skip_keys(term_block_reader *r)
 {
-    uint64_t head, cf_extra = 0, max_extra = 0;
-    if (varint_get64(p, end, &head) != 0 || head >> 1 == 0 || head >> 1 > UINT32_MAX)
+    const uint8_t *p = r->p;
+    r->roots = 0;
+    for (uint32_t i = 0; i < r->left; i++) {
+        uint32_t shared, suffix;
+        if (get_key_lengths(&p, r->end, &shared, &suffix) != 0 || suffix == 0 ||
+            suffix > (uint64_t)(r->end - p))
+            return index_corrupt(r->ix, "TERM_BLOCKS keys of block %u", r->block);
+        p += suffix;
+        r->roots |= (uint32_t)(p[-1] == FORMAT_ROOT_MARK) << i;
+    }
+    bit_reader_start(&r->entries, p, r->end);
+    return 0;
+}
+
+int term_block_start(term_block_reader *r, const cari_index *ix, uint32_t block)
+{
+    r->p = r->end = NULL; /* nothing to read after a failure */
+    r->left = 0;
+    const uint8_t *p = NULL, *end = NULL;
+    int rc = block_bytes(ix, block, &p, &end, r);
+    if (rc != 0)
+        return rc;
+    r->ix = ix;
+    r->p = p;
+    r->end = end;
+    r->block = block;
+    r->at = 0;
+    r->left = ix->nterms - block * FORMAT_TERMS_PER_BLOCK;
+    if (r->left > FORMAT_TERMS_PER_BLOCK)
+        r->left = FORMAT_TERMS_PER_BLOCK;
+    r->key_len = 0;
+    return skip_keys(r);
+}
+
+/* The next key into r->key. */
+static int next_key(term_block_reader *r)
+{
+    uint32_t shared, suffix;
+    if (get_key_lengths(&r->p, r->end, &shared, &suffix) != 0 || shared > r->key_len ||
+        suffix == 0 || suffix > FORMAT_MAX_KEY - shared || suffix > (uint64_t)(r->end - r->p))
+        return index_corrupt(r->ix, "TERM_BLOCKS key in block %u", r->block);
+    memcpy(r->key + shared, r->p, suffix);
+    r->p += suffix;
+    r->key_len = shared + suffix;
+    return 0;
+}
+
+/* A df 1 term: its document in a fixed width and the bytes its positions
+ * take beyond the fewest they can (term_entry.h). */
+static int get_single(bit_reader *b, const cari_index *ix, struct term_entry *e)
+{
+    uint32_t more;
+    if (e->cf > UINT32_MAX || bit_get(b, term_doc_bits(ix->ndocs), &e->doc) != 0 ||
+        e->doc >= ix->ndocs || bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &more) != 0)
         return -1;
-    e->df = (uint32_t)(head >> 1);
-    int cf_is_df = head & 1;
-    if (!cf_is_df && (varint_get64(p, end, &cf_extra) != 0 || cf_extra >= UINT64_MAX - e->df))
+    e->max_tf = (uint32_t)e->cf;
+    e->positions_len = term_single_positions_min(ix->norms[e->doc], (uint32_t)e->cf) + more - 1;
+    return 0;
+}
+
+/* df, cf, max_tf, the lengths or the one document, group_df: what the
+ * writer left out is what the others imply. */
+static int get_counts(bit_reader *b, const cari_index *ix, int root, struct term_entry *e)
+{
+    uint32_t df, cf_is_df, extra = 0;
+    if (bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &df) != 0 || bit_get(b, 1, &cf_is_df) != 0 ||
+        (!cf_is_df && bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &extra) != 0))
         return -1;
-    e->cf = (uint64_t)e->df + (cf_is_df ? 0 : cf_extra + 1);
+    e->df = df;
+    e->cf = (uint64_t)df + extra;
     e->postings_len = 0;
     e->doc = 0;
-    if (e->df == 1) {
-        if (e->cf > UINT32_MAX || varint_get32(p, end, &e->doc) != 0)
+    if (df == 1) {
+        if (get_single(b, ix, e) != 0)
             return -1;
-        e->max_tf = (uint32_t)e->cf;
     } else {
-        if (!cf_is_df && (varint_get64(p, end, &max_extra) != 0 || max_extra > UINT32_MAX - 2))
+        uint32_t max_tf = 0, postings_len, positions_len;
+        if ((!cf_is_df && (bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &max_tf) != 0 ||
+                           max_tf == UINT32_MAX)) ||
+            bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &postings_len) != 0 ||
+            bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &positions_len) != 0)
             return -1;
-        e->max_tf = cf_is_df ? 1 : (uint32_t)max_extra + 2;
-        if (varint_get64(p, end, &e->postings_len) != 0 || e->postings_len == 0)
-            return -1;
+        e->max_tf = max_tf + 1; /* 1 when cf == df */
+        e->postings_len = postings_len;
+        e->positions_len = positions_len;
     }
-    return varint_get64(p, end, &e->positions_len);
+    e->group_df = df;
+    uint32_t more;
+    if (root && (bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &more) != 0 || more - 1 > UINT32_MAX - df))
+        return -1;
+    if (root)
+        e->group_df = df + (more - 1);
+    return 0;
+}
+
+/* The entry of the term after the previous one, with its offsets. */
+static int next_entry(term_block_reader *r, int root, struct term_entry *e)
+{
+    if (get_counts(&r->entries, r->ix, root, e) != 0)
+        return index_corrupt(r->ix, "TERM_BLOCKS entry in block %u", r->block);
+    e->postings_off = r->postings_at;
+    e->positions_off = r->positions_at;
+    const struct section_view *post = &r->ix->sec[SECTION_POSTINGS];
+    const struct section_view *pos = &r->ix->sec[SECTION_POSITIONS];
+    if (e->df > r->ix->ndocs || e->group_df > r->ix->ndocs || e->postings_len > post->len ||
+        e->postings_off > post->len - e->postings_len || e->positions_len > pos->len ||
+        e->positions_off > pos->len - e->positions_len)
+        return index_corrupt(r->ix, "TERM_BLOCKS entry in block %u out of bounds", r->block);
+    r->postings_at += e->postings_len;
+    r->positions_at += e->positions_len;
+    return 0;
 }
 
 int term_block_next(term_block_reader *r, struct term_entry *e)
 {
     if (r->left == 0)
         return CARI_ITEROVER;
-    uint32_t shared, suffix;
-    const uint8_t **p = &r->p, *end = r->end;
-    if (get_key_lengths(p, end, &shared, &suffix) != 0 || shared > r->key_len || suffix == 0 ||
-        suffix > FORMAT_MAX_KEY - shared || suffix > (uint64_t)(end - *p))
-        return index_corrupt(r->ix, "TERM_BLOCKS key in block %u", r->block);
-    memcpy(r->key + shared, *p, suffix);
-    *p += suffix;
-    r->key_len = shared + suffix;
-    if (get_counts(p, end, e) != 0)
-        return index_corrupt(r->ix, "TERM_BLOCKS entry in block %u", r->block);
-    e->group_df = e->df;
-    if (r->key[r->key_len - 1] == FORMAT_ROOT_MARK && varint_get32(p, end, &e->group_df) != 0)
-        return index_corrupt(r->ix, "TERM_BLOCKS entry in block %u", r->block);
-    e->postings_off = r->postings_at;
-    e->positions_off = r->positions_at;
-    const struct section_view *post = &r->ix->sec[SECTION_POSTINGS];
-    const struct section_view *pos = &r->ix->sec[SECTION_POSITIONS];
-    if (e->df > r->ix->ndocs || e->doc >= r->ix->ndocs || e->postings_len > post->len ||
-        e->postings_off > post->len - e->postings_len || e->positions_len > pos->len ||
-        e->positions_off > pos->len - e->positions_len)
-        return index_corrupt(r->ix, "TERM_BLOCKS entry in block %u out of bounds", r->block);
-    r->postings_at += e->postings_len;
-    r->positions_at += e->positions_len;
-    r->left--;
+    int rc = next_key(r);
+    if (rc == 0)
+        rc = next_entry(r, r->roots >> r->at & 1, e);
+    if (rc != 0)
+        return rc;
+    r->at++;
+    if (--r->left == 0 && !bit_at_end(&r->entries))
+        return index_corrupt(r->ix, "TERM_BLOCKS block %u does not end after its entries", r->block);
     return 0;
 }
 
@@ -121,17 +195,38 @@ static int compare_key(const char *a, size_t alen, const char *b, size_t blen)
 /* The first key of a block, read without the reader (a step of the binary search). */
 static int block_first_key(const cari_index *ix, uint32_t block, const char **key, size_t *len)
 {
-    term_block_reader r;
-    int rc = term_block_start(&r, ix, block);
+    const uint8_t *p = NULL, *end = NULL;
+    int rc = block_bytes(ix, block, &p, &end, NULL);
     if (rc != 0)
         return rc;
     uint32_t shared = 0, suffix = 0;
-    if (get_key_lengths(&r.p, r.end, &shared, &suffix) != 0 || shared != 0 || suffix == 0 ||
-        suffix > FORMAT_MAX_KEY || suffix > (uint64_t)(r.end - r.p))
+    if (get_key_lengths(&p, end, &shared, &suffix) != 0 || shared != 0 || suffix == 0 ||
+        suffix > FORMAT_MAX_KEY || suffix > (uint64_t)(end - p))
         return index_corrupt(ix, "TERM_BLOCKS first key of block %u", block);
-    *key = (const char *)r.p;
+    *key = (const char *)p;
     *len = suffix;
     return 0;
+}
+
+/* The keys of the block first; the entries of the terms up to the one found
+ * (their lengths give its offsets), only when it is there. */
+static int find_in_block(term_block_reader *r, const char *key, size_t len, struct term_entry *e)
+{
+    for (uint32_t i = 0; i < r->left; i++) {
+        int rc = next_key(r);
+        if (rc != 0)
+            return rc;
+        int c = compare_key(r->key, r->key_len, key, len);
+        if (c > 0)
+            break;
+        if (c < 0)
+            continue;
+        for (uint32_t j = 0; j <= i; j++)
+            if ((rc = next_entry(r, r->roots >> j & 1, e)) != 0)
+                return rc;
+        return 0;
+    }
+    return CARI_ENOTFOUND;
 }
 
 int termdict_find(const cari_index *ix, const char *key, size_t len, struct term_entry *e)
@@ -153,12 +248,5 @@ int termdict_find(const cari_index *ix, const char *key, size_t len, struct term
     }
     term_block_reader r;
     int rc = term_block_start(&r, ix, lo);
-    while (rc == 0 && (rc = term_block_next(&r, e)) == 0) {
-        int c = compare_key(r.key, r.key_len, key, len);
-        if (c == 0)
-            return 0;
-        if (c > 0)
-            break;
-    }
-    return rc == 0 || rc == CARI_ITEROVER ? CARI_ENOTFOUND : rc;
+    return rc != 0 ? rc : find_in_block(&r, key, len, e);
 }
