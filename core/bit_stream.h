@@ -1,7 +1,9 @@
 /* bit_stream.h - the bit fields of the dictionary's entries (docs/FORMAT.md,
  * TERM_BLOCKS): written least significant bit first, Elias gamma for counts
  * whose small values are the common ones, fixed widths for document numbers.
- * The reader checks every read against the end of its bytes. */
+ * Written forward into a buffer, read backward from the end of the bytes
+ * they are copied to reversed. The reader checks every read against the
+ * bounds of its bytes. */
 #ifndef CARI_CORE_BIT_STREAM_H
 #define CARI_CORE_BIT_STREAM_H
 
@@ -44,14 +46,17 @@ static inline void bit_flush(bit_writer *w)
     w->n = 0;
 }
 
+/* Reads bytes backward, from the last: the stream's byte j is end[-1 - j]
+ * (the dictionary's entries end where their block ends, so that a reader
+ * finds them without walking the keys before them). */
 typedef struct bit_reader {
-    const uint8_t *start;
+    const uint8_t *end;
     uint64_t pos, len; /* in bits */
 } bit_reader;
 
 static inline void bit_reader_start(bit_reader *r, const uint8_t *start, const uint8_t *end)
 {
-    r->start = start;
+    r->end = end;
     r->pos = 0;
     r->len = 8 * (uint64_t)(end - start);
 }
@@ -61,10 +66,10 @@ static inline uint64_t bit_peek(const bit_reader *r)
 {
     uint64_t byte = r->pos >> 3, bytes = r->len >> 3;
     if (byte + 8 <= bytes)
-        return le64_load(r->start + byte) >> (r->pos & 7);
+        return __builtin_bswap64(le64_load(r->end - byte - 8)) >> (r->pos & 7);
     uint64_t v = 0;
     for (unsigned i = 0; byte + i < bytes; i++)
-        v |= (uint64_t)r->start[byte + i] << (8 * i);
+        v |= (uint64_t)r->end[-1 - (int64_t)(byte + i)] << (8 * i);
     return v >> (r->pos & 7);
 }
 

@@ -1,6 +1,6 @@
 /* termdict_writer.c - see docs/FORMAT.md, TERM_BLOCKS and TERM_INDEX. A
  * block's keys are written as they come, its entries into `counts` until the
- * block ends, then after the keys. */
+ * block ends, then after the keys, from the block's last byte backward. */
 #include "indexer/termdict_writer.h"
 
 #include <string.h>
@@ -86,12 +86,14 @@ static int put_counts(termdict_writer *tw, const struct term_info *info, int roo
     return 0;
 }
 
-/* Appends the entries of the block after its keys. */
+/* Appends the entries of the block after its keys, their bytes reversed:
+ * a reader finds them from the block's end. */
 static void end_block(termdict_writer *tw)
 {
     bit_writer w = { &tw->counts, tw->counts_acc, tw->counts_n };
     bit_flush(&w);
-    buf_append(&tw->blocks, tw->counts.data, tw->counts.len);
+    for (size_t i = tw->counts.len; i > 0; i--)
+        buf_byte(&tw->blocks, tw->counts.data[i - 1]);
     buf_clear(&tw->counts);
     tw->counts_acc = 0;
     tw->counts_n = 0;

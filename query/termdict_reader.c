@@ -1,6 +1,6 @@
 /* termdict_reader.c - binary search over the first keys of the blocks, then a
- * scan of at most 16 front-coded keys; the entries (bit fields after the
- * keys) are decoded only up to the key found. */
+ * scan of at most 16 front-coded keys; the entries (bit fields read backward
+ * from the block's end) are decoded only up to the key found. */
 #include "query/termdict_reader.h"
 
 #include <string.h>
@@ -51,24 +51,8 @@ static int get_key_lengths(const uint8_t **p, const uint8_t *end, uint32_t *shar
     return 0;
 }
 
-/* Finds where the entries start, past the block's keys, and which keys are
- * roots (their last byte is the mark: their entries hold group_df). */
-static int skip_keys(term_block_reader *r)
-{
-    const uint8_t *p = r->p;
-    r->roots = 0;
-    for (uint32_t i = 0; i < r->left; i++) {
-        uint32_t shared, suffix;
-        if (get_key_lengths(&p, r->end, &shared, &suffix) != 0 || suffix == 0 ||
-            suffix > (uint64_t)(r->end - p))
-            return index_corrupt(r->ix, "TERM_BLOCKS keys of block %u", r->block);
-        p += suffix;
-        r->roots |= (uint32_t)(p[-1] == FORMAT_ROOT_MARK) << i;
-    }
-    bit_reader_start(&r->entries, p, r->end);
-    return 0;
-}
-
+/* The block's bytes and its first term's offsets: the keys are read
+ * forward from r->p, the entries backward from the block's end. */
 int term_block_start(term_block_reader *r, const cari_index *ix, uint32_t block)
 {
     r->p = r->end = NULL; /* nothing to read after a failure */
@@ -82,11 +66,13 @@ int term_block_start(term_block_reader *r, const cari_index *ix, uint32_t block)
     r->end = end;
     r->block = block;
     r->at = 0;
+    r->roots = 0;
     r->left = ix->nterms - block * FORMAT_TERMS_PER_BLOCK;
     if (r->left > FORMAT_TERMS_PER_BLOCK)
         r->left = FORMAT_TERMS_PER_BLOCK;
     r->key_len = 0;
-    return skip_keys(r);
+    bit_reader_start(&r->entries, p, end);
+    return 0;
 }
 
 /* The next key into r->key. */
@@ -115,9 +101,27 @@ static int get_single(bit_reader *b, const cari_index *ix, struct term_entry *e)
     return 0;
 }
 
-/* df, cf, max_tf, the lengths or the one document, group_df: what the
- * writer left out is what the others imply. */
-static int get_counts(bit_reader *b, const cari_index *ix, int root, struct term_entry *e)
+/* The entry of most terms (df 1, cf 1, positions the fewest bytes: bits
+ * 1 1, the document, 1) from one load; 0 when the entry is another. */
+static int get_plain_single(bit_reader *b, const cari_index *ix, struct term_entry *e)
+{
+    unsigned width = term_doc_bits(ix->ndocs);
+    uint64_t v = bit_peek(b);
+    uint32_t doc = (uint32_t)(v >> 2 & ((1ull << width) - 1));
+    if ((v & 3) != 3 || !(v >> (2 + width) & 1) || 3 + width > b->len - b->pos || doc >= ix->ndocs)
+        return 0;
+    b->pos += 3 + width;
+    e->df = 1;
+    e->cf = 1;
+    e->max_tf = 1;
+    e->doc = doc;
+    e->postings_len = 0;
+    e->positions_len = term_single_positions_min(ix->norms[doc], 1);
+    return 1;
+}
+
+/* df, cf, max_tf, the lengths or the one document. */
+static int get_other_counts(bit_reader *b, const cari_index *ix, struct term_entry *e)
 {
     uint32_t df, cf_is_df, extra = 0;
     if (bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &df) != 0 || bit_get(b, 1, &cf_is_df) != 0 ||
@@ -127,26 +131,31 @@ static int get_counts(bit_reader *b, const cari_index *ix, int root, struct term
     e->cf = (uint64_t)df + extra;
     e->postings_len = 0;
     e->doc = 0;
-    if (df == 1) {
-        if (get_single(b, ix, e) != 0)
-            return -1;
-    } else {
-        uint32_t max_tf = 0, postings_len, positions_len;
-        if ((!cf_is_df && (bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &max_tf) != 0 ||
-                           max_tf == UINT32_MAX)) ||
-            bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &postings_len) != 0 ||
-            bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &positions_len) != 0)
-            return -1;
-        e->max_tf = max_tf + 1; /* 1 when cf == df */
-        e->postings_len = postings_len;
-        e->positions_len = positions_len;
-    }
-    e->group_df = df;
+    if (df == 1)
+        return get_single(b, ix, e);
+    uint32_t max_tf = 0, postings_len, positions_len;
+    if ((!cf_is_df &&
+         (bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &max_tf) != 0 || max_tf == UINT32_MAX)) ||
+        bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &postings_len) != 0 ||
+        bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &positions_len) != 0)
+        return -1;
+    e->max_tf = max_tf + 1; /* 1 when cf == df */
+    e->postings_len = postings_len;
+    e->positions_len = positions_len;
+    return 0;
+}
+
+/* The whole entry: what the writer left out is what the others imply. */
+static int get_counts(bit_reader *b, const cari_index *ix, int root, struct term_entry *e)
+{
+    if (!get_plain_single(b, ix, e) && get_other_counts(b, ix, e) != 0)
+        return -1;
+    e->group_df = e->df;
     uint32_t more;
-    if (root && (bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &more) != 0 || more - 1 > UINT32_MAX - df))
+    if (root && (bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &more) != 0 || more - 1 > UINT32_MAX - e->df))
         return -1;
     if (root)
-        e->group_df = df + (more - 1);
+        e->group_df = e->df + (more - 1);
     return 0;
 }
 
@@ -168,18 +177,29 @@ static int next_entry(term_block_reader *r, int root, struct term_entry *e)
     return 0;
 }
 
+/* After the last term: whether the entries take the bytes after the keys
+ * exactly, with fewer than 8 zero bits of padding. */
+static int entries_fill_rest(term_block_reader *r)
+{
+    uint64_t bits = 8 * (uint64_t)(r->end - r->p);
+    if (r->entries.pos > bits)
+        return 0;
+    r->entries.len = bits;
+    return bit_at_end(&r->entries);
+}
+
 int term_block_next(term_block_reader *r, struct term_entry *e)
 {
     if (r->left == 0)
         return CARI_ITEROVER;
     int rc = next_key(r);
     if (rc == 0)
-        rc = next_entry(r, r->roots >> r->at & 1, e);
+        rc = next_entry(r, r->key[r->key_len - 1] == FORMAT_ROOT_MARK, e);
     if (rc != 0)
         return rc;
     r->at++;
-    if (--r->left == 0 && !bit_at_end(&r->entries))
-        return index_corrupt(r->ix, "TERM_BLOCKS block %u does not end after its entries", r->block);
+    if (--r->left == 0 && !entries_fill_rest(r))
+        return index_corrupt(r->ix, "TERM_BLOCKS block %u: its entries do not fill the bytes after its keys", r->block);
     return 0;
 }
 
@@ -208,23 +228,52 @@ static int block_first_key(const cari_index *ix, uint32_t block, const char **ke
     return 0;
 }
 
-/* The keys of the block first; the entries of the terms up to the one found
- * (their lengths give its offsets), only when it is there. */
+/* Where the next key of a block stands to the key looked for, from what it
+ * shares with the previous key (which is below): `match` is how many bytes
+ * that one shares with the key looked for. Front coding makes most keys a
+ * comparison of two numbers, without copying them. Returns <0 (below: match
+ * updated), 0 (the key) or >0 (above). */
+static int compare_next(const uint8_t *suffix, uint32_t shared, uint32_t suffix_len,
+                        const uint8_t *key, size_t len, size_t *match)
+{
+    if (shared != *match)
+        return shared > *match ? -1 : 1; /* the byte at match is the previous key's, or above it */
+    size_t rest = len - *match, n = suffix_len < rest ? suffix_len : rest, j = 0;
+    const uint8_t *want = key + *match;
+    while (j < n && suffix[j] == want[j])
+        j++;
+    if (j == n && suffix_len == rest)
+        return 0;
+    if (j == n ? suffix_len < rest : suffix[j] < want[j]) {
+        *match += j;
+        return -1;
+    }
+    return 1;
+}
+
+/* The keys of the block first; when the key is there, the entries of the
+ * terms up to it (their lengths give its offsets). */
 static int find_in_block(term_block_reader *r, const char *key, size_t len, struct term_entry *e)
 {
+    size_t match = 0, prev_len = 0;
     for (uint32_t i = 0; i < r->left; i++) {
-        int rc = next_key(r);
-        if (rc != 0)
-            return rc;
-        int c = compare_key(r->key, r->key_len, key, len);
+        uint32_t shared, suffix;
+        if (get_key_lengths(&r->p, r->end, &shared, &suffix) != 0 || shared > prev_len ||
+            suffix == 0 || suffix > FORMAT_MAX_KEY - shared || suffix > (uint64_t)(r->end - r->p))
+            return index_corrupt(r->ix, "TERM_BLOCKS key in block %u", r->block);
+        const uint8_t *bytes = r->p;
+        r->p += suffix;
+        prev_len = shared + suffix;
+        r->roots |= (uint32_t)(bytes[suffix - 1] == FORMAT_ROOT_MARK) << i;
+        int c = compare_next(bytes, shared, suffix, (const uint8_t *)key, len, &match);
         if (c > 0)
             break;
         if (c < 0)
             continue;
-        for (uint32_t j = 0; j <= i; j++)
-            if ((rc = next_entry(r, r->roots >> j & 1, e)) != 0)
-                return rc;
-        return 0;
+        int rc = 0;
+        for (uint32_t j = 0; rc == 0 && j <= i; j++)
+            rc = next_entry(r, r->roots >> j & 1, e);
+        return rc;
     }
     return CARI_ENOTFOUND;
 }

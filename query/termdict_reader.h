@@ -16,8 +16,8 @@ struct term_entry {
     uint64_t positions_off, positions_len; /* in POSITIONS */
 };
 
-/* Reads the terms of one block in order: the keys from p, the entries from
- * `entries`, which start after the block's last key. */
+/* Reads the terms of one block in order: the keys forward from p, the
+ * entries backward from the block's end. */
 typedef struct term_block_reader {
     const cari_index *ix;
     const uint8_t *p, *end;

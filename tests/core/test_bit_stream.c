@@ -1,10 +1,20 @@
 /* The bit fields of the dictionary entries: least significant bit first,
  * gamma codes of every width up to 32 bits at any bit offset (also in the
- * last bytes, where no 8-byte load fits), and reads past the end or longer
- * codes refused. */
+ * last bytes, where no 8-byte load fits), read backward from the end of
+ * the bytes reversed, and reads past the end or longer codes refused. */
 #include <criterion/criterion.h>
 
 #include "core/bit_stream.h"
+
+/* What a reader reads: the bytes written, last first. */
+static void reverse(uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n / 2; i++) {
+        uint8_t t = p[i];
+        p[i] = p[n - 1 - i];
+        p[n - 1 - i] = t;
+    }
+}
 
 Test(bit_stream, bits_in_the_order_written)
 {
@@ -36,6 +46,7 @@ Test(bit_stream, gamma_round_trip_at_every_width_and_offset)
             bit_put(&w, 0x2AAAAAAA, 31);
         }
         bit_flush(&w);
+        reverse(b.data, b.len);
         bit_reader r;
         bit_reader_start(&r, b.data, b.data + b.len);
         uint32_t v;
@@ -71,7 +82,7 @@ Test(bit_stream, damage_refused)
     uint8_t two[1] = { 0x04 };
     bit_reader_start(&r, two, two + 1);
     cr_assert_eq(bit_get_gamma(&r, 1, &v), -1, "2 zeros where at most 1 may be");
-    uint8_t pad[2] = { 0x01, 0x80 }; /* gamma 1, then a one bit in what should be padding */
+    uint8_t pad[2] = { 0x80, 0x01 }; /* gamma 1 (the last byte is read first), then a one bit in what should be padding */
     bit_reader_start(&r, pad, pad + 2);
     cr_assert_eq(bit_get_gamma(&r, BIT_GAMMA_MAX_ZEROS, &v), 0);
     cr_assert(!bit_at_end(&r));
