@@ -37,6 +37,14 @@ static inline void bit_put_gamma(bit_writer *w, uint64_t v)
     bit_put(w, v, z);
 }
 
+/* Exponential Golomb with k low bits (k <= 31), for v < UINT32_MAX: gamma(v >> k + 1), then
+ * the k low bits of v. A length near 2^k costs about k + 3 bits where gamma costs 2 k + 1. */
+static inline void bit_put_expg(bit_writer *w, uint32_t v, unsigned k)
+{
+    bit_put_gamma(w, (uint64_t)(v >> k) + 1);
+    bit_put(w, v, k);
+}
+
 /* Writes the last partial byte, zero-padded. */
 static inline void bit_flush(bit_writer *w)
 {
@@ -98,6 +106,19 @@ static inline int bit_get_gamma(bit_reader *r, unsigned max_zeros, uint32_t *v)
     uint32_t low = 0;
     bit_get(r, z, &low); /* in bounds: checked above */
     *v = (uint32_t)(1ull << z) | low;
+    return 0;
+}
+
+/* An exponential Golomb code of k low bits (k <= 31); -1 past the end or for v >= UINT32_MAX. */
+static inline int bit_get_expg(bit_reader *r, unsigned k, uint32_t *v)
+{
+    uint32_t high, low;
+    if (bit_get_gamma(r, BIT_GAMMA_MAX_ZEROS, &high) != 0 || bit_get(r, k, &low) != 0)
+        return -1;
+    uint64_t value = (uint64_t)(high - 1) << k | low;
+    if (value >= UINT32_MAX)
+        return -1;
+    *v = (uint32_t)value;
     return 0;
 }
 

@@ -71,13 +71,13 @@ static int put_counts(termdict_writer *tw, const struct term_info *info, int roo
     if (info->cf != info->df)
         bit_put_gamma(&w, info->cf - info->df);
     if (info->df == 1) {
-        bit_put(&w, info->doc, term_doc_bits(tw->ndocs));
+        term_doc_put(&w, info->doc, tw->ndocs);
         bit_put_gamma(&w, info->positions_len - least + 1);
     } else {
         if (info->cf != info->df)
             bit_put_gamma(&w, info->max_tf - 1);
-        bit_put_gamma(&w, info->postings_len);
-        bit_put_gamma(&w, info->positions_len);
+        bit_put_expg(&w, (uint32_t)(info->postings_len - 1), term_postings_k(info->df));
+        bit_put_expg(&w, (uint32_t)(info->positions_len - 1), term_positions_k(info->cf));
     }
     if (root)
         bit_put_gamma(&w, info->group_df - info->df + 1);

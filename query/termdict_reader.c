@@ -88,13 +88,25 @@ static int next_key(term_block_reader *r)
     return 0;
 }
 
-/* A df 1 term: its document in a fixed width and the bytes its positions
- * take beyond the fewest they can (term_entry.h). */
+/* A df 1 term's document (term_entry.h), within the bits left. */
+static int get_doc(bit_reader *b, uint32_t ndocs, uint32_t *doc)
+{
+    if (ndocs == 0)
+        return -1;
+    unsigned width = term_doc_decode(bit_peek(b), ndocs, doc);
+    if (width > b->len - b->pos)
+        return -1;
+    b->pos += width;
+    return 0;
+}
+
+/* A df 1 term: its document and the bytes its positions take beyond the
+ * fewest they can (term_entry.h). */
 static int get_single(bit_reader *b, const cari_index *ix, struct term_entry *e)
 {
     uint32_t more;
-    if (e->cf > UINT32_MAX || bit_get(b, term_doc_bits(ix->ndocs), &e->doc) != 0 ||
-        e->doc >= ix->ndocs || bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &more) != 0)
+    if (e->cf > UINT32_MAX || get_doc(b, ix->ndocs, &e->doc) != 0 ||
+        bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &more) != 0)
         return -1;
     e->max_tf = (uint32_t)e->cf;
     e->positions_len = term_single_positions_min(ix->norms[e->doc], (uint32_t)e->cf) + more - 1;
@@ -105,10 +117,12 @@ static int get_single(bit_reader *b, const cari_index *ix, struct term_entry *e)
  * 1 1, the document, 1) from one load; 0 when the entry is another. */
 static int get_plain_single(bit_reader *b, const cari_index *ix, struct term_entry *e)
 {
-    unsigned width = term_doc_bits(ix->ndocs);
     uint64_t v = bit_peek(b);
-    uint32_t doc = (uint32_t)(v >> 2 & ((1ull << width) - 1));
-    if ((v & 3) != 3 || !(v >> (2 + width) & 1) || 3 + width > b->len - b->pos || doc >= ix->ndocs)
+    uint32_t doc;
+    if ((v & 3) != 3 || ix->ndocs == 0)
+        return 0;
+    unsigned width = term_doc_decode(v >> 2, ix->ndocs, &doc);
+    if (!(v >> (2 + width) & 1) || 3 + width > b->len - b->pos)
         return 0;
     b->pos += 3 + width;
     e->df = 1;
@@ -136,12 +150,12 @@ static int get_other_counts(bit_reader *b, const cari_index *ix, struct term_ent
     uint32_t max_tf = 0, postings_len, positions_len;
     if ((!cf_is_df &&
          (bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &max_tf) != 0 || max_tf == UINT32_MAX)) ||
-        bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &postings_len) != 0 ||
-        bit_get_gamma(b, BIT_GAMMA_MAX_ZEROS, &positions_len) != 0)
+        bit_get_expg(b, term_postings_k(df), &postings_len) != 0 ||
+        bit_get_expg(b, term_positions_k(e->cf), &positions_len) != 0)
         return -1;
     e->max_tf = max_tf + 1; /* 1 when cf == df */
-    e->postings_len = postings_len;
-    e->positions_len = positions_len;
+    e->postings_len = (uint64_t)postings_len + 1;
+    e->positions_len = (uint64_t)positions_len + 1;
     return 0;
 }
 

@@ -99,6 +99,12 @@ static void gamma(struct bits *b, uint32_t v)
     put(b, v, z); /* the bits below the highest */
 }
 
+static void expg(struct bits *b, uint32_t v, unsigned k)
+{
+    gamma(b, (v >> k) + 1);
+    put(b, v, k);
+}
+
 /* FORMAT.md POSITIONS: k of a document of length L holding tf values. */
 static unsigned doc_k(uint32_t length, uint32_t tf)
 {
@@ -121,12 +127,13 @@ Test(termdict_entry, bytes_as_the_format_says)
     unsigned k = doc_k(norm_decode(norm_encode(LONG_LENGTH)), 4);
     cr_assert_eq(k, 7); /* L = 1000 or near: log2(688) = 9, less log2(4) */
     struct bits b = { { 0 }, 0 };
-    gamma(&b, 1), put(&b, 1, 1), put(&b, 5, 9), gamma(&b, 3 - 1 + 1); /* doc 5 in 9 bits (N 300); length 0: k 0, 1 byte at least */
-    gamma(&b, 1), put(&b, 0, 1), gamma(&b, 4 - 1), put(&b, 200, 9),
+    /* N 300: documents below 2^9 - 300 = 212 in 8 bits (truncated binary) */
+    gamma(&b, 1), put(&b, 1, 1), put(&b, 5, 8), gamma(&b, 3 - 1 + 1); /* length 0: k 0, 1 byte at least */
+    gamma(&b, 1), put(&b, 0, 1), gamma(&b, 4 - 1), put(&b, 200, 8),
         gamma(&b, 5 - (4 * (k + 1) + 7) / 8 + 1);                  /* cf 4: 4 bytes at least */
-    gamma(&b, 2), put(&b, 1, 1), gamma(&b, 7), gamma(&b, 1);       /* cf == df: no cf, no max_tf */
-    gamma(&b, 3), put(&b, 0, 1), gamma(&b, 9 - 3), gamma(&b, 5 - 1), gamma(&b, 9), gamma(&b, 11);
-    gamma(&b, 3), put(&b, 0, 1), gamma(&b, 9 - 3), gamma(&b, 5 - 1), gamma(&b, 9), gamma(&b, 11),
+    gamma(&b, 2), put(&b, 1, 1), expg(&b, 7 - 1, 1), expg(&b, 1 - 1, 2); /* cf == df: no cf, no max_tf */
+    gamma(&b, 3), put(&b, 0, 1), gamma(&b, 9 - 3), gamma(&b, 5 - 1), expg(&b, 9 - 1, 1), expg(&b, 11 - 1, 4);
+    gamma(&b, 3), put(&b, 0, 1), gamma(&b, 9 - 3), gamma(&b, 5 - 1), expg(&b, 9 - 1, 1), expg(&b, 11 - 1, 4),
         gamma(&b, 4 - 3 + 1);                                      /* a root key: group_df */
     size_t want_len = sizeof keys + (b.n + 7) / 8; /* the entries from the last byte backward */
     cr_assert_eq(d.blocks.len, want_len, "%zu bytes, want %zu", d.blocks.len, want_len);
@@ -205,7 +212,8 @@ static void empty_suffix(struct dict *d) { d->blocks.data[6] = 0x30; }
 static void suffix_too_long(struct dict *d) { d->blocks.data[37] = 100; } /* the last key's: past the block's end */
 /* The entries' byte j is the block's byte len - 1 - j. */
 static uint8_t *entry_byte(struct dict *d, size_t j) { return &d->blocks.data[d->blocks.len - 1 - j]; }
-static void doc_past_n(struct dict *d) { *entry_byte(d, 1) |= 0x07; } /* doc 5 | 0x1C0 = 453 of 300 */
+static void postings_past_end(struct dict *d) { d->ix.sec[SECTION_POSTINGS].len = 10; } /* term 3's end at 16 */
+static void positions_past_end(struct dict *d) { d->ix.sec[SECTION_POSITIONS].len = 8; } /* term 2's at 9 */
 static void no_gamma(struct dict *d) { memset(entry_byte(d, 4), 0, 5); } /* 32 zeros or more */
 static void not_padding(struct dict *d) { d->blocks.data[ENTRIES_AT] |= 0x80; } /* the entries' last byte */
 static void a_byte_more(struct dict *d) /* between the keys and the entries */
@@ -225,7 +233,8 @@ Test(termdict_entry, damage_is_refused)
     assert_refused(bad_escape, 0);
     assert_refused(empty_suffix, 1);
     assert_refused(suffix_too_long, 4);
-    assert_refused(doc_past_n, 0);
+    assert_refused(postings_past_end, 3);
+    assert_refused(positions_past_end, 2);
     assert_refused(no_gamma, 0);
     assert_refused(not_padding, 4);
     assert_refused(a_byte_more, 4);
