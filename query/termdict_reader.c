@@ -311,5 +311,8 @@ int termdict_find(const cari_index *ix, const char *key, size_t len, struct term
     }
     term_block_reader r;
     int rc = term_block_start(&r, ix, lo);
-    return rc != 0 ? rc : find_in_block(&r, key, len, e);
+    if (rc != 0)
+        return rc;
+    __builtin_prefetch(r.end - 1); /* the entries, at the block's end: loaded while the keys are compared */
+    return find_in_block(&r, key, len, e);
 }
