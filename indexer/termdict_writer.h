@@ -17,20 +17,27 @@ struct term_info {
 typedef struct termdict_writer {
     buf blocks;        /* TERM_BLOCKS */
     buf offsets;       /* u32 block offsets */
+    buf counts;        /* the entries of the block being written, until its keys are */
+    uint64_t counts_acc; /* their bits not yet in whole bytes */
+    unsigned counts_n;
     uint32_t nterms;
+    uint32_t ndocs;       /* N: the width of a df 1 term's document */
+    const uint8_t *norms; /* by doc, borrowed: the shortest positions of a df 1 term */
     uint64_t postings_at, positions_at; /* where the next term's data starts */
     char prev_key[FORMAT_MAX_KEY];
     size_t prev_len;
 } termdict_writer;
 
-void termdict_writer_init(termdict_writer *tw);
+/* `norms` (NORMS, ndocs bytes) must outlive the writer. */
+void termdict_writer_init(termdict_writer *tw, uint32_t ndocs, const uint8_t *norms);
 void termdict_writer_free(termdict_writer *tw);
 
 /* Adds the next term; keys come in strictly increasing byte order. */
 int termdict_writer_add(termdict_writer *tw, const char *key, size_t key_len,
                         const struct term_info *info);
 
-/* Appends the TERM_INDEX bytes to `out`. */
-void termdict_writer_index(const termdict_writer *tw, buf *out);
+/* Ends the last block (TERM_BLOCKS is then complete) and appends the
+ * TERM_INDEX bytes to `out`. */
+void termdict_writer_index(termdict_writer *tw, buf *out);
 
 #endif

@@ -293,10 +293,12 @@ static int start_positions_thread(struct commit *c)
 int writer_commit_sections(cari_writer *w)
 {
     struct commit c = { .w = w };
-    termdict_writer_init(&c.dict);
+    termdict_writer_init(&c.dict, 0, NULL);
     int rc = open_runs(&c);
     if (rc == 0)
         rc = number_documents(&c);
+    if (rc == 0)
+        termdict_writer_init(&c.dict, c.ndocs, c.norms); /* still empty */
     if (rc == 0)
         rc = start_positions_thread(&c);
     if (rc == 0)
