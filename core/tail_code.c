@@ -3,6 +3,7 @@
  * closed by a one, which the reader finds with one count of trailing zeros. */
 #include "core/tail_code.h"
 
+#include "core/bit_stream.h"
 #include "core/endian.h"
 
 unsigned tail_k(uint32_t n, uint64_t span)
@@ -13,43 +14,24 @@ unsigned tail_k(uint32_t n, uint64_t span)
     return k;
 }
 
-struct bit_out {
-    buf *out;
-    uint64_t acc;
-    unsigned n; /* bits in acc, below 8 between calls */
-};
-
-static void put_bits(struct bit_out *w, uint32_t v, unsigned bits) /* bits <= 32 */
-{
-    w->acc |= (uint64_t)v << w->n;
-    w->n += bits;
-    for (; w->n >= 8; w->n -= 8, w->acc >>= 8)
-        buf_byte(w->out, (uint8_t)w->acc);
-}
-
-static unsigned floor_log2(uint32_t v) { return 31u - (unsigned)__builtin_clz(v); }
-
 void tail_encode(buf *out, const uint32_t *docs, const uint32_t *tfs, uint32_t n,
                  uint32_t prev_plus1, uint32_t ndocs)
 {
-    struct bit_out w = { out, 0, 0 };
+    bit_writer w = { out, 0, 0 };
     unsigned k = tail_k(n, ndocs > prev_plus1 ? ndocs - prev_plus1 : 0);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t gap = docs[i] - prev_plus1, q = gap >> k;
         prev_plus1 = docs[i] + 1;
         if (q >= TAIL_ESCAPE_QUOTIENT) {
-            put_bits(&w, 1u << TAIL_ESCAPE_QUOTIENT, TAIL_ESCAPE_QUOTIENT + 1);
-            put_bits(&w, gap, 32);
+            bit_put(&w, 1u << TAIL_ESCAPE_QUOTIENT, TAIL_ESCAPE_QUOTIENT + 1);
+            bit_put(&w, gap, 32);
         } else {
-            put_bits(&w, 1u << q, q + 1);
-            put_bits(&w, gap & ((1u << k) - 1), k);
+            bit_put(&w, 1u << q, q + 1);
+            bit_put(&w, gap, k);
         }
-        unsigned z = floor_log2(tfs[i]); /* gamma: z zeros, a one, the z bits below it */
-        put_bits(&w, 1u << z, z + 1);
-        put_bits(&w, tfs[i] - (1u << z), z);
+        bit_put_gamma(&w, tfs[i]);
     }
-    if (w.n > 0)
-        buf_byte(out, (uint8_t)w.acc);
+    bit_flush(&w);
 }
 
 struct bit_in {
