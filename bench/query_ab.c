@@ -10,6 +10,8 @@
  * standard error p50 and p99 of the best times of each and their ratio B/A.
  * With B_INDEX set in the environment, B opens that index instead (a build of
  * another format version: the same documents in each build's own file).
+ * A_DOC_ID_API=1 (or B_...) says that build's cari_index_doc_id is the one
+ * before format 5, returning a pointer (bench/query_ab.sh sets it).
  * Built and run by bench/query_ab.sh. */
 #define _POSIX_C_SOURCE 200809L
 #include <dlfcn.h>
@@ -30,8 +32,14 @@ struct build {
     void (*query_free)(void *);
     size_t (*results_count)(const void *);
     uint32_t (*results_doc)(const void *, size_t);
-    const char *(*doc_id)(const void *, uint32_t, size_t *);
+    /* cari_index_doc_id: the caller's buffer (format 5 on), or the old
+     * pointer into the mapping (doc_id_pointer, DOC_ID_API=1 for this build) */
+    int (*doc_id)(const void *, uint32_t, char *, size_t, size_t *);
+    const char *(*doc_id_pointer)(const void *, uint32_t, size_t *);
 };
+
+/* Below any CARI_ID_MAX + 1. */
+enum { ID_BUFFER = 4096 };
 
 static void *symbol(void *lib, const char *name)
 {
@@ -43,7 +51,7 @@ static void *symbol(void *lib, const char *name)
     return p;
 }
 
-static void load(struct build *b, const char *so, const char *index)
+static void load(struct build *b, const char *so, const char *index, const char *api)
 {
     void *lib = dlopen(so, RTLD_NOW | RTLD_LOCAL); /* local: both builds' symbols coexist */
     if (lib == NULL) {
@@ -57,7 +65,11 @@ static void load(struct build *b, const char *so, const char *index)
     *(void **)&b->query_free = symbol(lib, "cari_query_free");
     *(void **)&b->results_count = symbol(lib, "cari_results_count");
     *(void **)&b->results_doc = symbol(lib, "cari_results_doc");
-    *(void **)&b->doc_id = symbol(lib, "cari_index_doc_id");
+    const char *v = getenv(api);
+    if (v != NULL && strcmp(v, "1") == 0)
+        *(void **)&b->doc_id_pointer = symbol(lib, "cari_index_doc_id");
+    else
+        *(void **)&b->doc_id = symbol(lib, "cari_index_doc_id");
     if (b->index_open(&b->ix, index, 0) != 0) {
         fprintf(stderr, "query_ab: %s cannot open %s\n", so, index);
         exit(3);
@@ -82,8 +94,13 @@ static double run_one(const struct build *b, const char *text, unsigned flags)
     b->query_free(q);
     if (rc != 0)
         return 0;
-    for (size_t i = 0; i < b->results_count(r); i++)
-        b->doc_id(b->ix, b->results_doc(r, i), NULL);
+    char id[ID_BUFFER];
+    for (size_t i = 0; i < b->results_count(r); i++) {
+        if (b->doc_id_pointer != NULL)
+            b->doc_id_pointer(b->ix, b->results_doc(r, i), NULL);
+        else
+            b->doc_id(b->ix, b->results_doc(r, i), id, sizeof id, NULL);
+    }
     double t1 = now_ms();
     b->results_free(r);
     return t1 - t0;
@@ -112,10 +129,10 @@ int main(int argc, char **argv)
     unsigned flags = argc > 5 && strcmp(argv[5], "--and") == 0 ? 1u : 0u; /* CARI_QUERY_AND */
     int reps = argc > 5 + (int)flags ? atoi(argv[5 + flags]) : 7;
     reps = reps > 0 ? reps : 7;
-    struct build a, b;
-    load(&a, argv[1], argv[3]);
+    struct build a = { 0 }, b = { 0 };
+    load(&a, argv[1], argv[3], "A_DOC_ID_API");
     const char *b_index = getenv("B_INDEX");
-    load(&b, argv[2], b_index != NULL && *b_index != '\0' ? b_index : argv[3]);
+    load(&b, argv[2], b_index != NULL && *b_index != '\0' ? b_index : argv[3], "B_DOC_ID_API");
     FILE *f = fopen(argv[4], "r");
     if (f == NULL) {
         fprintf(stderr, "query_ab: cannot open %s\n", argv[4]);

@@ -27,4 +27,8 @@ for t in "$work/base/src:$work/base/build" "$root:$work/tree"; do
     cmake --build "$bin" -j2 --target cari_shared >/dev/null
 done
 cc -std=c11 -O2 -Wall -Wextra -o "$work/query_ab" "$root/bench/query_ab.c" -ldl
+# cari_index_doc_id fills a buffer since format 5; before, it returned a pointer
+api() { if grep -q 'define CARI_ID_MAX' "$1/include/cari.h"; then echo 2; else echo 1; fi; }
+A_DOC_ID_API=$(api "$work/base/src") B_DOC_ID_API=$(api "$root")
+export A_DOC_ID_API B_DOC_ID_API
 "$work/query_ab" "$work/base/build/libcari.so" "$work/tree/libcari.so" "$@"

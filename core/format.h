@@ -8,7 +8,7 @@
 #define FORMAT_FOOTER_MAGIC "cEND"
 
 enum {
-    FORMAT_VERSION = 4, /* 4: no key for the exact form of an inflected token,
+    FORMAT_VERSION = 5, /* 5: DOC_IDS front-coded in blocks; 4: no key for the exact form of an inflected token,
                            every term has positions; full postings blocks PFor-coded
                            (a base width and exceptions); 3: a smaller dictionary entry,
                            singletons inline, narrower skip
@@ -21,6 +21,10 @@ enum {
     FORMAT_ALIGN = 8,
 
     FORMAT_TERMS_PER_BLOCK = 16,
+    /* DOC_IDS: ids front-coded in blocks of 16 (reading one decodes at most
+     * 15 before it), each 1 to FORMAT_MAX_ID bytes (CARI_ID_MAX in cari.h). */
+    FORMAT_IDS_PER_BLOCK = 16,
+    FORMAT_MAX_ID = 1024,
     FORMAT_POSTINGS_BLOCK = 128,
     /* A skip entry: three fields of 1-4 bytes (widths in the term's first
      * byte), then max_tf, min_norm and the PFor width bytes (core/pfor.h) of

@@ -53,7 +53,10 @@ int main(int argc, char **argv)
         char *snippet;
         if (cari_document_get(&d, ix, doc) != 0 || cari_snippet(&snippet, NULL, q, d, NULL) != 0)
             return fail("document");
-        printf("%s %.3f %s\n", cari_index_doc_id(ix, doc, NULL), cari_results_score(r, i), snippet);
+        char id[CARI_ID_MAX + 1];
+        if (cari_index_doc_id(ix, doc, id, sizeof id, NULL) != 0)
+            return fail("id");
+        printf("%s %.3f %s\n", id, cari_results_score(r, i), snippet);
         cari_free(snippet);
         cari_document_free(d);
     }

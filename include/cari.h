@@ -263,10 +263,19 @@ CARI_API int cari_index_stats_get(const cari_index *ix, cari_index_stats *out);
 /** Number of documents; internal document numbers run from 0 to count-1. */
 CARI_API uint32_t cari_index_doc_count(const cari_index *ix);
 
-/** The external id of document `doc`, NUL-terminated, pointing into the
- *  mapped file: valid until cari_index_close. NULL (with CARI_ECORRUPT or
- *  CARI_EINVAL in cari_error_last) if it cannot be read. */
-CARI_API const char *cari_index_doc_id(const cari_index *ix, uint32_t doc, size_t *len);
+/** The longest external id, in bytes: a buffer of CARI_ID_MAX + 1 holds any
+ *  id with its NUL. */
+#define CARI_ID_MAX 1024
+
+/** Copies the external id of document `doc` into `out` (`cap` bytes),
+ *  NUL-terminated, and its length without the NUL to `*len` unless len is
+ *  NULL. Ids are stored compressed, so each call decodes one (well under a
+ *  microsecond); threads may call it on a shared index, each with its own
+ *  buffer. Returns 0; CARI_EINVAL if doc is not below cari_index_doc_count;
+ *  CARI_ELIMIT if the id and its NUL do not fit in cap bytes (*len then says
+ *  how long the id is); CARI_ECORRUPT if the index is damaged. */
+CARI_API int cari_index_doc_id(const cari_index *ix, uint32_t doc, char *out, size_t cap,
+                               size_t *len);
 
 /** The analyzer identity recorded in the index. Borrowed until close. */
 CARI_API const char *cari_index_analyzer_name(const cari_index *ix);

@@ -10,6 +10,7 @@
 #include "core/analyzer.h"
 #include "core/array.h"
 #include "core/error.h"
+#include "core/id_blocks.h"
 #include "core/norms.h"
 #include "core/sorted.h"
 #include "core/varint.h"
@@ -73,39 +74,35 @@ static int number_documents(struct commit *c)
 static int write_document_tables(struct commit *c)
 {
     cari_writer *w = c->w;
-    buf ids = BUF_INIT, lengths = BUF_INIT, records = BUF_INIT;
-    uint64_t at = 0;
-    buf_u32(&ids, c->ndocs);
-    for (size_t r = 0; r < w->records; r++) {
+    id_blocks_writer ids = ID_BLOCKS_WRITER_INIT;
+    buf lengths = BUF_INIT, records = BUF_INIT;
+    int rc = 0;
+    for (size_t r = 0; rc == 0 && r < w->records; r++) {
         if (c->doc_of_record[r] == UINT32_MAX)
             continue;
-        buf_u32(&ids, (uint32_t)at);
         uint64_t end = r + 1 < w->records ? w->id_offsets[r + 1] : w->ids.len;
-        at += end - w->id_offsets[r];
+        /* each id is followed by its NUL in w->ids */
+        rc = id_blocks_add(&ids, (const char *)w->ids.data + w->id_offsets[r],
+                           (size_t)(end - w->id_offsets[r] - 1));
         buf_u32(&lengths, w->pool.lengths[r]);
         buf_u32(&records, (uint32_t)r);
     }
-    buf_u32(&ids, (uint32_t)at);
-    int rc = at > UINT32_MAX ? error_set(CARI_ELIMIT, "document ids exceed 4 GiB") : 0;
     if (rc == 0)
-        rc = ids.rc ? ids.rc : lengths.rc ? lengths.rc : records.rc;
+        rc = id_blocks_finish(&ids);
+    if (rc == 0)
+        rc = lengths.rc ? lengths.rc : records.rc;
     if (rc == 0) {
         file_writer *fw = &w->file;
         file_writer_begin(fw, SECTION_DOC_IDS);
-        file_writer_write(fw, ids.data, ids.len);
-        for (size_t r = 0; r < w->records; r++) {
-            if (c->doc_of_record[r] == UINT32_MAX)
-                continue;
-            uint64_t end = r + 1 < w->records ? w->id_offsets[r + 1] : w->ids.len;
-            file_writer_write(fw, w->ids.data + w->id_offsets[r], (size_t)(end - w->id_offsets[r]));
-        }
+        file_writer_write(fw, ids.head.data, ids.head.len);
+        file_writer_write(fw, ids.data.data, ids.data.len);
         file_writer_end(fw);
         write_section(fw, SECTION_DOC_LENGTHS, lengths.data, lengths.len);
         write_section(fw, SECTION_NORMS, c->norms, c->ndocs);
         if (w->nreplaced > 0)
             write_section(fw, SECTION_DOC_RECORDS, records.data, records.len);
     }
-    buf_free(&ids);
+    id_blocks_free(&ids);
     buf_free(&lengths);
     buf_free(&records);
     return rc;

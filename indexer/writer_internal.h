@@ -7,11 +7,12 @@
 
 #include "cari.h"
 #include "core/buf.h"
+#include "core/format.h"
 #include "indexer/docstore_writer.h"
 #include "indexer/file_writer.h"
 #include "indexer/inverter_pool.h"
 
-enum { WRITER_MAX_FIELDS = 1024, WRITER_MAX_ID = 1024 };
+enum { WRITER_MAX_FIELDS = 1024, WRITER_MAX_ID = FORMAT_MAX_ID };
 
 struct cari_writer {
     file_writer file;

@@ -16,6 +16,7 @@
 #include "core/crc32c.h"
 #include "core/endian.h"
 #include "core/error.h"
+#include "core/id_blocks.h"
 #include "core/varint.h"
 #include "query/index_reader.h"
 
@@ -200,11 +201,17 @@ static int check_sizes(cari_index *ix)
 {
     uint64_t n = ix->ndocs;
     const struct section_view *ids = &ix->sec[SECTION_DOC_IDS];
-    if (ids->len < 4 + 4 * (n + 1) || le32_load(ids->data) != n)
+    uint64_t nblocks = (n + FORMAT_IDS_PER_BLOCK - 1) / FORMAT_IDS_PER_BLOCK;
+    uint64_t head = 4 + 4 * (nblocks + 1);
+    if (ids->len < head || le32_load(ids->data) != n)
         return index_corrupt(ix, "DOC_IDS does not hold %llu documents", (unsigned long long)n);
-    ix->id_offsets = ids->data + 4;
-    ix->id_strings = ids->data + 4 + 4 * (n + 1);
-    ix->id_strings_len = ids->len - 4 - 4 * (n + 1);
+    ix->id_nblocks = (uint32_t)nblocks;
+    ix->id_block_offsets = ids->data + 4;
+    ix->id_blocks = ids->data + head;
+    ix->id_blocks_len = ids->len - head;
+    if (le32_load(ix->id_block_offsets) != 0 ||
+        le32_load(ix->id_block_offsets + 4 * nblocks) != ix->id_blocks_len)
+        return index_corrupt(ix, "DOC_IDS block table does not span its blocks");
     if (ix->sec[SECTION_DOC_LENGTHS].len != 4 * n || ix->sec[SECTION_NORMS].len != n)
         return index_corrupt(ix, "DOC_LENGTHS or NORMS size");
     ix->norms = ix->sec[SECTION_NORMS].data;
@@ -350,21 +357,42 @@ uint32_t cari_index_doc_count(const cari_index *ix) { return ix->ndocs; }
 
 const char *cari_index_analyzer_name(const cari_index *ix) { return ix->analyzer; }
 
-const char *cari_index_doc_id(const cari_index *ix, uint32_t doc, size_t *len)
+int index_id_block(const cari_index *ix, uint32_t block, const uint8_t **p, const uint8_t **end)
 {
-    if (doc >= ix->ndocs) {
-        error_set(CARI_EINVAL, "document %u out of range (%u documents)", doc, ix->ndocs);
-        return NULL;
-    }
-    uint32_t start = le32_load(ix->id_offsets + 4 * (size_t)doc);
-    uint32_t end = le32_load(ix->id_offsets + 4 * (size_t)doc + 4);
-    if (end <= start || end > ix->id_strings_len || ix->id_strings[end - 1] != 0) {
-        index_corrupt(ix, "DOC_IDS entry %u", doc);
-        return NULL;
-    }
+    uint32_t start = le32_load(ix->id_block_offsets + 4 * (size_t)block);
+    uint32_t stop = le32_load(ix->id_block_offsets + 4 * (size_t)block + 4);
+    if (start >= stop || stop > ix->id_blocks_len)
+        return index_corrupt(ix, "DOC_IDS block %u (bytes %u..%u)", block, start, stop);
+    *p = ix->id_blocks + start;
+    *end = ix->id_blocks + stop;
+    return 0;
+}
+
+/* Decodes from the block's first id up to doc's, into the caller's buffer:
+ * nothing of the index changes, so threads may share it. */
+int cari_index_doc_id(const cari_index *ix, uint32_t doc, char *out, size_t cap, size_t *len)
+{
+    if (doc >= ix->ndocs)
+        return error_set(CARI_EINVAL, "document %u out of range (%u documents)", doc, ix->ndocs);
+    const uint8_t *p = NULL, *end = NULL;
+    int rc = index_id_block(ix, doc / FORMAT_IDS_PER_BLOCK, &p, &end);
+    if (rc != 0)
+        return rc;
+    id_cursor c;
+    id_cursor_start(&c, p, end);
+    for (uint32_t i = 0; i <= doc % FORMAT_IDS_PER_BLOCK; i++)
+        if (id_cursor_next(&c) != 0)
+            return index_corrupt(ix, "DOC_IDS entry %u", doc);
+    if (memchr(c.id, '\0', c.len) != NULL)
+        return index_corrupt(ix, "DOC_IDS entry %u contains a NUL byte", doc);
     if (len != NULL)
-        *len = end - start - 1;
-    return (const char *)ix->id_strings + start;
+        *len = c.len;
+    if (out == NULL || cap <= c.len)
+        return error_set(CARI_ELIMIT, "the id of document %u takes %zu bytes and its NUL, the buffer %zu",
+                         doc, c.len, out == NULL ? (size_t)0 : cap);
+    memcpy(out, c.id, c.len);
+    out[c.len] = '\0';
+    return 0;
 }
 
 int index_doc_record(const cari_index *ix, uint32_t doc, uint32_t *record)

@@ -43,8 +43,9 @@ struct cari_index {
     char **field_names;
     size_t nfields;
 
-    const uint8_t *id_offsets, *id_strings; /* DOC_IDS, after its count */
-    uint64_t id_strings_len;
+    const uint8_t *id_block_offsets, *id_blocks; /* DOC_IDS: its u32 offsets, its blocks */
+    uint64_t id_blocks_len;
+    uint32_t id_nblocks;
     const uint8_t *norms;
 
     uint32_t store_nblocks, store_nrecords, store_max_block;
@@ -59,6 +60,10 @@ int index_corrupt(const cari_index *ix, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* The bytes [*p, *end) of DOC_IDS block `block` (< id_nblocks), checked
+ * against the section; CARI_ECORRUPT when its offsets do not fit. */
+int index_id_block(const cari_index *ix, uint32_t block, const uint8_t **p, const uint8_t **end);
 
 /* The store record of document `doc`. */
 int index_doc_record(const cari_index *ix, uint32_t doc, uint32_t *record);

@@ -8,6 +8,7 @@
 #include "core/crc32c.h"
 #include "core/endian.h"
 #include "core/error.h"
+#include "core/id_blocks.h"
 #include "core/norms.h"
 #include "core/pfor.h"
 #include "core/rice.h"
@@ -59,18 +60,47 @@ static int verify_frame(const cari_index *ix)
     return 0;
 }
 
+/* One DOC_IDS block: its ids decode, without a NUL, each sharing with the
+ * one before exactly their common prefix (as the writer codes them), and
+ * fill the block's bytes. */
+static int verify_id_block(const cari_index *ix, uint32_t block)
+{
+    const uint8_t *p = NULL, *end = NULL;
+    int rc = index_id_block(ix, block, &p, &end);
+    if (rc != 0)
+        return rc;
+    uint32_t first = block * FORMAT_IDS_PER_BLOCK;
+    uint32_t n = ix->ndocs - first < FORMAT_IDS_PER_BLOCK ? ix->ndocs - first : FORMAT_IDS_PER_BLOCK;
+    id_cursor c;
+    id_cursor_start(&c, p, end);
+    char prev[FORMAT_MAX_ID];
+    size_t prev_len = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (id_cursor_next(&c) != 0)
+            return index_corrupt(ix, "DOC_IDS entry %u does not decode", first + i);
+        if (memchr(c.id, '\0', c.len) != NULL)
+            return index_corrupt(ix, "DOC_IDS entry %u contains a NUL byte", first + i);
+        if (i > 0 && c.shared < prev_len && c.shared < c.len && prev[c.shared] == c.id[c.shared])
+            return index_corrupt(ix, "DOC_IDS entry %u shares less than its common prefix", first + i);
+        memcpy(prev, c.id, c.len);
+        prev_len = c.len;
+    }
+    if (c.p != c.end)
+        return index_corrupt(ix, "DOC_IDS block %u has %zu bytes after its ids", block,
+                             (size_t)(c.end - c.p));
+    return 0;
+}
+
 static int verify_documents(const cari_index *ix)
 {
     uint64_t tokens = 0;
     const uint8_t *lengths = ix->sec[SECTION_DOC_LENGTHS].data;
+    for (uint32_t b = 0; b < ix->id_nblocks; b++) {
+        int rc = verify_id_block(ix, b);
+        if (rc != 0)
+            return rc;
+    }
     for (uint32_t d = 0; d < ix->ndocs; d++) {
-        size_t len;
-        const char *id = cari_index_doc_id(ix, d, &len);
-        if (id == NULL)
-            return CARI_ECORRUPT;
-        if (strlen(id) != len || (d > 0 && le32_load(ix->id_offsets + 4 * (size_t)d) <
-                                               le32_load(ix->id_offsets + 4 * (size_t)d - 4)))
-            return index_corrupt(ix, "DOC_IDS entry %u", d);
         uint32_t length = le32_load(lengths + 4 * (size_t)d);
         if (norm_encode(length) != ix->norms[d])
             return index_corrupt(ix, "NORMS entry %u does not match its length %u", d, length);

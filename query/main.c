@@ -99,12 +99,13 @@ static void print_other_fields(const cari_document *d)
 static int print_hit(const struct options *opt, const cari_index *ix, cari_query *q,
                      const char *query, size_t rank, uint32_t doc, float score, int rank_width)
 {
+    char id[CARI_ID_MAX + 1];
     size_t id_len;
-    const char *id = cari_index_doc_id(ix, doc, &id_len);
-    if (id == NULL)
-        return CARI_ECORRUPT;
+    int rc = cari_index_doc_id(ix, doc, id, sizeof id, &id_len);
+    if (rc != 0)
+        return rc;
     cari_document *d;
-    int rc = cari_document_get(&d, ix, doc);
+    rc = cari_document_get(&d, ix, doc);
     if (rc != 0)
         return rc;
     size_t title_len = 0;
@@ -262,9 +263,36 @@ static double percentile(const double *v, size_t n, double p)
     return v[rank == 0 ? 0 : rank - 1];
 }
 
+/* The external ids of one query's hits, each followed by its NUL in `text`. */
+struct id_list {
+    char *text;
+    size_t len, cap;
+    size_t *starts; /* of each hit's id in text, room for k */
+};
+
+/* Appends the id of the hit-th result, doc. */
+static int id_list_add(struct id_list *l, const cari_index *ix, size_t hit, uint32_t doc)
+{
+    if (l->cap - l->len < CARI_ID_MAX + 1) {
+        size_t cap = l->cap ? 2 * l->cap : 16 * (CARI_ID_MAX + 1);
+        char *p = realloc(l->text, cap);
+        if (p == NULL)
+            return CARI_ENOMEM;
+        l->text = p;
+        l->cap = cap;
+    }
+    size_t len;
+    int rc = cari_index_doc_id(ix, doc, l->text + l->len, CARI_ID_MAX + 1, &len);
+    if (rc == 0) {
+        l->starts[hit] = l->len;
+        l->len += len + 1;
+    }
+    return rc;
+}
+
 /* One query from its string to the top-k external ids, the part that is timed. */
 static int batch_one(const struct options *opt, const cari_index *ix, const char *text,
-                     cari_results **r, const char **ids)
+                     cari_results **r, struct id_list *ids)
 {
     cari_query *q;
     int rc = cari_query_parse(&q, ix, text, strlen(text), opt->flags);
@@ -276,9 +304,9 @@ static int batch_one(const struct options *opt, const cari_index *ix, const char
     so.b = opt->b;
     rc = cari_search(r, q, &so);
     cari_query_free(q);
+    ids->len = 0;
     for (size_t i = 0; rc == 0 && i < cari_results_count(*r); i++)
-        if ((ids[i] = cari_index_doc_id(ix, cari_results_doc(*r, i), NULL)) == NULL)
-            rc = CARI_ECORRUPT;
+        rc = id_list_add(ids, ix, i, cari_results_doc(*r, i));
     return rc;
 }
 
@@ -286,9 +314,9 @@ static int run_batch(const struct options *opt, const cari_index *ix, double ope
 {
     struct batch b = { 0 };
     int status = read_batch(&b, opt->batch);
-    const char **ids = calloc(opt->k, sizeof *ids);
+    struct id_list ids = { .starts = calloc(opt->k, sizeof *ids.starts) };
     double *times = calloc(b.n ? b.n : 1, sizeof *times);
-    if (ids == NULL || times == NULL)
+    if (ids.starts == NULL || times == NULL)
         status = CLI_EXIT_SYSTEM;
     fprintf(stderr, "open_ms=%.3f\n", open_ms);
     for (long pass = 0; status == CLI_EXIT_OK && pass <= opt->warmup; pass++) {
@@ -296,14 +324,15 @@ static int run_batch(const struct options *opt, const cari_index *ix, double ope
         for (size_t i = 0; i < b.n; i++) {
             cari_results *r = NULL;
             double t0 = cli_now();
-            int rc = batch_one(opt, ix, b.texts[i], &r, ids);
+            int rc = batch_one(opt, ix, b.texts[i], &r, &ids);
             double t1 = cli_now();
             if (rc != 0 && timed)
                 fprintf(stderr, "cari-query: query %s: %s\n", b.qids[i], cari_error_last());
             if (rc == CARI_ECORRUPT || rc == CARI_ENOMEM)
                 status = fail(rc);
             for (size_t j = 0; timed && rc == 0 && j < cari_results_count(r); j++)
-                printf("%s Q0 %s %zu %.4f cari\n", b.qids[i], ids[j], j + 1, cari_results_score(r, j));
+                printf("%s Q0 %s %zu %.4f cari\n", b.qids[i], ids.text + ids.starts[j], j + 1,
+                       cari_results_score(r, j));
             times[i] = (t1 - t0) * 1000.0;
             cari_results_free(r);
         }
@@ -322,7 +351,8 @@ static int run_batch(const struct options *opt, const cari_index *ix, double ope
     }
     free(b.qids);
     free(b.texts);
-    free(ids);
+    free(ids.text);
+    free(ids.starts);
     free(times);
     return status;
 }

@@ -176,7 +176,7 @@ Test(bad_input, empty_files_and_empty_documents)
     cari_index *ix;
     cr_assert_eq(cari_index_open(&ix, out, CARI_OPEN_VERIFY), 0, "%s", cari_error_last());
     cr_assert_eq(cari_index_doc_count(ix), 4);
-    cr_assert_str_eq(cari_index_doc_id(ix, 2, NULL), "c");
+    cr_assert_str_eq(TEST_DOC_ID(ix, 2), "c");
     char *hits = test_search(ix, "isi", 0, 10);
     cr_assert_str_eq(hits, "d");
     free(hits);
@@ -200,8 +200,8 @@ Test(bad_input, duplicate_ids_the_last_wins)
     cr_assert_eq(cari_index_open(&ix, out, CARI_OPEN_VERIFY), 0, "%s", cari_error_last());
     cr_assert_eq(cari_index_doc_count(ix), 2);
     /* the later "a" comes after "b" */
-    cr_assert_str_eq(cari_index_doc_id(ix, 0, NULL), "b");
-    cr_assert_str_eq(cari_index_doc_id(ix, 1, NULL), "a");
+    cr_assert_str_eq(TEST_DOC_ID(ix, 0), "b");
+    cr_assert_str_eq(TEST_DOC_ID(ix, 1), "a");
     char *hits = test_search(ix, "kedua", 0, 10);
     cr_assert_str_eq(hits, "a");
     free(hits);

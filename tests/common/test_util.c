@@ -87,10 +87,11 @@ static char *search_ids(const cari_index *ix, const char *query, unsigned flags,
     cr_assert_eq(cari_search(&r, q, &o), 0, "%s: %s", query, cari_error_last());
     size_t n = cari_results_count(r);
     const char **ids = calloc(n + 1, sizeof *ids);
+    char *id_text = malloc((n + 1) * (CARI_ID_MAX + 1));
     size_t len = 1;
     for (size_t i = 0; i < n; i++) {
-        ids[i] = cari_index_doc_id(ix, cari_results_doc(r, i), NULL);
-        cr_assert_not_null(ids[i]);
+        ids[i] = test_doc_id(ix, cari_results_doc(r, i), id_text + i * (CARI_ID_MAX + 1));
+        cr_assert_not_null(ids[i], "%s", cari_error_last());
         len += strlen(ids[i]) + 1;
     }
     if (sorted)
@@ -102,9 +103,15 @@ static char *search_ids(const cari_index *ix, const char *query, unsigned flags,
         strcat(out, ids[i]);
     }
     free(ids);
+    free(id_text);
     cari_results_free(r);
     cari_query_free(q);
     return out;
+}
+
+const char *test_doc_id(const cari_index *ix, uint32_t doc, char *buf)
+{
+    return cari_index_doc_id(ix, doc, buf, CARI_ID_MAX + 1, NULL) == 0 ? buf : NULL;
 }
 
 char *test_search(const cari_index *ix, const char *query, unsigned flags, size_t k)

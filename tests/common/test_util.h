@@ -27,6 +27,13 @@ void test_build_samples(const char *path);
 /* Builds an index of the given documents at `path`. */
 void test_build_docs(const char *path, const struct test_doc *docs, size_t n);
 
+/* The external id of `doc` in `buf` (CARI_ID_MAX + 1 bytes), or NULL when
+ * cari_index_doc_id fails. */
+const char *test_doc_id(const cari_index *ix, uint32_t doc, char *buf);
+
+/* The same in a buffer of its own that lives to the end of the enclosing block. */
+#define TEST_DOC_ID(ix, doc) test_doc_id((ix), (doc), (char[CARI_ID_MAX + 1]){ 0 })
+
 /* Ids of the hits of `query`, best first, joined by ",". Caller frees. */
 char *test_search(const cari_index *ix, const char *query, unsigned flags, size_t k);
 

@@ -16,10 +16,11 @@ static void check_failure(int rc, int intact)
 static void fetch_hit(const cari_index *ix, cari_query *q, uint32_t doc, int intact)
 {
     size_t id_len = 0;
-    const char *id = cari_index_doc_id(ix, doc, &id_len);
-    FUZZ_CHECK(id != NULL || !intact);
-    if (id != NULL) /* terminated where its length says (damage may put a NUL inside) */
-        FUZZ_CHECK(id[id_len] == '\0' && (!intact || strlen(id) == id_len));
+    char id[CARI_ID_MAX + 1];
+    int irc = cari_index_doc_id(ix, doc, id, sizeof id, &id_len);
+    FUZZ_CHECK(irc == 0 || (!intact && irc == CARI_ECORRUPT));
+    if (irc == 0) /* terminated where its length says, no NUL inside */
+        FUZZ_CHECK(id_len > 0 && id_len <= CARI_ID_MAX && strlen(id) == id_len);
     cari_document *d;
     int rc = cari_document_get(&d, ix, doc);
     if (rc != 0) {

@@ -127,7 +127,7 @@ Test(writer_scale, threads_and_budgets_write_the_same_bytes, .timeout = 240)
     cr_assert_neq(strlen(hits), 0);
     free(hits);
     uint32_t last = cari_index_doc_count(ix) - 1;
-    cr_assert_str_eq(cari_index_doc_id(ix, last, NULL), "doc1499");
+    cr_assert_str_eq(TEST_DOC_ID(ix, last), "doc1499");
     cari_index_close(ix);
     test_rmtree(dir);
     free(one);

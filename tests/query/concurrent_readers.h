@@ -57,13 +57,16 @@ static inline char *answer(const cari_index *ix, size_t i)
         char *snip = NULL;
         const char *title = NULL;
         size_t title_len = 0;
+        char id[CARI_ID_MAX + 1];
+        if (cari_index_doc_id(ix, doc, id, sizeof id, NULL) != 0)
+            snprintf(id, sizeof id, "(no id)");
         if (cari_document_get(&d, ix, doc) == 0) {
             title = cari_document_field(d, "title", &title_len);
             if (cari_snippet(&snip, NULL, q, d, NULL) != 0)
                 snip = NULL;
         }
         len += (size_t)snprintf(s + len, cap - len, "%u %s %a %.*s | %s\n", doc,
-                                cari_index_doc_id(ix, doc, NULL), (double)cari_results_score(r, h),
+                                id, (double)cari_results_score(r, h),
                                 (int)title_len, title ? title : "", snip ? snip : "(no snippet)");
         cari_free(snip);
         cari_document_free(d);

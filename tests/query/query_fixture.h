@@ -117,7 +117,7 @@ static inline cari_results *qsearch(const cari_index *ix, const char *text, unsi
 static inline uint32_t qdoc_of(const cari_index *ix, const char *id)
 {
     for (uint32_t d = 0; d < cari_index_doc_count(ix); d++) {
-        const char *s = cari_index_doc_id(ix, d, NULL);
+        const char *s = TEST_DOC_ID(ix, d);
         cr_assert_not_null(s);
         if (strcmp(s, id) == 0)
             return d;

@@ -188,7 +188,8 @@ Test(documents, replaced_duplicate_returns_the_later_fields)
     cr_assert_eq(cari_index_doc_count(ix), 2);
     cr_assert_eq(cari_index_verify(ix), 0, "%s", cari_error_last());
     for (uint32_t doc = 0; doc < 2; doc++) {
-        const char *id = cari_index_doc_id(ix, doc, NULL);
+        const char *id = TEST_DOC_ID(ix, doc);
+        cr_assert_not_null(id);
         cari_document *d;
         cr_assert_eq(cari_document_get(&d, ix, doc), 0);
         size_t len;

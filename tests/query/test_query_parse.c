@@ -379,7 +379,7 @@ Test(query_syntax, ten_thousand_distinct_words_search)
     sprintf(s, "%s kursk", words);
     cari_results *r = qsearch(fx.ix, s, 0, NULL, NULL);
     cr_assert_eq(cari_results_count(r), 1);
-    cr_assert_str_eq(cari_index_doc_id(fx.ix, cari_results_doc(r, 0), NULL), "d0");
+    cr_assert_str_eq(TEST_DOC_ID(fx.ix, cari_results_doc(r, 0)), "d0");
     cari_results_free(r);
     free(words);
     free(s);

@@ -19,11 +19,13 @@ Test(search_samples, index_holds_the_five_samples_in_folder_order)
     const char *ids[] = { S000, S001, S002, S003, S004 };
     for (uint32_t d = 0; d < 5; d++) {
         size_t len;
-        const char *id = cari_index_doc_id(fx.ix, d, &len);
+        char id[CARI_ID_MAX + 1];
+        cr_assert_eq(cari_index_doc_id(fx.ix, d, id, sizeof id, &len), 0);
         cr_assert_str_eq(id, ids[d]);
         cr_assert_eq(len, strlen(ids[d]));
     }
-    cr_assert_null(cari_index_doc_id(fx.ix, 5, NULL));
+    char id[CARI_ID_MAX + 1];
+    cr_assert_eq(cari_index_doc_id(fx.ix, 5, id, sizeof id, NULL), CARI_EINVAL);
     cr_assert_eq(strcmp(cari_index_analyzer_name(fx.ix), "cari-id/2 hunspell-id"), 0);
 }
 
@@ -171,7 +173,7 @@ Test(search_samples, every_form_of_the_root_counts_alike)
         cari_results *r = qsearch(fx.ix, queries[q], 0, NULL, NULL);
         cr_assert_eq(cari_results_count(r), 5);
         for (size_t i = 0; i < 5; i++)
-            cr_assert_str_eq(cari_index_doc_id(fx.ix, cari_results_doc(r, i), NULL), order[i],
+            cr_assert_str_eq(TEST_DOC_ID(fx.ix, cari_results_doc(r, i)), order[i],
                              "%s, rank %zu", queries[q], i + 1);
         cari_results_free(r);
     }
@@ -246,7 +248,7 @@ static char *thread_search(const cari_index *ix, const char *query)
     for (size_t i = 0; i < n && i < 5; i++) {
         if (i > 0)
             strcat(out, ",");
-        strcat(out, cari_index_doc_id(ix, docs[i], NULL));
+        strcat(out, TEST_DOC_ID(ix, docs[i]));
     }
     cari_results_free(r);
     cari_query_free(q);

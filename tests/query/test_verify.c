@@ -44,6 +44,7 @@ static void exercise_n(cari_index *ix, const char *where, size_t nqueries, size_
         "Korea AND Utara", "+Rusia Ukraina",
     };
     uint32_t n = cari_index_doc_count(ix);
+    char id[CARI_ID_MAX + 1];
     for (size_t i = 0; i < nqueries && i < sizeof queries / sizeof *queries; i++) {
         cari_query *q;
         int rc = cari_query_parse(&q, ix, queries[i], strlen(queries[i]), 0);
@@ -55,7 +56,8 @@ static void exercise_n(cari_index *ix, const char *where, size_t nqueries, size_
         for (size_t h = 0; rc == 0 && h < cari_results_count(r); h++) {
             uint32_t doc = cari_results_doc(r, h);
             cr_assert_lt(doc, n, "%s: %s: hit %u of %u docs", where, queries[i], doc, n);
-            (void)cari_index_doc_id(ix, doc, NULL);
+            int irc = cari_index_doc_id(ix, doc, id, sizeof id, NULL);
+            cr_assert(irc == 0 || irc == CARI_ECORRUPT, "%s: id of %u: rc %d", where, doc, irc);
             if (h >= nsnippets)
                 continue;
             cari_document *d;
@@ -74,7 +76,9 @@ static void exercise_n(cari_index *ix, const char *where, size_t nqueries, size_
         cari_query_free(q);
     }
     for (uint32_t doc = 0; doc < n; doc++) {
-        (void)cari_index_doc_id(ix, doc, NULL);
+        int irc = cari_index_doc_id(ix, doc, id, sizeof id, NULL);
+        cr_assert(irc == 0 || irc == CARI_ECORRUPT, "%s: id of %u: rc %d", where, doc, irc);
+        cr_assert(irc != 0 || strlen(id) > 0, "%s: id of %u is empty", where, doc);
         cari_document *d;
         int rc = cari_document_get(&d, ix, doc);
         cr_assert(rc == 0 || rc == CARI_ECORRUPT, "%s: document %u: rc %d", where, doc, rc);
