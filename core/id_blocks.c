@@ -73,5 +73,37 @@ int id_cursor_next(id_cursor *c)
     return 0;
 }
 
+int id_block_get(const uint8_t *p, const uint8_t *end, unsigned index, char *out, size_t cap,
+                 size_t *len)
+{
+    const uint8_t *suffix_at[FORMAT_IDS_PER_BLOCK];
+    uint32_t shared[FORMAT_IDS_PER_BLOCK], length[FORMAT_IDS_PER_BLOCK];
+    uint32_t prev_len = 0;
+    for (unsigned i = 0; i <= index; i++) {
+        uint32_t s = 0, suffix;
+        if ((i > 0 && varint_get32(&p, end, &s) != 0) || varint_get32(&p, end, &suffix) != 0 ||
+            s > prev_len || suffix > FORMAT_MAX_ID - s || s + suffix == 0 ||
+            suffix > (size_t)(end - p))
+            return -1;
+        suffix_at[i] = p;
+        shared[i] = s;
+        length[i] = prev_len = s + suffix;
+        p += suffix;
+    }
+    *len = length[index];
+    if (cap <= length[index])
+        return -2;
+    /* bytes below `keep` are still to be written, by entries before i */
+    uint32_t keep = length[index];
+    for (unsigned i = index + 1; i-- > 0 && keep > 0;) {
+        uint32_t to = length[i] < keep ? length[i] : keep;
+        if (to > shared[i])
+            memcpy(out + shared[i], suffix_at[i], to - shared[i]);
+        keep = shared[i] < keep ? shared[i] : keep;
+    }
+    out[length[index]] = '\0';
+    return 0;
+}
+
 /* The public bound and the format's are one. */
 _Static_assert(FORMAT_MAX_ID == CARI_ID_MAX, "CARI_ID_MAX is FORMAT_MAX_ID");

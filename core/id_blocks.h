@@ -52,4 +52,14 @@ void id_cursor_start(id_cursor *c, const uint8_t *p, const uint8_t *end);
  * shared bytes than the id before has. A NUL inside is not checked here. */
 int id_cursor_next(id_cursor *c);
 
+/* Reads the id at `index` (below FORMAT_IDS_PER_BLOCK) of the block [p, end)
+ * into out[0..cap), NUL-terminated, and its length into *len. Copies each
+ * byte once, from the last id before it that wrote it: the entries before are
+ * walked for their lengths only. Returns 0; -1 when the block does not hold
+ * such an id (as id_cursor_next refuses it); -2 when the id and its NUL do
+ * not fit in cap (*len then says how long it is). A NUL inside is not
+ * checked here. */
+int id_block_get(const uint8_t *p, const uint8_t *end, unsigned index, char *out, size_t cap,
+                 size_t *len);
+
 #endif

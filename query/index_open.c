@@ -368,8 +368,8 @@ int index_id_block(const cari_index *ix, uint32_t block, const uint8_t **p, cons
     return 0;
 }
 
-/* Decodes from the block's first id up to doc's, into the caller's buffer:
- * nothing of the index changes, so threads may share it. */
+/* Decodes into the caller's buffer: nothing of the index changes, so threads
+ * may share it. */
 int cari_index_doc_id(const cari_index *ix, uint32_t doc, char *out, size_t cap, size_t *len)
 {
     if (doc >= ix->ndocs)
@@ -378,20 +378,17 @@ int cari_index_doc_id(const cari_index *ix, uint32_t doc, char *out, size_t cap,
     int rc = index_id_block(ix, doc / FORMAT_IDS_PER_BLOCK, &p, &end);
     if (rc != 0)
         return rc;
-    id_cursor c;
-    id_cursor_start(&c, p, end);
-    for (uint32_t i = 0; i <= doc % FORMAT_IDS_PER_BLOCK; i++)
-        if (id_cursor_next(&c) != 0)
-            return index_corrupt(ix, "DOC_IDS entry %u", doc);
-    if (memchr(c.id, '\0', c.len) != NULL)
-        return index_corrupt(ix, "DOC_IDS entry %u contains a NUL byte", doc);
+    size_t n;
+    rc = id_block_get(p, end, doc % FORMAT_IDS_PER_BLOCK, out, out != NULL ? cap : 0, &n);
+    if (rc == -1)
+        return index_corrupt(ix, "DOC_IDS entry %u", doc);
     if (len != NULL)
-        *len = c.len;
-    if (out == NULL || cap <= c.len)
+        *len = n;
+    if (rc == -2)
         return error_set(CARI_ELIMIT, "the id of document %u takes %zu bytes and its NUL, the buffer %zu",
-                         doc, c.len, out == NULL ? (size_t)0 : cap);
-    memcpy(out, c.id, c.len);
-    out[c.len] = '\0';
+                         doc, n, out == NULL ? (size_t)0 : cap);
+    if (memchr(out, '\0', n) != NULL)
+        return index_corrupt(ix, "DOC_IDS entry %u contains a NUL byte", doc);
     return 0;
 }
 

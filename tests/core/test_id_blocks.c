@@ -1,7 +1,7 @@
 /* The front-coded ids of DOC_IDS: the layout of FORMAT.md byte for byte,
  * round trips of crafted lists (ids that share everything, one that is a
- * prefix of the one before, block boundaries, 1024-byte ids), and damaged
- * blocks refused by the cursor instead of misread. */
+ * prefix of the one before, block boundaries, 1024-byte ids), read by the
+ * cursor and directly, and damaged blocks refused by both instead of misread. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +45,19 @@ static void assert_round_trip(const char *const *ids, const size_t *lens, size_t
             cr_assert_eq(id_cursor_next(&c), 0, "id %zu", i);
             cr_assert_eq(c.len, lens[i], "id %zu: length %zu, want %zu", i, c.len, lens[i]);
             cr_assert_eq(memcmp(c.id, ids[i], lens[i]), 0, "id %zu", i);
+            /* the direct read gives the same bytes, and no more than fit */
+            char out[FORMAT_MAX_ID + 1];
+            size_t got = 0;
+            unsigned at = (unsigned)(i % FORMAT_IDS_PER_BLOCK);
+            cr_assert_eq(id_block_get(p, end, at, out, sizeof out, &got), 0, "id %zu", i);
+            cr_assert_eq(got, lens[i], "id %zu", i);
+            cr_assert_eq(memcmp(out, ids[i], lens[i]), 0, "id %zu", i);
+            cr_assert_eq(out[lens[i]], '\0');
+            memset(out, '#', sizeof out);
+            cr_assert_eq(id_block_get(p, end, at, out, lens[i], &got), -2, "id %zu", i);
+            cr_assert_eq(got, lens[i]);
+            cr_assert_eq(out[0], '#');
+            cr_assert_eq(id_block_get(p, end, at, out, lens[i] + 1, &got), 0, "id %zu", i);
         }
         cr_assert_eq(c.p, c.end, "block %zu has bytes left", b);
     }
@@ -143,6 +156,11 @@ static void assert_refused(const uint8_t *p, size_t n, int bad)
     for (int i = 0; i < bad; i++)
         cr_assert_eq(id_cursor_next(&c), 0, "id %d", i);
     cr_assert_eq(id_cursor_next(&c), -1, "id %d", bad);
+    char out[FORMAT_MAX_ID + 1];
+    size_t len;
+    for (int i = 0; i < bad; i++)
+        cr_assert_eq(id_block_get(p, p + n, (unsigned)i, out, sizeof out, &len), 0, "id %d", i);
+    cr_assert_eq(id_block_get(p, p + n, (unsigned)bad, out, sizeof out, &len), -1, "id %d", bad);
 }
 
 Test(id_blocks, damaged_blocks_are_refused)
