@@ -73,35 +73,46 @@ int id_cursor_next(id_cursor *c)
     return 0;
 }
 
+/* A length: one byte in nearly every entry. */
+static inline int get_length(const uint8_t **p, const uint8_t *end, uint32_t *v)
+{
+    if (*p < end && **p < 0x80) {
+        *v = *(*p)++;
+        return 0;
+    }
+    return varint_get32(p, end, v);
+}
+
+/* The entries whose bytes survive into the id at `index` are those that
+ * share less than every entry after them (one that shares as much or less
+ * rewrites them from there): kept on a stack as the entries go by, each then
+ * gives the bytes from its shared length up to the next one's. */
 int id_block_get(const uint8_t *p, const uint8_t *end, unsigned index, char *out, size_t cap,
                  size_t *len)
 {
-    const uint8_t *suffix_at[FORMAT_IDS_PER_BLOCK];
-    uint32_t shared[FORMAT_IDS_PER_BLOCK], length[FORMAT_IDS_PER_BLOCK];
-    uint32_t prev_len = 0;
+    const uint8_t *bytes[FORMAT_IDS_PER_BLOCK];
+    uint32_t from[FORMAT_IDS_PER_BLOCK];
+    unsigned live = 0;
+    uint32_t length = 0;
     for (unsigned i = 0; i <= index; i++) {
-        uint32_t s = 0, suffix;
-        if ((i > 0 && varint_get32(&p, end, &s) != 0) || varint_get32(&p, end, &suffix) != 0 ||
-            s > prev_len || suffix > FORMAT_MAX_ID - s || s + suffix == 0 ||
+        uint32_t shared = 0, suffix;
+        if ((i > 0 && get_length(&p, end, &shared) != 0) || get_length(&p, end, &suffix) != 0 ||
+            shared > length || suffix > FORMAT_MAX_ID - shared || shared + suffix == 0 ||
             suffix > (size_t)(end - p))
             return -1;
-        suffix_at[i] = p;
-        shared[i] = s;
-        length[i] = prev_len = s + suffix;
+        while (live > 0 && from[live - 1] >= shared)
+            live--;
+        bytes[live] = p;
+        from[live++] = shared;
+        length = shared + suffix;
         p += suffix;
     }
-    *len = length[index];
-    if (cap <= length[index])
+    *len = length;
+    if (cap <= length)
         return -2;
-    /* bytes below `keep` are still to be written, by entries before i */
-    uint32_t keep = length[index];
-    for (unsigned i = index + 1; i-- > 0 && keep > 0;) {
-        uint32_t to = length[i] < keep ? length[i] : keep;
-        if (to > shared[i])
-            memcpy(out + shared[i], suffix_at[i], to - shared[i]);
-        keep = shared[i] < keep ? shared[i] : keep;
-    }
-    out[length[index]] = '\0';
+    for (unsigned k = 0; k < live; k++)
+        memcpy(out + from[k], bytes[k], (k + 1 < live ? from[k + 1] : length) - from[k]);
+    out[length] = '\0';
     return 0;
 }
 
