@@ -24,7 +24,7 @@ enum { STOPPED = 1 };
 /* A batch is handed over at this many terms or postings: enough that the
  * hand-over costs nothing next to the postings' encoding, few enough that
  * the batches in flight hold little memory. */
-enum { BATCH_TERMS = 4096, BATCH_POSTINGS = 1 << 16, NBATCHES = 4 };
+enum { BATCH_TERMS = 2048, BATCH_POSTINGS = 1 << 14, NBATCHES = 4 };
 
 struct held_chunk {
     buf bytes;
