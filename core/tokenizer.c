@@ -89,6 +89,16 @@ struct run_counts {
 #if defined(__SSE2__) && defined(__GNUC__)
 #include <emmintrin.h>
 
+/* The one bits of a 16-bit mask, inline: the compiler's builtin is a call
+ * into libgcc on CPUs the build cannot assume have POPCNT. */
+static unsigned ones16(unsigned x)
+{
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0F0Fu;
+    return (x + (x >> 8)) & 0x1Fu;
+}
+
 /* Bit i of the mask: byte i lies in [lo, hi] (bytes of 0x80 and above, negative
  * as signed bytes, never do). */
 static unsigned byte_range_mask(__m128i c, char lo, char hi)
@@ -116,9 +126,9 @@ static size_t ascii_run_16(const uint8_t *p, size_t room, char *out, struct run_
         unsigned keep = (1u << run) - 1, letters = (um | lm) & keep;
         if (n->letters == 0 && letters != 0)
             n->first_upper = (uint8_t)((um >> __builtin_ctz(letters)) & 1);
-        n->letters += (unsigned)__builtin_popcount(letters);
-        n->uppers += (unsigned)__builtin_popcount(um & keep);
-        n->digits += (unsigned)__builtin_popcount(dm & keep);
+        n->letters += ones16(letters);
+        n->uppers += ones16(um & keep);
+        n->digits += ones16(dm & keep);
         _mm_storeu_si128((__m128i *)(void *)(out + i), _mm_or_si128(c, _mm_set1_epi8(0x20)));
         i += run;
         if (run < 16) {
