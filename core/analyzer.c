@@ -160,11 +160,11 @@ static int memo_add(cari_analyzer *a, uint32_t h, const char *word, size_t len,
     return 0;
 }
 
-/* The memo's entry for a folded word (stemmed now if it holds none yet);
- * *out is valid until the next call. */
-static int memo_find(cari_analyzer *a, const char *word, size_t len, struct memo_entry **out)
+/* The memo's entry for a folded word of hash `h` (stemmed now if it holds
+ * none yet); *out is valid until the next call. */
+static int memo_find_hashed(cari_analyzer *a, uint32_t h, const char *word, size_t len,
+                            struct memo_entry **out)
 {
-    uint32_t h = (uint32_t)hash_bytes(word, len);
     size_t mask = a->memo_cap - 1;
     for (size_t j = h & mask; a->memo_cap > 0 && a->memo_slots[j] != 0; j = (j + 1) & mask) {
         struct memo_entry *e = &a->memo[a->memo_slots[j] - 1];
@@ -174,6 +174,13 @@ static int memo_find(cari_analyzer *a, const char *word, size_t len, struct memo
         }
     }
     return memo_add(a, h, word, len, out);
+}
+
+static uint32_t word_hash(const char *word, size_t len) { return (uint32_t)hash_bytes(word, len); }
+
+static int memo_find(cari_analyzer *a, const char *word, size_t len, struct memo_entry **out)
+{
+    return memo_find_hashed(a, word_hash(word, len), word, len, out);
 }
 
 static const char *memo_root(const cari_analyzer *a, const struct memo_entry *e)
@@ -234,19 +241,26 @@ static unsigned part_flags(const struct raw_part *p)
 }
 
 /* Emits one term; words with letters and no digits are stemmed. */
-static int emit(struct run *r, uint32_t position, unsigned flags, size_t start, size_t end,
-                const char *exact, size_t exact_len, int stem)
+static int emit_hashed(struct run *r, uint32_t position, unsigned flags, size_t start, size_t end,
+                       const char *exact, size_t exact_len, int stem, uint32_t hash)
 {
     cari_token t = { position, flags, start, end, exact, exact_len, exact, exact_len };
     if (!stem)
         return r->fn(&t, NULL, r->payload);
     struct memo_entry *e;
-    int rc = memo_find(r->a, exact, exact_len, &e);
+    int rc = memo_find_hashed(r->a, hash, exact, exact_len, &e);
     if (rc != 0)
         return rc;
     t.root = memo_root(r->a, e);
     t.root_len = e->root_len;
     return r->fn(&t, &e->tag, r->payload);
+}
+
+static int emit(struct run *r, uint32_t position, unsigned flags, size_t start, size_t end,
+                const char *exact, size_t exact_len, int stem)
+{
+    uint32_t h = stem ? word_hash(exact, exact_len) : 0;
+    return emit_hashed(r, position, flags, start, end, exact, exact_len, stem, h);
 }
 
 static int stemmable(const struct raw_part *p) { return p->letters > 0 && p->digits == 0; }
@@ -406,13 +420,20 @@ static int emit_compound(struct run *r, const struct raw_token *tok, unsigned se
     return 0;
 }
 
-static int emit_simple(struct run *r, const struct raw_token *tok, unsigned sentence)
+/* A token of one part. A plain word (letters, no digits) is emitted from the
+ * token's own text, which normalize_number would leave as it is, with the
+ * hash the lookahead took of it: the memo's lookup is most of its cost. */
+static int emit_simple(struct run *r, const struct raw_token *tok, unsigned sentence,
+                       const uint32_t *plain_hash)
 {
     const struct raw_part *p = &tok->parts[0];
+    unsigned flags = part_flags(p) | sentence;
+    if (plain_hash != NULL)
+        return emit_hashed(r, r->position++, flags, tok->start, tok->end, tok->text, tok->len, 1,
+                           *plain_hash);
     char text[FORMAT_MAX_TERM + 1];
     size_t len = normalize_number(tok->text, tok->len, text);
-    return emit(r, r->position++, part_flags(p) | sentence, tok->start, tok->end, text, len,
-                stemmable(p));
+    return emit(r, r->position++, flags, tok->start, tok->end, text, len, stemmable(p));
 }
 
 #if defined(__GNUC__)
@@ -439,7 +460,7 @@ static void note_ahead(struct lookahead *la, size_t i)
     /* (a word with letters and no digits: normalize_number leaves it as it is) */
     la->plain[i] = tok->nparts == 1 && stemmable(&tok->parts[0]);
     if (la->plain[i])
-        la->hash[i] = (uint32_t)hash_bytes(tok->text, tok->len);
+        la->hash[i] = word_hash(tok->text, tok->len);
 }
 
 static void fetch_slot(const cari_analyzer *a, const struct lookahead *la, size_t i)
@@ -479,7 +500,8 @@ int analyzer_run(cari_analyzer *a, const char *text, size_t len, uint32_t first_
             break;
         }
         unsigned sentence = (tok->flags & RAW_SENTENCE_START) ? CARI_TOKEN_SENTENCE_START : 0;
-        rc = tok->nparts == 1 ? emit_simple(&r, tok, sentence) : emit_compound(&r, tok, sentence);
+        rc = tok->nparts == 1 ? emit_simple(&r, tok, sentence, la.plain[head] ? &la.hash[head] : NULL)
+                              : emit_compound(&r, tok, sentence);
         /* the slot just analysed takes the next token, the last in line (while
          * the text lasts the ring is full: n < AHEAD only once it is used up) */
         if (n == AHEAD && tokenizer_next(&t, &la.tok[head]))

@@ -1,6 +1,8 @@
-/* positions_pass.c - see positions_pass.h. The thread queues chunks in
- * memory while they fit; once one does not, it writes that chunk and every
- * later one to the spill file, so the caller reads the queue, then the file. */
+/* positions_pass.c - see positions_pass.h. The pass queues chunks of
+ * positions in memory while they fit; once one does not, it writes that chunk
+ * and every later one to the spill file, so the caller reads the queue, then
+ * the file. Batches of terms go round between a few that are filled and
+ * handed over, and given back. */
 #include "indexer/positions_pass.h"
 
 #include <errno.h>
@@ -11,12 +13,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/array.h"
 #include "core/error.h"
 #include "indexer/live_postings.h"
 #include "indexer/run_merge.h"
 
 /* Not an error: the thread was told to stop (the commit failed). */
 enum { STOPPED = 1 };
+
+/* A batch is handed over at this many terms or postings: enough that the
+ * hand-over costs nothing next to the postings' encoding, few enough that
+ * the batches in flight hold little memory. */
+enum { BATCH_TERMS = 2048, BATCH_POSTINGS = 1 << 14, NBATCHES = 4 };
 
 struct held_chunk {
     buf bytes;
@@ -35,6 +43,9 @@ struct positions_pass {
     char *spill_path;
     int fd;            /* the spill file once opened, else -1 */
     uint64_t spilled;  /* bytes written to it */
+    int threaded, want_terms;
+    int exhausted;     /* the merge is done, the last chunk handed over */
+    struct term_batch batches[NBATCHES];
 
     /* the caller's own */
     uint64_t read_at; /* in the spill file */
@@ -43,8 +54,9 @@ struct positions_pass {
     pthread_t thread;
     int started, locks_ready;
     pthread_mutex_t lock;
-    pthread_cond_t ready;
+    pthread_cond_t ready, space;
     /* under the lock */
+    struct term_batch *free_batches, *ready_head, *ready_tail;
     struct held_chunk *head, *tail;
     size_t held;      /* bytes in the queue */
     uint64_t written; /* bytes of the spill file the caller may read */
@@ -126,29 +138,158 @@ static int hand_over(positions_pass *pp)
     return spill_chunk(pp);
 }
 
-static void *pass_main(void *arg)
+/* ---- batches of terms ---- */
+
+static void batch_reset(struct term_batch *b)
 {
-    positions_pass *pp = arg;
+    buf_clear(&b->keys);
+    b->nterms = 0;
+    b->npostings = 0;
+}
+
+static void batch_free(struct term_batch *b)
+{
+    buf_free(&b->keys);
+    free(b->terms);
+    free(b->docs);
+    free(b->tfs);
+    free(b->pos_starts);
+}
+
+static int batch_reserve(struct term_batch *b, size_t n)
+{
+    if (n <= b->postings_cap)
+        return 0;
+    size_t cap = b->postings_cap ? b->postings_cap : 1024;
+    while (cap < n)
+        cap *= 2;
+    uint32_t *docs = realloc(b->docs, cap * sizeof *docs);
+    if (docs != NULL)
+        b->docs = docs;
+    uint32_t *tfs = realloc(b->tfs, cap * sizeof *tfs);
+    if (tfs != NULL)
+        b->tfs = tfs;
+    uint64_t *starts = realloc(b->pos_starts, cap * sizeof *starts);
+    if (starts != NULL)
+        b->pos_starts = starts;
+    if (docs == NULL || tfs == NULL || starts == NULL)
+        return error_oom();
+    b->postings_cap = cap;
+    return 0;
+}
+
+/* Appends the merge's current term, as live_postings_fill left it. */
+static int batch_add(struct term_batch *b, const run_merge *m, const struct live_postings *lp,
+                     const struct term_info *info)
+{
+    size_t n = info->df;
+    int rc = array_reserve((void **)&b->terms, &b->terms_cap, b->nterms + 1, sizeof *b->terms);
+    if (rc == 0)
+        rc = batch_reserve(b, b->npostings + n);
+    if (rc != 0)
+        return rc;
+    b->terms[b->nterms++] = (struct pass_term){ (uint32_t)b->keys.len, (uint32_t)m->key_len,
+                                                b->npostings, *info };
+    buf_append(&b->keys, m->key, m->key_len);
+    memcpy(b->docs + b->npostings, lp->docs, n * sizeof *b->docs);
+    memcpy(b->tfs + b->npostings, lp->tfs, n * sizeof *b->tfs);
+    memcpy(b->pos_starts + b->npostings, lp->pos_starts, n * sizeof *b->pos_starts);
+    b->npostings += n;
+    return b->keys.rc;
+}
+
+static int batch_full(const struct term_batch *b)
+{
+    return b->nterms >= BATCH_TERMS || b->npostings >= BATCH_POSTINGS;
+}
+
+/* ---- the pass ---- */
+
+/* Walks the merge on, encoding the positions, and fills `b` (NULL: terms
+ * are not wanted, and the walk goes to the end). */
+static int produce(positions_pass *pp, struct term_batch *b)
+{
     int rc;
     while ((rc = run_merge_next(&pp->merge)) == 0 && !pp->merge.done) {
         struct term_info info;
         rc = live_postings_fill(&pp->lp, &pp->merge, pp->doc_of_record, pp->length_of_record, &info,
                                 &pp->chunk);
+        if (rc == 0 && b != NULL && info.df > 0)
+            rc = batch_add(b, &pp->merge, &pp->lp, &info);
         if (rc == 0 && pp->chunk.len >= pp->chunk_bytes)
             rc = hand_over(pp);
-        if (rc != 0)
-            break;
+        if (rc != 0 || (b != NULL && batch_full(b)))
+            return rc;
     }
     if (rc == 0 && pp->chunk.len > 0)
         rc = hand_over(pp);
+    if (rc == 0)
+        pp->exhausted = 1;
+    return rc;
+}
+
+/* Ends the pass with its outcome (rc < 0: a failure, with its message). */
+static void finish(positions_pass *pp, int rc)
+{
     pthread_mutex_lock(&pp->lock);
-    if (rc < 0) {
+    if (rc < 0 && pp->rc == 0) {
         pp->rc = rc;
         snprintf(pp->msg, sizeof pp->msg, "%s", cari_error_last());
     }
     pp->finished = 1;
     pthread_cond_signal(&pp->ready);
     pthread_mutex_unlock(&pp->lock);
+}
+
+/* A free batch for the thread to fill, waiting for one; NULL: stopping. */
+static struct term_batch *take_free(positions_pass *pp)
+{
+    pthread_mutex_lock(&pp->lock);
+    while (pp->free_batches == NULL && !pp->stopping)
+        pthread_cond_wait(&pp->space, &pp->lock);
+    struct term_batch *b = pp->stopping ? NULL : pp->free_batches;
+    if (b != NULL)
+        pp->free_batches = b->next;
+    pthread_mutex_unlock(&pp->lock);
+    return b;
+}
+
+/* Queues a filled batch for the caller (an empty one goes back). */
+static void hand_batch(positions_pass *pp, struct term_batch *b)
+{
+    pthread_mutex_lock(&pp->lock);
+    if (b->nterms == 0) {
+        b->next = pp->free_batches;
+        pp->free_batches = b;
+    } else {
+        b->next = NULL;
+        if (pp->ready_tail != NULL)
+            pp->ready_tail->next = b;
+        else
+            pp->ready_head = b;
+        pp->ready_tail = b;
+        pthread_cond_signal(&pp->ready);
+    }
+    pthread_mutex_unlock(&pp->lock);
+}
+
+static void *pass_main(void *arg)
+{
+    positions_pass *pp = arg;
+    int rc = 0;
+    while (rc == 0 && !pp->exhausted) {
+        struct term_batch *b = NULL;
+        if (pp->want_terms && (b = take_free(pp)) == NULL) {
+            rc = STOPPED;
+            break;
+        }
+        if (b != NULL)
+            batch_reset(b);
+        rc = produce(pp, b);
+        if (b != NULL)
+            hand_batch(pp, b);
+    }
+    finish(pp, rc);
     return NULL;
 }
 
@@ -157,7 +298,10 @@ static int start_thread(positions_pass *pp)
     if (pthread_mutex_init(&pp->lock, NULL) != 0)
         return error_set(CARI_ENOMEM, "cannot create a mutex");
     pthread_cond_init(&pp->ready, NULL);
+    pthread_cond_init(&pp->space, NULL);
     pp->locks_ready = 1;
+    if (!pp->threaded)
+        return 0;
     if (pthread_create(&pp->thread, NULL, pass_main, pp) != 0)
         return error_set(CARI_ENOMEM, "cannot start the positions thread");
     pp->started = 1;
@@ -177,6 +321,12 @@ int positions_pass_start(positions_pass **out, const run_cursor *runs, size_t nr
     pp->length_of_record = length_of_record;
     pp->chunk_bytes = lim->chunk_bytes ? lim->chunk_bytes : 1;
     pp->max_held = lim->max_held;
+    pp->threaded = lim->threaded;
+    pp->want_terms = lim->terms;
+    for (size_t i = 0; i < NBATCHES; i++) {
+        pp->batches[i].next = pp->free_batches;
+        pp->free_batches = &pp->batches[i];
+    }
     pp->spill_path = strdup(lim->spill_path);
     pp->cursors = calloc(nruns ? nruns : 1, sizeof *pp->cursors);
     int rc = pp->cursors == NULL || pp->spill_path == NULL ? error_oom() : 0;
@@ -213,13 +363,75 @@ static int copy_spilled(positions_pass *pp, uint64_t upto, file_writer *fw)
     return rc;
 }
 
+int positions_pass_terms(positions_pass *pp, struct term_batch **out)
+{
+    *out = NULL;
+    if (!pp->threaded) {
+        if (pp->exhausted || pp->finished)
+            return pp->rc != 0 ? error_set(pp->rc, "%s", pp->msg) : 0;
+        struct term_batch *b = pp->free_batches;
+        if (b == NULL)
+            return error_set(CARI_EINVAL, "positions_pass_terms: no batch was given back");
+        pp->free_batches = b->next;
+        batch_reset(b);
+        int rc = produce(pp, b);
+        if (rc != 0 || pp->exhausted)
+            finish(pp, rc);
+        if (rc != 0 || b->nterms == 0) {
+            positions_pass_recycle(pp, b);
+            return rc;
+        }
+        *out = b;
+        return 0;
+    }
+    pthread_mutex_lock(&pp->lock);
+    while (pp->ready_head == NULL && !pp->finished)
+        pthread_cond_wait(&pp->ready, &pp->lock);
+    struct term_batch *b = pp->rc != 0 ? NULL : pp->ready_head;
+    if (b != NULL && (pp->ready_head = b->next) == NULL)
+        pp->ready_tail = NULL;
+    int rc = pp->rc != 0 ? error_set(pp->rc, "%s", pp->msg) : 0;
+    pthread_mutex_unlock(&pp->lock);
+    *out = b;
+    return rc;
+}
+
+void positions_pass_recycle(positions_pass *pp, struct term_batch *b)
+{
+    pthread_mutex_lock(&pp->lock);
+    b->next = pp->free_batches;
+    pp->free_batches = b;
+    pthread_cond_signal(&pp->space);
+    pthread_mutex_unlock(&pp->lock);
+}
+
+/* Batches the caller did not read go back to the thread. Called with the
+ * lock held. */
+static void pass_over_terms(positions_pass *pp)
+{
+    while (pp->ready_head != NULL) {
+        struct term_batch *b = pp->ready_head;
+        pp->ready_head = b->next;
+        b->next = pp->free_batches;
+        pp->free_batches = b;
+    }
+    pp->ready_tail = NULL;
+    pthread_cond_signal(&pp->space);
+}
+
 int positions_pass_write(positions_pass *pp, file_writer *fw)
 {
     int rc = 0;
+    if (!pp->threaded && !pp->finished) /* the rest of the walk, here */
+        finish(pp, produce(pp, NULL));
     pthread_mutex_lock(&pp->lock);
     while (rc == 0 && pp->rc == 0) {
-        while (pp->head == NULL && pp->written == pp->read_at && !pp->finished)
+        pass_over_terms(pp);
+        while (pp->head == NULL && pp->written == pp->read_at && !pp->finished &&
+               pp->ready_head == NULL)
             pthread_cond_wait(&pp->ready, &pp->lock);
+        if (pp->ready_head != NULL)
+            continue; /* batches to pass over first */
         struct held_chunk *h = pp->head;
         uint64_t upto = pp->written;
         if (h == NULL && upto == pp->read_at)
@@ -261,13 +473,17 @@ void positions_pass_free(positions_pass *pp)
     if (pp->started) {
         pthread_mutex_lock(&pp->lock);
         pp->stopping = 1;
+        pthread_cond_signal(&pp->space);
         pthread_mutex_unlock(&pp->lock);
         pthread_join(pp->thread, NULL);
     }
     if (pp->locks_ready) {
         pthread_mutex_destroy(&pp->lock);
         pthread_cond_destroy(&pp->ready);
+        pthread_cond_destroy(&pp->space);
     }
+    for (size_t i = 0; i < NBATCHES; i++)
+        batch_free(&pp->batches[i]);
     while (pp->head != NULL) {
         struct held_chunk *h = pp->head;
         pp->head = h->next;

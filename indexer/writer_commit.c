@@ -1,8 +1,9 @@
 /* writer_commit.c - turns the collected documents into the sections of the
  * index file: document tables, then postings and positions term by term in
- * key order, then the dictionary, the store index and the metadata. With
- * threads, the positions are encoded on a thread of their own while the
- * postings are written (positions_pass.h); with one, after them. */
+ * key order, then the dictionary, the store index and the metadata. The runs
+ * are merged once, by the positions pass (positions_pass.h), which encodes
+ * the positions and hands over each term's postings; with threads, on a
+ * thread of its own while the postings are written. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +15,8 @@
 #include "core/norms.h"
 #include "core/sorted.h"
 #include "core/varint.h"
-#include "indexer/live_postings.h"
 #include "indexer/positions_pass.h"
 #include "indexer/postings_writer.h"
-#include "indexer/run_merge.h"
 #include "indexer/termdict_writer.h"
 #include "indexer/writer_internal.h"
 
@@ -26,22 +25,20 @@ struct commit {
     uint32_t *doc_of_record; /* UINT32_MAX for replaced records */
     uint32_t ndocs;
     uint8_t *norms;          /* by doc */
-    run_cursor *cursors;     /* every run, merged */
+    run_cursor *cursors;     /* every run, at its start (the pass walks its own) */
     size_t ncursors;
-    run_merge merge;
     termdict_writer dict;
     uint32_t nterms;         /* terms with at least one live doc */
     uint64_t postings;
-    positions_pass *positions_thread; /* NULL: the positions pass runs here, after */
+    positions_pass *pass;
 
     /* scratch for one term */
-    struct live_postings lp;
     uint32_t *prev_docs;
     size_t prev_cap;
     uint32_t prev_n;
     char prev_key[FORMAT_MAX_KEY];
     size_t prev_len; /* 0: no previous term */
-    buf encoded, scratch, positions;
+    buf encoded, scratch;
 };
 
 static void write_section(file_writer *fw, uint32_t id, const void *data, size_t len)
@@ -114,79 +111,63 @@ static int is_root_of_previous(const struct commit *c, const char *key, size_t l
            memcmp(c->prev_key, key, c->prev_len) == 0;
 }
 
-/* Encodes and writes the current term's postings and adds it to the dictionary. */
-static int write_term_postings(struct commit *c, struct term_info *info)
+/* Encodes and writes term t's postings and adds it to the dictionary. */
+static int write_term_postings(struct commit *c, const struct term_batch *b,
+                               const struct pass_term *t)
 {
-    const char *key = c->merge.key;
-    size_t len = c->merge.key_len;
-    info->group_df = is_root_of_previous(c, key, len)
-                         ? (uint32_t)sorted_union_count(c->prev_docs, c->prev_n, c->lp.docs, info->df)
-                         : info->df;
-    struct term_postings tp = { c->lp.docs, c->lp.tfs, c->lp.pos_starts, info->df, c->ndocs };
-    info->doc = c->lp.docs[0]; /* the dictionary holds it when it is the only one */
+    const char *key = (const char *)b->keys.data + t->key_off;
+    size_t len = t->key_len;
+    const uint32_t *docs = b->docs + t->first;
+    struct term_info info = t->info;
+    info.group_df = is_root_of_previous(c, key, len)
+                        ? (uint32_t)sorted_union_count(c->prev_docs, c->prev_n, docs, info.df)
+                        : info.df;
+    struct term_postings tp = { docs, b->tfs + t->first, b->pos_starts + t->first, info.df,
+                                c->ndocs };
+    info.doc = docs[0]; /* the dictionary holds it when it is the only one */
     buf_clear(&c->encoded);
     int rc = postings_encode(&c->encoded, &c->scratch, &tp, c->norms);
     if (rc != 0)
         return rc;
-    info->postings_len = c->encoded.len;
+    info.postings_len = c->encoded.len;
     file_writer_write(&c->w->file, c->encoded.data, c->encoded.len);
-    if ((rc = termdict_writer_add(&c->dict, key, len, info)) != 0)
+    if ((rc = termdict_writer_add(&c->dict, key, len, &info)) != 0)
         return rc;
-    c->postings += info->df;
+    c->postings += info.df;
     c->nterms++;
-    if ((rc = array_reserve((void **)&c->prev_docs, &c->prev_cap, info->df, sizeof *c->prev_docs)) != 0)
+    if ((rc = array_reserve((void **)&c->prev_docs, &c->prev_cap, info.df, sizeof *c->prev_docs)) != 0)
         return rc;
-    memcpy(c->prev_docs, c->lp.docs, info->df * sizeof *c->lp.docs);
-    c->prev_n = info->df;
+    memcpy(c->prev_docs, docs, info.df * sizeof *docs);
+    c->prev_n = info.df;
     memcpy(c->prev_key, key, len);
     c->prev_len = len;
     return 0;
 }
 
-/* The first pass over the merged runs: postings and the dictionary. */
+/* The postings and the dictionary, from the terms the pass hands over. */
 static int write_postings(struct commit *c)
 {
     cari_writer *w = c->w;
     file_writer_begin(&w->file, SECTION_POSTINGS);
+    struct term_batch *b;
     int rc;
-    while ((rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
-        struct term_info info;
-        if ((rc = live_postings_fill(&c->lp, &c->merge, c->doc_of_record, w->pool.lengths, &info,
-                                     NULL)) != 0)
-            return rc;
-        if (info.df > 0 && (rc = write_term_postings(c, &info)) != 0)
+    while ((rc = positions_pass_terms(c->pass, &b)) == 0 && b != NULL) {
+        for (size_t i = 0; i < b->nterms && rc == 0; i++)
+            rc = write_term_postings(c, b, &b->terms[i]);
+        positions_pass_recycle(c->pass, b);
+        if (rc != 0)
             return rc;
     }
     file_writer_end(&w->file);
     return rc != 0 ? rc : w->file.rc;
 }
 
-/* The second pass here: the positions, whose sizes the first pass counted
- * for the skip entries (cheaper than holding them all in memory). */
-static int encode_positions(struct commit *c)
-{
-    file_writer *fw = &c->w->file;
-    int rc = run_merge_rewind(&c->merge);
-    while (rc == 0 && (rc = run_merge_next(&c->merge)) == 0 && !c->merge.done) {
-        struct term_info info;
-        buf_clear(&c->positions);
-        if ((rc = live_postings_fill(&c->lp, &c->merge, c->doc_of_record, c->w->pool.lengths,
-                                     &info, &c->positions)) != 0)
-            break;
-        file_writer_write(fw, c->positions.data, c->positions.len);
-        rc = fw->rc;
-    }
-    return rc;
-}
-
-/* The positions section: from the positions thread when there is one (it
- * encoded them during the first pass), else encoded now. */
+/* The positions section: what the pass encoded while the postings were written. */
 static int write_positions(struct commit *c)
 {
     cari_writer *w = c->w;
     file_writer_begin(&w->file, SECTION_POSITIONS);
-    int rc = c->positions_thread != NULL ? positions_pass_write(c->positions_thread, &w->file)
-                                         : encode_positions(c);
+    int rc = positions_pass_write(c->pass, &w->file);
     file_writer_end(&w->file);
     return rc != 0 ? rc : w->file.rc;
 }
@@ -233,17 +214,14 @@ static int write_fields_and_meta(struct commit *c)
 
 static void commit_free(struct commit *c)
 {
-    positions_pass_free(c->positions_thread); /* first: it reads the runs */
-    run_merge_free(&c->merge);
+    positions_pass_free(c->pass); /* first: it reads the runs */
     for (size_t i = 0; i < c->ncursors; i++)
         run_cursor_close(&c->cursors[i]);
     free(c->cursors);
     termdict_writer_free(&c->dict);
     free(c->doc_of_record);
     free(c->norms);
-    live_postings_free(&c->lp);
     free(c->prev_docs);
-    buf_free(&c->positions);
     buf_free(&c->encoded);
     buf_free(&c->scratch);
 }
@@ -253,8 +231,6 @@ static int open_runs(struct commit *c)
     int rc = inverter_pool_finish(&c->w->pool);
     if (rc == 0)
         rc = inverter_pool_cursors(&c->w->pool, &c->cursors, &c->ncursors);
-    if (rc == 0)
-        rc = run_merge_init(&c->merge, c->cursors, c->ncursors);
     return rc;
 }
 
@@ -262,16 +238,14 @@ static int open_runs(struct commit *c)
  * size: hand-overs cost nothing next to encoding a mebibyte. */
 enum { POSITIONS_CHUNK = 1 << 20 };
 
-/* With threads, the positions pass starts as soon as the runs are complete,
- * beside the store's last blocks and the first pass. What it encodes before
- * the first pass ends waits in memory up to a sixteenth of what the
+/* The pass starts as soon as the runs are complete; with threads, beside
+ * the store's last blocks and the postings. The positions it encodes before
+ * the postings are written wait in memory up to a sixteenth of what the
  * inverters hold (so the build's peak grows little), the rest in a file
  * beside the index, as runs do. */
-static int start_positions_thread(struct commit *c)
+static int start_pass(struct commit *c)
 {
     const inverter_pool *p = &c->w->pool;
-    if (p->nworkers < 2)
-        return 0;
     size_t held = 0;
     for (unsigned i = 0; i < p->nworkers; i++)
         held += inverter_memory(&p->workers[i].inv) / 16;
@@ -280,9 +254,9 @@ static int start_positions_thread(struct commit *c)
     if (spill == NULL)
         return error_oom();
     snprintf(spill, n, "%spositions", p->run_prefix);
-    struct positions_pass_limits lim = { POSITIONS_CHUNK, held, spill };
-    int rc = positions_pass_start(&c->positions_thread, c->cursors, c->ncursors, c->doc_of_record,
-                                  p->lengths, &lim);
+    struct positions_pass_limits lim = { POSITIONS_CHUNK, held, spill, p->nworkers > 1, 1 };
+    int rc = positions_pass_start(&c->pass, c->cursors, c->ncursors, c->doc_of_record, p->lengths,
+                                  &lim);
     free(spill);
     return rc;
 }
@@ -297,7 +271,7 @@ int writer_commit_sections(cari_writer *w)
     if (rc == 0)
         termdict_writer_init(&c.dict, c.ndocs, c.norms); /* still empty */
     if (rc == 0)
-        rc = start_positions_thread(&c);
+        rc = start_pass(&c);
     if (rc == 0)
         rc = docstore_writer_finish(&w->store);
     file_writer_end(&w->file);
@@ -307,7 +281,7 @@ int writer_commit_sections(cari_writer *w)
         rc = write_postings(&c);
     if (rc == 0)
         rc = write_positions(&c);
-    if (rc == 0) /* both passes are done: nothing reads the inverters now */
+    if (rc == 0) /* the pass is done: nothing reads the inverters now */
         inverter_pool_release(&w->pool);
     if (rc == 0)
         rc = write_dictionary(&c);

@@ -486,3 +486,60 @@ Test(tokenizer, ascii_run_counters_across_a_cut_and_a_letter_after_ascii)
     cr_assert_eq(r->t[0].parts[0].digits, 1);
     cr_assert_eq(r->t[0].parts[0].first_upper, 1);
 }
+
+/* ASCII words of 1 to 40 letters and digits, any case, between separators:
+ * each token is the word folded, with its span and counters, whether the word
+ * is read 16 bytes at a time, byte by byte, or both (its end near a 16-byte
+ * step or the end of the text). */
+Test(tokenizer, ascii_words_of_every_length_fold_and_count)
+{
+    static const char alnum[] = "aZ0bY1cX2dW3eV4fU5gT6hS7iR8jQ9kPlOmNnMoLpKqJrIsHtGuFvEwDxCyBzA";
+    static const char seps[] = " ;\n(";
+    uint32_t seed = 7;
+    for (int round = 0; round < 200; round++) {
+        char text[1024], words[8][48];
+        size_t len = 0, starts[8], nwords = 0;
+        while (nwords < 8) {
+            seed = seed * 1103515245u + 12345u;
+            size_t wlen = 1 + (seed >> 8) % 40;
+            starts[nwords] = len;
+            for (size_t i = 0; i < wlen; i++) {
+                seed = seed * 1103515245u + 12345u;
+                words[nwords][i] = alnum[(seed >> 8) % (sizeof alnum - 1)];
+            }
+            words[nwords][wlen] = '\0';
+            memcpy(text + len, words[nwords], wlen);
+            len += wlen;
+            if (++nwords < 8)
+                text[len++] = seps[(seed >> 4) % 4];
+        }
+        struct tokens *r = tokenize_n(text, len);
+        cr_assert_eq(r->n, 8, "round %d: %zu tokens", round, r->n);
+        for (size_t w = 0; w < 8; w++) {
+            const char *word = words[w];
+            size_t wlen = strlen(word);
+            char folded[48];
+            unsigned letters = 0, uppers = 0, digits = 0;
+            int first_upper = -1;
+            for (size_t i = 0; i <= wlen; i++) {
+                char c = word[i];
+                int upper = c >= 'A' && c <= 'Z', letter = upper || (c >= 'a' && c <= 'z');
+                folded[i] = upper ? (char)(c + 32) : c;
+                letters += (unsigned)letter;
+                uppers += (unsigned)upper;
+                digits += (unsigned)(c >= '0' && c <= '9');
+                if (letter && first_upper < 0)
+                    first_upper = upper;
+            }
+            const struct raw_token *tok = &r->t[w];
+            expect_token(tok, folded, starts[w], starts[w] + wlen);
+            cr_assert_eq(tok->nparts, 1);
+            const struct raw_part *p = &tok->parts[0];
+            cr_assert_eq(p->letters, letters, "\"%s\": %u letters", word, p->letters);
+            cr_assert_eq(p->uppers, uppers, "\"%s\": %u upper case", word, p->uppers);
+            cr_assert_eq(p->digits, digits, "\"%s\": %u digits", word, p->digits);
+            cr_assert_eq(p->first_upper, first_upper > 0, "\"%s\": first_upper %u", word,
+                         p->first_upper);
+        }
+    }
+}

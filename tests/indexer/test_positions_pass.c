@@ -1,7 +1,9 @@
-/* The positions pass on its own thread writes the bytes the serial pass
- * writes, whatever its runs (in memory, on disk), however small its chunks
- * and whether they wait in memory or in the spill file; abandoned, it stops
- * and leaves its runs as they were and no file behind. */
+/* The positions pass, on its own thread or inside the caller's calls, writes
+ * the bytes the serial pass writes, whatever its runs (in memory, on disk),
+ * however small its chunks and whether they wait in memory or in the spill
+ * file, and hands over every live term's postings as the serial pass reads
+ * them; abandoned, it stops and leaves its runs as they were and no file
+ * behind. */
 #include <criterion/criterion.h>
 
 #include <dirent.h>
@@ -167,14 +169,18 @@ Test(positions_pass, writes_the_serial_bytes_from_memory_and_the_spill_file)
     setup(&f);
     buf want = serial_positions(f.cursors, 2, f.doc_of_record);
     cr_assert_gt(want.len, 64 * 1024, "too few positions to need many chunks");
-    struct { size_t chunk, held; const char *what; } cases[] = {
-        { 1 << 20, 1 << 30, "one chunk, in memory" },
-        { 4096, 1 << 30, "many chunks, in memory" },
-        { 64, 0, "many chunks, all through the spill file" },
-        { 1000, 10000, "the first chunks in memory, the rest (if it runs ahead) spilled" },
+    struct { size_t chunk, held; int threaded; const char *what; } cases[] = {
+        { 1 << 20, 1 << 30, 1, "one chunk, in memory" },
+        { 4096, 1 << 30, 1, "many chunks, in memory" },
+        { 64, 0, 1, "many chunks, all through the spill file" },
+        { 1000, 10000, 1, "the first chunks in memory, the rest (if it runs ahead) spilled" },
+        { 4096, 1 << 30, 0, "no thread, many chunks, in memory" },
+        { 64, 0, 0, "no thread, many chunks, all through the spill file" },
+        { 1000, 10000, 0, "no thread, the first chunks in memory, the rest spilled" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        struct positions_pass_limits lim = { cases[i].chunk, cases[i].held, f.spill_path };
+        struct positions_pass_limits lim = { cases[i].chunk, cases[i].held, f.spill_path,
+                                             cases[i].threaded, 0 };
         size_t len;
         uint64_t spilled;
         /* the given cursors stand after their last term: the pass's own start over */
@@ -202,7 +208,7 @@ Test(positions_pass, an_abandoned_pass_stops_and_leaves_its_runs, .timeout = 30)
     setup(&f);
     buf want = serial_positions(f.cursors, 2, f.doc_of_record);
     positions_pass *pp;
-    struct positions_pass_limits lim = { 64, 0, f.spill_path };
+    struct positions_pass_limits lim = { 64, 0, f.spill_path, 1, 1 };
     cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, record_lengths(), &lim), 0);
     usleep(5000);
     positions_pass_free(pp); /* returns: the thread was told to stop */
@@ -222,7 +228,7 @@ Test(positions_pass, a_spill_file_it_cannot_create_fails_the_write)
     struct fixture f;
     setup(&f);
     char *missing = test_path(f.dir, "no/such/folder/positions");
-    struct positions_pass_limits lim = { 64, 0, missing };
+    struct positions_pass_limits lim = { 64, 0, missing, 1, 0 };
     positions_pass *pp;
     cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, record_lengths(), &lim), 0);
     file_writer fw;
@@ -236,5 +242,94 @@ Test(positions_pass, a_spill_file_it_cannot_create_fails_the_write)
     file_writer_abort(&fw);
     cr_assert_eq(count_files(f.dir), 1, "files left beside the run");
     free(missing);
+    teardown(&f);
+}
+
+/* The serial pass's live terms, as the commit read them: key, info and
+ * postings, one record per term, back to back in `out`. */
+static void append_term(buf *out, const char *key, size_t key_len, const struct term_info *info,
+                        const uint32_t *docs, const uint32_t *tfs, const uint64_t *starts)
+{
+    buf_u32(out, (uint32_t)key_len);
+    buf_append(out, key, key_len);
+    buf_u32(out, info->df);
+    buf_u32(out, info->max_tf);
+    buf_append(out, &info->cf, sizeof info->cf);
+    buf_append(out, &info->positions_len, sizeof info->positions_len);
+    buf_append(out, docs, info->df * sizeof *docs);
+    buf_append(out, tfs, info->df * sizeof *tfs);
+    buf_append(out, starts, info->df * sizeof *starts);
+}
+
+static buf serial_terms(run_cursor *cursors, size_t n, const uint32_t *doc_of_record)
+{
+    run_merge m;
+    struct live_postings lp = { 0 };
+    buf out = BUF_INIT;
+    cr_assert_eq(run_merge_init(&m, cursors, n), 0);
+    while (run_merge_next(&m) == 0 && !m.done) {
+        struct term_info info;
+        cr_assert_eq(live_postings_fill(&lp, &m, doc_of_record, record_lengths(), &info, NULL), 0);
+        if (info.df > 0)
+            append_term(&out, m.key, m.key_len, &info, lp.docs, lp.tfs, lp.pos_starts);
+    }
+    run_merge_free(&m);
+    live_postings_free(&lp);
+    cr_assert_eq(out.rc, 0);
+    return out;
+}
+
+Test(positions_pass, hands_over_the_terms_the_serial_pass_reads_and_then_its_positions)
+{
+    struct fixture f;
+    setup(&f);
+    buf want_terms = serial_terms(f.cursors, 2, f.doc_of_record);
+    cr_assert_eq(run_cursor_rewind(&f.cursors[0]), 0);
+    cr_assert_eq(run_cursor_rewind(&f.cursors[1]), 0);
+    buf want = serial_positions(f.cursors, 2, f.doc_of_record);
+    for (int threaded = 0; threaded <= 1; threaded++) {
+        for (size_t held = 0; held <= 1 << 30; held += 1 << 30) {
+            struct positions_pass_limits lim = { 1000, held, f.spill_path, threaded, 1 };
+            positions_pass *pp;
+            cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, record_lengths(),
+                                              &lim), 0);
+            buf got_terms = BUF_INIT;
+            struct term_batch *b;
+            size_t batches = 0;
+            while (positions_pass_terms(pp, &b) == 0 && b != NULL) {
+                for (size_t i = 0; i < b->nterms; i++) {
+                    const struct pass_term *t = &b->terms[i];
+                    append_term(&got_terms, (const char *)b->keys.data + t->key_off, t->key_len,
+                                &t->info, b->docs + t->first, b->tfs + t->first,
+                                b->pos_starts + t->first);
+                }
+                positions_pass_recycle(pp, b);
+                batches++;
+            }
+            cr_assert_gt(batches, 0);
+            cr_assert_eq(got_terms.len, want_terms.len, "threaded %d: %zu bytes of terms, not %zu",
+                         threaded, got_terms.len, want_terms.len);
+            cr_assert_eq(memcmp(got_terms.data, want_terms.data, want_terms.len), 0,
+                         "threaded %d: the terms differ", threaded);
+            file_writer fw;
+            cr_assert_eq(file_writer_open(&fw, f.index_path), 0);
+            file_writer_begin(&fw, SECTION_POSITIONS);
+            cr_assert_eq(positions_pass_write(pp, &fw), 0, "%s", cari_error_last());
+            file_writer_end(&fw);
+            cr_assert_eq(fw.sections[0].length, want.len);
+            cr_assert_eq(positions_pass_spilled(pp), held == 0 ? want.len : 0);
+            positions_pass_free(pp);
+            cr_assert_eq(file_writer_commit(&fw), 0);
+            size_t file_len;
+            char *file = test_read_file(f.index_path, &file_len);
+            cr_assert_not_null(file);
+            cr_assert_eq(memcmp(file + fw.sections[0].offset, want.data, want.len), 0,
+                         "threaded %d: the positions differ", threaded);
+            free(file);
+            buf_free(&got_terms);
+        }
+    }
+    buf_free(&want);
+    buf_free(&want_terms);
     teardown(&f);
 }
