@@ -133,14 +133,8 @@ static const uint8_t *patch(const uint8_t *p, const uint8_t *end, const uint8_t 
     return high + high_bytes;
 }
 
-const uint8_t *pfor_decode(bitpack_unpack_fn *unpack, const uint8_t *p, const uint8_t *end,
-                           const uint8_t *readable, uint8_t width, uint32_t *out)
+const uint8_t *pfor_patch(const uint8_t *p, const uint8_t *end, const uint8_t *readable,
+                          unsigned b, uint32_t *out)
 {
-    unsigned b = width & PFOR_WIDTH_MASK;
-    if ((width & ~(PFOR_WIDTH_MASK | PFOR_PATCHED)) != 0 || b > 32 ||
-        (size_t)(end - p) < bitpack_size(b))
-        return NULL;
-    unpack(p, b, out);
-    p += bitpack_size(b);
-    return width & PFOR_PATCHED ? patch(p, end, readable, b, out) : p;
+    return patch(p, end, readable, b, out);
 }
