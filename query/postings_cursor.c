@@ -3,9 +3,9 @@
 #include "query/postings_cursor.h"
 
 #include "core/bitpack.h"
+#include "core/full_block.h"
 #include "core/endian.h"
 #include "core/error.h"
-#include "core/pfor.h"
 #include "core/tail_code.h"
 #include "core/varint.h"
 
@@ -71,10 +71,8 @@ static int positions_fit(postings_cursor *c, uint64_t pos_start, uint64_t pos_st
     return pos_start <= pos_stop && pos_stop <= room && tf_sum <= (pos_stop - pos_start) * 8;
 }
 
-/* A block of 128: the gaps become docs in 64 bits, so that a wrap shows in the
- * last doc alone; the frequencies, in their own loop that vectorises, add up
- * for positions_fit as they are made. `fixed` is the skip entry's last 4 bytes:
- * its last two the PFor width bytes of the gaps and of the frequencies. */
+/* A block of 128 (core/full_block.h). `fixed` is the skip entry's last 4
+ * bytes: its last two the PFor width bytes of the gaps and of the frequencies. */
 static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
                        const uint8_t *fixed, uint32_t prev_plus1, uint64_t *tf_sum)
 {
@@ -86,26 +84,8 @@ static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
     if (len > 0)
         __builtin_prefetch(end - 1);
     const struct section_view *postings = &c->ix->sec[SECTION_POSTINGS];
-    const uint8_t *readable = postings->data + postings->len;
-    p = pfor_decode(c->unpack, p, end, readable, fixed[2], c->docs);
-    if (p != NULL)
-        p = pfor_decode(c->unpack, p, end, readable, fixed[3], c->tfs);
-    if (p != end)
-        return -1;
-    uint64_t next = prev_plus1, sum = 0;
-    for (unsigned i = 0; i < FORMAT_POSTINGS_BLOCK; i++) {
-        next += c->docs[i];
-        c->docs[i] = (uint32_t)next++;
-    }
-    uint32_t wrapped = 0;
-    for (unsigned i = 0; i < FORMAT_POSTINGS_BLOCK; i++) {
-        uint32_t tf = c->tfs[i] + 1;
-        wrapped |= tf == 0;
-        sum += tf;
-        c->tfs[i] = tf;
-    }
-    *tf_sum = sum;
-    return next - 1 > UINT32_MAX || wrapped ? -1 : 0;
+    return full_block_decode(c->unpack, p, end, postings->data + postings->len, fixed + 2,
+                             prev_plus1, c->docs, c->tfs, tf_sum);
 }
 
 /* The tail, and a single document from the dictionary entry. A tail after

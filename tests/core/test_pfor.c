@@ -154,6 +154,35 @@ Test(pfor, random_blocks_round_trip)
     }
 }
 
+/* Every count of exceptions, with high parts of 1 to 8 bits (8 to a load, the
+ * last load cut short: the slots after the last exception must change no
+ * value) and wider, at bases 0, 3 and 20; nothing or plenty readable after. */
+Test(pfor, every_exception_count_and_high_width)
+{
+    static const unsigned bases[] = { 0, 3, 20 };
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (size_t k = 0; k < sizeof bases / sizeof *bases; k++) {
+        unsigned b = bases[k];
+        for (unsigned h = 1; h <= 32 - b; h = h < 10 || h == 32 - b ? h + 1 : h + 5 < 32 - b ? h + 5 : 32 - b) {
+            for (unsigned n = 1; n <= BITPACK_BLOCK; n += n < 40 ? 1 : 7) {
+                uint32_t in[BITPACK_BLOCK];
+                for (unsigned i = 0; i < BITPACK_BLOCK; i++) {
+                    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                    in[i] = b == 0 ? 0 : (uint32_t)x & ((1u << b) - 1);
+                }
+                uint64_t top = ((uint64_t)1 << h) - 1;
+                for (unsigned e = 0; e < n; e++) { /* 37 is prime to 128: n distinct places */
+                    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                    uint64_t high = e == 0 ? top : 1 + (x >> 20) % top;
+                    in[(e * 37 + n) % BITPACK_BLOCK] |= (uint32_t)(high << b);
+                }
+                size_t size = bitpack_size(b) + PFOR_AREA_HEADER + n + (n * h + 7) / 8;
+                round_trip(in, (uint8_t)(b | PFOR_PATCHED), size);
+            }
+        }
+    }
+}
+
 /* Decodes `len` bytes of `area` at `width`, nothing readable past them. */
 static const uint8_t *decode_area(const uint8_t *area, size_t len, uint8_t width)
 {
