@@ -133,7 +133,8 @@ static int gather_sample(const store_compressor *sc, size_t stride, buf *sample,
  * zstd's search and table (29.40 with 64 KiB blocks), 28.19 with searchLog 4,
  * 28.41 with the 2^17 table; searchLog 6 or a 2^19 table save under 1% more
  * for more time again. zstd copies the tables for every block: larger blocks
- * copy them less often. */
+ * copy them less often (attaching the dictionary's tables instead saves 0.3%
+ * more for 8% more CPU of the whole build). */
 enum { ROW_SEARCH_LOG = 5, ROW_HASH_LOG = 18 };
 
 void store_block_params(int level, size_t block, size_t dict, struct store_params *out)
