@@ -13,8 +13,8 @@
 #include "indexer/writer_internal.h"
 
 /* Store blocks of 128 KiB: on the corpus 0.5 MB smaller than 64 KiB at the
- * same search, for about 0.07 ms more to decompress a snippet's block
- * (store_compressor.c). */
+ * same search (store_compressor.c); a hit's block (163 KB on average, against
+ * 94) takes about 1.8 times as long to decompress. */
 enum { STORE_LEVEL_DEFAULT = 4, STORE_BLOCK_DEFAULT = 128 * 1024, MAX_THREADS = 256 };
 
 #define MEMORY_DEFAULT ((size_t)1 << 30)
