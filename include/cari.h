@@ -184,7 +184,7 @@ typedef struct cari_writer cari_writer;
 typedef struct cari_writer_opts {
     unsigned version;        /**< CARI_WRITER_OPTS_VERSION */
     int store_level;         /**< zstd level of the document store; 0 = default (4) */
-    size_t store_block_size; /**< bytes of documents per compressed block; 0 = default (64 KiB) */
+    size_t store_block_size; /**< bytes of documents per compressed block; 0 = default (128 KiB) */
     /* version 2 */
     unsigned threads;        /**< threads analysing documents; 0 = the online cores */
     size_t memory;           /**< the memory budget in bytes; 0 = default (1 GiB). Past its

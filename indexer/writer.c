@@ -12,7 +12,10 @@
 #include "indexer/stale_files.h"
 #include "indexer/writer_internal.h"
 
-enum { STORE_LEVEL_DEFAULT = 4, STORE_BLOCK_DEFAULT = 64 * 1024, MAX_THREADS = 256 };
+/* Store blocks of 128 KiB: on the corpus 0.5 MB smaller than 64 KiB at the
+ * same search (store_compressor.c); a hit's block (163 KB on average, against
+ * 94) takes about 1.8 times as long to decompress. */
+enum { STORE_LEVEL_DEFAULT = 4, STORE_BLOCK_DEFAULT = 128 * 1024, MAX_THREADS = 256 };
 
 #define MEMORY_DEFAULT ((size_t)1 << 30)
 /* What the budget must leave beside the inverters: per thread, a full stem

@@ -478,7 +478,7 @@ static char *join_words(int argc, char **argv)
 int main(int argc, char **argv)
 {
 #ifdef __GLIBC__
-    /* each hit decompresses a store block of 64 KiB to some MiB; from the heap,
+    /* each hit decompresses a store block of 128 KiB to some MiB; from the heap,
      * the next hit reuses the pages the last one touched instead of faulting
      * in fresh ones from mmap (a tenth of a one-shot query's time) */
     mallopt(M_MMAP_THRESHOLD, 64 << 20);

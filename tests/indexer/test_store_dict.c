@@ -326,17 +326,17 @@ Test(store_dict, a_huge_record_between_small_ones, .timeout = 120)
     free(dir);
 }
 
-/* By default a block ends at the record that brings its records to 64 KiB:
+/* By default a block ends at the record that brings its records to 128 KiB:
  * every block but the last holds that much, and would not without its last
  * record. */
-Test(store_dict, default_blocks_end_at_64_kib_of_records)
+Test(store_dict, default_blocks_end_at_128_kib_of_records)
 {
     char *dir = test_tmpdir(), *path = test_path(dir, "d.cari");
     size_t len;
     free(build(path, 1, 0, &len));
     cari_index *ix = NULL;
     cr_assert_eq(cari_index_open(&ix, path, 0), 0, "%s", cari_error_last());
-    cr_assert_gt(ix->store_nblocks, 4);
+    cr_assert_gt(ix->store_nblocks, 2);
     uint32_t records = 0;
     for (uint32_t b = 0; b < ix->store_nblocks; b++) {
         uint8_t *block = NULL;
@@ -350,8 +350,8 @@ Test(store_dict, default_blocks_end_at_64_kib_of_records)
         uint32_t but_last = le32_load(block + 4 + 4 * (size_t)(count - 1));
         cr_assert_eq(n, 8 + 4 * (size_t)count + all);
         if (b + 1 < ix->store_nblocks) {
-            cr_assert_geq(all, 64 << 10, "block %u: %u bytes of records", b, all);
-            cr_assert_lt(but_last, 64 << 10, "block %u: %u bytes before its last", b, but_last);
+            cr_assert_geq(all, 128 << 10, "block %u: %u bytes of records", b, all);
+            cr_assert_lt(but_last, 128 << 10, "block %u: %u bytes before its last", b, but_last);
         }
         free(block);
     }

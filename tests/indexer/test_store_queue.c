@@ -113,25 +113,35 @@ Test(store_queue, the_caller_goes_on_while_the_thread_trains_then_the_bound_come
 }
 
 /* The search for a block and a dictionary: greedy at level 4, not zstd's
- * dfast for an input of block and dictionary together; 6-byte matches from
- * greedy to lazy2 only; a window over the dictionary and the block. */
+ * dfast for an input of block and dictionary together; 6-byte matches, a row
+ * search of 32 and a 2^18 hash table from greedy to lazy2 only (deeper than
+ * zstd's own, never shallower); a window over the dictionary and the block. */
 Test(store_queue, block_parameters_reach_the_dictionary_with_six_byte_matches)
 {
     struct store_params p;
-    store_block_params(4, 64 << 10, STORE_DICT_BYTES, &p);
+    store_block_params(4, 128 << 10, STORE_DICT_BYTES, &p);
     cr_assert_eq(p.strategy, ZSTD_greedy);
     cr_assert_eq(p.min_match, 6);
-    cr_assert_geq((size_t)1 << p.window_log, STORE_DICT_BYTES + (64 << 10), "window 2^%u",
+    cr_assert_geq((size_t)1 << p.window_log, STORE_DICT_BYTES + (128 << 10), "window 2^%u",
                   p.window_log);
     ZSTD_compressionParameters own = ZSTD_getCParams(4, (size_t)256 << 10, 0);
-    cr_assert_eq(p.hash_log, own.hashLog);
-    cr_assert_eq(p.search_log, own.searchLog);
-    store_block_params(1, 64 << 10, STORE_DICT_BYTES, &p);
+    cr_assert_lt(own.searchLog, 5, "zstd's own search is the shallower one");
+    cr_assert_eq(p.search_log, 5);
+    cr_assert_eq(p.hash_log, 18);
+    cr_assert_eq(p.chain_log, own.chainLog);
+    cr_assert_eq(p.target_length, own.targetLength);
+    store_block_params(1, 128 << 10, STORE_DICT_BYTES, &p);
+    ZSTD_compressionParameters fast = ZSTD_getCParams(1, (size_t)256 << 10, 0);
     cr_assert_eq(p.strategy, ZSTD_fast);
-    cr_assert_eq(p.min_match, ZSTD_getCParams(1, (size_t)256 << 10, 0).minMatch);
-    store_block_params(19, 64 << 10, STORE_DICT_BYTES, &p);
-    cr_assert_eq(p.min_match, ZSTD_getCParams(19, (size_t)256 << 10, 0).minMatch);
+    cr_assert_eq(p.min_match, fast.minMatch);
+    cr_assert_eq(p.search_log, fast.searchLog);
+    cr_assert_eq(p.hash_log, fast.hashLog);
+    store_block_params(19, 128 << 10, STORE_DICT_BYTES, &p);
+    ZSTD_compressionParameters opt = ZSTD_getCParams(19, (size_t)256 << 10, 0);
+    cr_assert_eq(p.min_match, opt.minMatch);
     cr_assert_lt(p.min_match, 6, "the optimal parsers keep their short matches");
+    cr_assert_eq(p.search_log, opt.searchLog);
+    cr_assert_eq(p.hash_log, opt.hashLog);
 }
 
 /* Block `b` of varied text: words of a vocabulary of 4096, drawn at random. */
