@@ -40,39 +40,56 @@ enum { QUEUE_SPARES = 4 };
 /* Below this much sample, a dictionary would cost more than it saves. */
 #define MIN_SAMPLE_BYTES ((size_t)64 << 10)
 
+/* A block waiting for the thread: its copy, or (`helped`) the frame the
+ * caller compressed from it while the queue was full, for the thread to
+ * write in its turn. */
 struct store_queued {
     buf block;
+    buf frame;
+    size_t total;     /* the block's bytes, when helped */
+    uint32_t records; /* its records, when helped */
+    size_t counted;   /* its bytes in queued_bytes */
+    int helped;
     struct store_queued *next;
 };
 
 /* ---- frames ---- */
 
-/* Compresses the pieces, `total` bytes, as one frame written to the file,
- * and adds its STORE_INDEX entry; pieces[0] starts with the record count. */
-static int write_frame(store_compressor *sc, const struct store_piece *pieces, size_t n,
-                       size_t total)
+/* Compresses the pieces, `total` bytes, as one frame, in pieces of
+ * OUT_CHUNK through `scratch`, to the file or (fw NULL) appended to `to`;
+ * sets *written to the frame's bytes. The caller's frames and the thread's
+ * come from these same calls, so they are the same bytes. */
+static int compress_frame(ZSTD_CCtx *c, const struct store_piece *pieces, size_t n, size_t total,
+                          buf *scratch, file_writer *fw, buf *to, uint64_t *written)
 {
-    ZSTD_CCtx *c = sc->cctx;
-    file_writer *fw = sc->fw;
-    if (buf_reserve(&sc->frame, OUT_CHUNK) != 0)
-        return sc->frame.rc;
+    *written = 0;
+    if (buf_reserve(scratch, OUT_CHUNK) != 0)
+        return scratch->rc;
     if (ZSTD_isError(ZSTD_CCtx_reset(c, ZSTD_reset_session_only)) ||
         ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(c, total)))
         return error_set(CARI_EINVAL, "zstd refuses a block of %zu bytes", total);
-    uint64_t written = 0;
     for (size_t i = 0; i < n; i++) {
         ZSTD_EndDirective mode = i + 1 == n ? ZSTD_e_end : ZSTD_e_continue;
         ZSTD_inBuffer in = { pieces[i].data, pieces[i].len, 0 };
         size_t left;
         do {
-            ZSTD_outBuffer out = { sc->frame.data, OUT_CHUNK, 0 };
+            ZSTD_outBuffer out = { scratch->data, OUT_CHUNK, 0 };
             left = ZSTD_compressStream2(c, &out, &in, mode);
             if (ZSTD_isError(left))
                 return error_set(CARI_ENOMEM, "zstd: %s", ZSTD_getErrorName(left));
-            file_writer_write(fw, out.dst, out.pos);
-            written += out.pos;
+            if (fw != NULL)
+                file_writer_write(fw, out.dst, out.pos);
+            else
+                buf_append(to, out.dst, out.pos);
+            *written += out.pos;
         } while (mode == ZSTD_e_end ? left != 0 : in.pos < in.size);
     }
+    return fw != NULL ? fw->rc : to->rc;
+}
+
+/* Adds the STORE_INDEX entry of a frame of `written` bytes just written. */
+static int note_frame(store_compressor *sc, uint64_t written, size_t total, uint32_t records)
+{
     buf_u64(&sc->index, sc->store_bytes);
     buf_u32(&sc->index, sc->total_records);
     buf_u32(&sc->index, 0);
@@ -80,8 +97,25 @@ static int write_frame(store_compressor *sc, const struct store_piece *pieces, s
     sc->nblocks++;
     if (total > sc->max_block_bytes)
         sc->max_block_bytes = (uint32_t)total;
-    sc->total_records += le32_load(pieces[0].data);
-    return sc->index.rc != 0 ? sc->index.rc : fw->rc;
+    sc->total_records += records;
+    return sc->index.rc != 0 ? sc->index.rc : sc->fw->rc;
+}
+
+/* Compresses the pieces, `total` bytes, as one frame written to the file,
+ * and adds its STORE_INDEX entry; pieces[0] starts with the record count. */
+static int write_frame(store_compressor *sc, const struct store_piece *pieces, size_t n,
+                       size_t total)
+{
+    uint64_t written;
+    int rc = compress_frame(sc->cctx, pieces, n, total, &sc->frame, sc->fw, NULL, &written);
+    return rc != 0 ? rc : note_frame(sc, written, total, le32_load(pieces[0].data));
+}
+
+/* Writes a frame the caller compressed. */
+static int write_helped(store_compressor *sc, const struct store_queued *q)
+{
+    file_writer_write(sc->fw, q->frame.data, q->frame.len);
+    return note_frame(sc, q->frame.len, q->total, q->records);
 }
 
 /* ---- the dictionary ---- */
@@ -194,11 +228,18 @@ static int train(store_compressor *sc)
     return 0;
 }
 
-/* Ends the sample: trains on it, then writes the held blocks. */
+/* Ends the sample: trains on it, then writes the held blocks; once it has
+ * the dictionary, a caller that finds the queue full may compress too. */
 static int end_sample(store_compressor *sc)
 {
     sc->sampled = 1;
     int rc = sc->held.rc != 0 ? sc->held.rc : sc->held_lens.rc != 0 ? sc->held_lens.rc : train(sc);
+    if (rc == 0 && sc->locks_ready) { /* the caller may compress from now on */
+        pthread_mutex_lock(&sc->lock);
+        sc->help_ready = 1;
+        pthread_cond_broadcast(&sc->done);
+        pthread_mutex_unlock(&sc->lock);
+    }
     const uint8_t *at = sc->held.data;
     for (size_t b = 0; rc == 0 && b < sc->held_lens.len / 8; b++) {
         size_t len = (size_t)le64_load(sc->held_lens.data + 8 * b);
@@ -244,6 +285,7 @@ static void recycle(store_compressor *sc, struct store_queued *q)
         return;
     }
     buf_free(&q->block);
+    buf_free(&q->frame);
     free(q);
 }
 
@@ -252,6 +294,7 @@ static void free_list_of(struct store_queued *q)
     while (q != NULL) {
         struct store_queued *next = q->next;
         buf_free(&q->block);
+        buf_free(&q->frame);
         free(q);
         q = next;
     }
@@ -275,15 +318,17 @@ static void *compressor_main(void *arg)
         int skip = sc->rc != 0;
         pthread_mutex_unlock(&sc->lock);
         struct store_piece whole = { q->block.data, q->block.len };
-        int rc = skip ? 0 : take_block(sc, &whole, 1, q->block.len);
+        int rc = skip       ? 0
+                 : q->helped ? write_helped(sc, q)
+                             : take_block(sc, &whole, 1, q->block.len);
         pthread_mutex_lock(&sc->lock);
         if (rc != 0 && sc->rc == 0) {
             sc->rc = rc;
             snprintf(sc->msg, sizeof sc->msg, "%s", cari_error_last());
         }
-        sc->queued_bytes -= q->block.len;
+        sc->queued_bytes -= q->counted;
         if (sc->sampled)
-            lower_bound(sc, q->block.len);
+            lower_bound(sc, q->helped ? q->total : q->block.len);
         recycle(sc, q);
         sc->busy = 0;
         pthread_cond_broadcast(&sc->done);
@@ -340,20 +385,26 @@ static void stop_thread(store_compressor *sc)
 
 /* ---- the caller's side ---- */
 
+/* A context for frames at `level`, with their content size and checksum. */
+static int new_cctx(int level, void **out)
+{
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    if ((*out = c) == NULL)
+        return error_oom();
+    if (ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, level)) ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1)) ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1)))
+        return error_set(CARI_EINVAL, "zstd rejects compression level %d", level);
+    return 0;
+}
+
 int store_compressor_init(store_compressor *sc, int level, size_t block_hint, int threaded,
                           file_writer *fw)
 {
     *sc = (store_compressor){ .level = level, .block_hint = block_hint, .threaded = threaded,
                               .fw = fw };
-    ZSTD_CCtx *c = ZSTD_createCCtx();
-    if (c == NULL)
-        return error_oom();
-    sc->cctx = c;
-    if (ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, level)) ||
-        ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1)) ||
-        ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1)))
-        return error_set(CARI_EINVAL, "zstd rejects compression level %d", level);
-    return threaded ? start_thread(sc) : 0;
+    int rc = new_cctx(level, &sc->cctx);
+    return rc != 0 ? rc : threaded ? start_thread(sc) : 0;
 }
 
 void store_compressor_free(store_compressor *sc)
@@ -369,8 +420,10 @@ void store_compressor_free(store_compressor *sc)
     free_list_of(sc->free_list);
     sc->queue_head = sc->queue_tail = sc->free_list = NULL;
     ZSTD_freeCCtx(sc->cctx);
+    ZSTD_freeCCtx(sc->help_cctx);
     ZSTD_freeCDict(sc->cdict);
-    sc->cctx = sc->cdict = NULL;
+    sc->cctx = sc->help_cctx = sc->cdict = NULL;
+    buf_free(&sc->help_scratch);
     buf_free(&sc->dict);
     buf_free(&sc->held);
     buf_free(&sc->held_lens);
@@ -378,12 +431,21 @@ void store_compressor_free(store_compressor *sc)
     buf_free(&sc->index);
 }
 
-/* A copy to fill, once the queue has room: a spare, or a new one. */
-static int take_copy(store_compressor *sc, struct store_queued **out)
+/* A copy to fill, once the queue has room: a spare, or a new one. Once the
+ * thread has its dictionary, a caller that finds the queue full compresses
+ * the block itself (*help) rather than wait while a processor may idle; its
+ * frame, about a quarter of the block, may take the queue a quarter of the
+ * bound past it. */
+static int take_copy(store_compressor *sc, struct store_queued **out, int *help)
 {
     pthread_mutex_lock(&sc->lock);
-    while (sc->queued_bytes >= sc->queue_bound && sc->rc == 0)
-        pthread_cond_wait(&sc->done, &sc->lock);
+    *help = 0;
+    while (sc->queued_bytes >= sc->queue_bound && sc->rc == 0 && !*help) {
+        if (sc->help_ready && sc->queued_bytes < sc->queue_bound + sc->queue_bound / 4)
+            *help = 1;
+        else
+            pthread_cond_wait(&sc->done, &sc->lock);
+    }
     struct store_queued *q = sc->rc == 0 ? sc->free_list : NULL;
     if (q != NULL) {
         sc->free_list = q->next;
@@ -395,6 +457,28 @@ static int take_copy(store_compressor *sc, struct store_queued **out)
         rc = error_oom();
     *out = q;
     return rc;
+}
+
+/* Compresses the pieces into q's frame on the caller's own context, with
+ * the thread's dictionary (a CDict is read-only, so both may use it at
+ * once); no copy of the block is made. */
+static int help_compress(store_compressor *sc, struct store_queued *q,
+                         const struct store_piece *pieces, size_t n, size_t total)
+{
+    if (sc->help_cctx == NULL) {
+        int rc = new_cctx(sc->level, &sc->help_cctx);
+        if (rc == 0 && sc->cdict != NULL &&
+            ZSTD_isError(ZSTD_CCtx_refCDict(sc->help_cctx, sc->cdict)))
+            rc = error_oom();
+        if (rc != 0)
+            return rc;
+    }
+    uint64_t written;
+    buf_clear(&q->frame);
+    q->total = total;
+    q->records = le32_load(pieces[0].data);
+    return compress_frame(sc->help_cctx, pieces, n, total, &sc->help_scratch, NULL, &q->frame,
+                          &written);
 }
 
 /* Queues the filled copy for the thread; after a failure to fill it
@@ -412,7 +496,9 @@ static int queue_copy(store_compressor *sc, struct store_queued *q, int rc)
         else
             sc->queue_head = q;
         sc->queue_tail = q;
-        sc->queued_bytes += q->block.len;
+        q->counted = q->helped ? q->frame.len : q->block.len;
+        sc->queued_bytes += q->counted;
+        sc->helped += (size_t)q->helped;
         size_t *peak = sc->queue_bound == QUEUE_BYTES_STEADY ? &sc->peak_steady : &sc->peak_queued;
         if (sc->queued_bytes > *peak)
             *peak = sc->queued_bytes;
@@ -428,10 +514,13 @@ int store_compressor_add(store_compressor *sc, const struct store_piece *pieces,
     if (!sc->started)
         return take_block(sc, pieces, n, total);
     struct store_queued *q;
-    int rc = take_copy(sc, &q);
+    int help, rc = take_copy(sc, &q, &help);
     if (rc != 0)
         return rc;
     buf_clear(&q->block);
+    q->helped = help;
+    if (help)
+        return queue_copy(sc, q, help_compress(sc, q, pieces, n, total));
     for (size_t i = 0; i < n; i++)
         buf_append(&q->block, pieces[i].data, pieces[i].len);
     return queue_copy(sc, q, q->block.rc);

@@ -7,10 +7,13 @@
  * those first ones included, is then compressed with that dictionary. The sample
  * depends on the documents only, so the bytes are the same for any thread
  * count. With `threaded`, blocks are compressed on a thread of their own (one
- * thread, so the frames stay in order) while the caller reads on; up to
- * STORE_HELD_BYTES of copied blocks wait for it, so the caller is not held
+ * thread writes, so the frames stay in order) while the caller reads on; up
+ * to STORE_HELD_BYTES of copied blocks wait for it, so the caller is not held
  * up while the thread trains the dictionary and compresses the held blocks;
- * then the bound comes down to 4 MiB. */
+ * then the bound comes down to 4 MiB. Once the dictionary is trained, a
+ * caller that finds the queue full compresses its block into a frame itself
+ * (the same calls, the same bytes) and queues that for the thread to write,
+ * so that at -j2 the compression of the store is not one thread's work. */
 #ifndef CARI_INDEXER_STORE_COMPRESSOR_H
 #define CARI_INDEXER_STORE_COMPRESSOR_H
 
@@ -62,6 +65,10 @@ typedef struct store_compressor {
     size_t nspares;      /* on free_list */
     size_t queued_bytes; /* of the blocks in the queue and the one being taken */
     size_t queue_bound;  /* the caller waits while queued_bytes is this much or more */
+    int help_ready;      /* the thread is past the sample: the caller may compress */
+    void *help_cctx;     /* the caller's ZSTD_CCtx for the frames it compresses */
+    buf help_scratch;    /* its output, a piece at a time */
+    size_t helped;       /* frames the caller compressed (tests) */
     size_t peak_queued, peak_steady; /* the most queued_bytes was, before the bound
                                         came down to its steady value and after (tests) */
     file_writer *fw; /* where the thread writes; the caller does not touch it meanwhile */

@@ -21,10 +21,11 @@ enum { STORE_LEVEL_DEFAULT = 4, STORE_BLOCK_DEFAULT = 128 * 1024, MAX_THREADS = 
 /* What the budget must leave beside the inverters: per thread, a full stem
  * memo (2^21 slots and their words); once, input and output buffers, the
  * store's blocks (32 MiB of them held for the dictionary, its sample and training,
- * up to 32 MiB waiting for the store's thread), the batches in flight and the
- * record tables. */
+ * up to 32 MiB waiting for the store's thread, and 8 MiB of the frames and the
+ * context of a caller that compresses when the queue is full), the batches in
+ * flight and the record tables. */
 #define MEMORY_PER_THREAD ((size_t)64 << 20)
-#define MEMORY_FIXED ((size_t)112 << 20)
+#define MEMORY_FIXED ((size_t)120 << 20)
 
 /* The inverters' share of the budget: what the rest leaves, less a margin
  * for the allocator's slack; a budget too small for that still bounds them. */
