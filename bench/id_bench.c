@@ -6,24 +6,11 @@
  * Usage: id_bench INDEX [REPEATS]   (REPEATS passes per round, default 4) */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "bench_timing.h"
 #include "cari.h"
 
 enum { ROUNDS = 9 };
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
