@@ -46,7 +46,7 @@ enum { QUEUE_SPARES = 4 };
 struct store_queued {
     buf block;
     buf frame;
-    size_t total;     /* the block's bytes, when helped */
+    size_t total;     /* the block's bytes */
     uint32_t records; /* its records, when helped */
     size_t counted;   /* its bytes in queued_bytes */
     int helped;
@@ -328,7 +328,7 @@ static void *compressor_main(void *arg)
         }
         sc->queued_bytes -= q->counted;
         if (sc->sampled)
-            lower_bound(sc, q->helped ? q->total : q->block.len);
+            lower_bound(sc, q->total);
         recycle(sc, q);
         sc->busy = 0;
         pthread_cond_broadcast(&sc->done);
@@ -475,7 +475,6 @@ static int help_compress(store_compressor *sc, struct store_queued *q,
     }
     uint64_t written;
     buf_clear(&q->frame);
-    q->total = total;
     q->records = le32_load(pieces[0].data);
     return compress_frame(sc->help_cctx, pieces, n, total, &sc->help_scratch, NULL, &q->frame,
                           &written);
@@ -518,6 +517,7 @@ int store_compressor_add(store_compressor *sc, const struct store_piece *pieces,
     if (rc != 0)
         return rc;
     buf_clear(&q->block);
+    q->total = total;
     q->helped = help;
     if (help)
         return queue_copy(sc, q, help_compress(sc, q, pieces, n, total));

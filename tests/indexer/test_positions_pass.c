@@ -64,8 +64,25 @@ static uint32_t *number_records(void)
     return doc_of_record;
 }
 
-/* The serial pass over `cursors`: every term's positions, back to back. */
-static buf serial_positions(run_cursor *cursors, size_t n, const uint32_t *doc_of_record)
+/* The serial pass's live terms, as the commit read them: key, info and
+ * postings, one record per term, back to back in `out`. */
+static void append_term(buf *out, const char *key, size_t key_len, const struct term_info *info,
+                        const uint32_t *docs, const uint32_t *tfs, const uint64_t *starts)
+{
+    buf_u32(out, (uint32_t)key_len);
+    buf_append(out, key, key_len);
+    buf_u32(out, info->df);
+    buf_u32(out, info->max_tf);
+    buf_append(out, &info->cf, sizeof info->cf);
+    buf_append(out, &info->positions_len, sizeof info->positions_len);
+    buf_append(out, docs, info->df * sizeof *docs);
+    buf_append(out, tfs, info->df * sizeof *tfs);
+    buf_append(out, starts, info->df * sizeof *starts);
+}
+
+/* The serial pass over `cursors`: every term's positions, back to back; and
+ * into `terms`, when not NULL, its live terms (append_term). */
+static buf serial_pass(run_cursor *cursors, size_t n, const uint32_t *doc_of_record, buf *terms)
 {
     run_merge m;
     struct live_postings lp = { 0 };
@@ -74,11 +91,14 @@ static buf serial_positions(run_cursor *cursors, size_t n, const uint32_t *doc_o
     while (run_merge_next(&m) == 0 && !m.done) {
         struct term_info info;
         cr_assert_eq(live_postings_fill(&lp, &m, doc_of_record, record_lengths(), &info, &out), 0);
+        if (terms != NULL && info.df > 0)
+            append_term(terms, m.key, m.key_len, &info, lp.docs, lp.tfs, lp.pos_starts);
     }
     cr_assert_eq(m.done, 1);
     run_merge_free(&m);
     live_postings_free(&lp);
     cr_assert_eq(out.rc, 0);
+    cr_assert(terms == NULL || terms->rc == 0);
     return out;
 }
 
@@ -167,7 +187,7 @@ Test(positions_pass, writes_the_serial_bytes_from_memory_and_the_spill_file)
 {
     struct fixture f;
     setup(&f);
-    buf want = serial_positions(f.cursors, 2, f.doc_of_record);
+    buf want = serial_pass(f.cursors, 2, f.doc_of_record, NULL);
     cr_assert_gt(want.len, 64 * 1024, "too few positions to need many chunks");
     struct { size_t chunk, held; int threaded; const char *what; } cases[] = {
         { 1 << 20, 1 << 30, 1, "one chunk, in memory" },
@@ -206,7 +226,7 @@ Test(positions_pass, an_abandoned_pass_stops_and_leaves_its_runs, .timeout = 30)
 {
     struct fixture f;
     setup(&f);
-    buf want = serial_positions(f.cursors, 2, f.doc_of_record);
+    buf want = serial_pass(f.cursors, 2, f.doc_of_record, NULL);
     positions_pass *pp;
     struct positions_pass_limits lim = { 64, 0, f.spill_path, 1, 1 };
     cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, record_lengths(), &lim), 0);
@@ -215,7 +235,7 @@ Test(positions_pass, an_abandoned_pass_stops_and_leaves_its_runs, .timeout = 30)
     cr_assert_eq(count_files(f.dir), 1, "files left beside the run");
     cr_assert_eq(run_cursor_rewind(&f.cursors[0]), 0);
     cr_assert_eq(run_cursor_rewind(&f.cursors[1]), 0);
-    buf again = serial_positions(f.cursors, 2, f.doc_of_record);
+    buf again = serial_pass(f.cursors, 2, f.doc_of_record, NULL);
     cr_assert_eq(again.len, want.len);
     cr_assert_eq(memcmp(again.data, want.data, want.len), 0);
     buf_free(&want);
@@ -245,48 +265,12 @@ Test(positions_pass, a_spill_file_it_cannot_create_fails_the_write)
     teardown(&f);
 }
 
-/* The serial pass's live terms, as the commit read them: key, info and
- * postings, one record per term, back to back in `out`. */
-static void append_term(buf *out, const char *key, size_t key_len, const struct term_info *info,
-                        const uint32_t *docs, const uint32_t *tfs, const uint64_t *starts)
-{
-    buf_u32(out, (uint32_t)key_len);
-    buf_append(out, key, key_len);
-    buf_u32(out, info->df);
-    buf_u32(out, info->max_tf);
-    buf_append(out, &info->cf, sizeof info->cf);
-    buf_append(out, &info->positions_len, sizeof info->positions_len);
-    buf_append(out, docs, info->df * sizeof *docs);
-    buf_append(out, tfs, info->df * sizeof *tfs);
-    buf_append(out, starts, info->df * sizeof *starts);
-}
-
-static buf serial_terms(run_cursor *cursors, size_t n, const uint32_t *doc_of_record)
-{
-    run_merge m;
-    struct live_postings lp = { 0 };
-    buf out = BUF_INIT;
-    cr_assert_eq(run_merge_init(&m, cursors, n), 0);
-    while (run_merge_next(&m) == 0 && !m.done) {
-        struct term_info info;
-        cr_assert_eq(live_postings_fill(&lp, &m, doc_of_record, record_lengths(), &info, NULL), 0);
-        if (info.df > 0)
-            append_term(&out, m.key, m.key_len, &info, lp.docs, lp.tfs, lp.pos_starts);
-    }
-    run_merge_free(&m);
-    live_postings_free(&lp);
-    cr_assert_eq(out.rc, 0);
-    return out;
-}
-
 Test(positions_pass, hands_over_the_terms_the_serial_pass_reads_and_then_its_positions)
 {
     struct fixture f;
     setup(&f);
-    buf want_terms = serial_terms(f.cursors, 2, f.doc_of_record);
-    cr_assert_eq(run_cursor_rewind(&f.cursors[0]), 0);
-    cr_assert_eq(run_cursor_rewind(&f.cursors[1]), 0);
-    buf want = serial_positions(f.cursors, 2, f.doc_of_record);
+    buf want_terms = BUF_INIT;
+    buf want = serial_pass(f.cursors, 2, f.doc_of_record, &want_terms);
     for (int threaded = 0; threaded <= 1; threaded++) {
         for (size_t held = 0; held <= 1 << 30; held += 1 << 30) {
             struct positions_pass_limits lim = { 1000, held, f.spill_path, threaded, 1 };
