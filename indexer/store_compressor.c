@@ -440,11 +440,16 @@ static int take_copy(store_compressor *sc, struct store_queued **out, int *help)
 {
     pthread_mutex_lock(&sc->lock);
     *help = 0;
-    while (sc->queued_bytes >= sc->queue_bound && sc->rc == 0 && !*help) {
-        if (sc->help_ready && sc->queued_bytes < sc->queue_bound + sc->queue_bound / 4)
+    while (sc->rc == 0) {
+        int full = sc->queued_bytes >= sc->queue_bound;
+        int room = sc->queued_bytes < sc->queue_bound + sc->queue_bound / 4;
+        if (sc->help_ready && room && (full || sc->help_always)) {
             *help = 1;
-        else
-            pthread_cond_wait(&sc->done, &sc->lock);
+            break;
+        }
+        if (!full)
+            break;
+        pthread_cond_wait(&sc->done, &sc->lock);
     }
     struct store_queued *q = sc->rc == 0 ? sc->free_list : NULL;
     if (q != NULL) {

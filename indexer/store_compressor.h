@@ -69,6 +69,7 @@ typedef struct store_compressor {
     void *help_cctx;     /* the caller's ZSTD_CCtx for the frames it compresses */
     buf help_scratch;    /* its output, a piece at a time */
     size_t helped;       /* frames the caller compressed (tests) */
+    int help_always;     /* tests: the caller compresses whenever it may, full queue or not */
     size_t peak_queued, peak_steady; /* the most queued_bytes was, before the bound
                                         came down to its steady value and after (tests) */
     file_writer *fw; /* where the thread writes; the caller does not touch it meanwhile */
