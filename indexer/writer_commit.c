@@ -272,10 +272,13 @@ int writer_commit_sections(cari_writer *w)
         rc = write_document_tables(&c);
     if (rc == 0)
         rc = write_postings(&c);
+    /* Every term was handed over, so the passes are done with the inverters
+     * (what waits to be written is their own): freeing them, a few tenths
+     * of a second of many small frees, goes on beside the rest. */
+    if (rc == 0)
+        inverter_pool_release(&w->pool);
     if (rc == 0)
         rc = write_positions(&c);
-    if (rc == 0) /* the pass is done: nothing reads the inverters now */
-        inverter_pool_release(&w->pool);
     if (rc == 0)
         rc = write_dictionary(&c);
     if (rc == 0) {
