@@ -205,3 +205,60 @@ Test(postings_range, a_later_range_abandoned_before_the_first_is_written_stops, 
     test_rmtree(dir);
     free(dir);
 }
+
+Test(postings_range, the_later_range_s_failure_is_the_commit_s_with_its_message, .timeout = 30)
+{
+    char *dir = test_tmpdir();
+    inverter inv;
+    cr_assert_eq(inverter_init(&inv), 0);
+    uint32_t doc_of_record[NRECORDS];
+    uint8_t norms[NRECORDS];
+    feed(&inv, doc_of_record, norms);
+    run_cursor whole;
+    cr_assert_eq(run_cursor_open(&whole, NULL, &inv), 0);
+    buf split = BUF_INIT;
+    cr_assert_eq(positions_pass_split_key(&whole, 1, 30, &split), 0);
+    /* the run on disk, its last tenth cut off: the later range meets the damage */
+    char *run = test_path(dir, "a.run"), *path = test_path(dir, "ix.cari");
+    char *spill = test_path(dir, "spill");
+    cr_assert_eq(run_file_write(&inv, run), 0);
+    size_t len;
+    char *bytes = test_read_file(run, &len);
+    cr_assert_not_null(bytes);
+    test_write_file(run, bytes, len - len / 10);
+    free(bytes);
+    run_cursor c;
+    cr_assert_eq(run_cursor_open(&c, run, NULL), 0);
+    file_writer fw;
+    cr_assert_eq(file_writer_open(&fw, path), 0);
+    termdict_writer dict;
+    termdict_writer_init(&dict, NRECORDS, norms);
+    positions_pass *a = start_pass(&c, doc_of_record, spill, NULL, &split, 1);
+    positions_pass *b = start_pass(&c, doc_of_record, spill, &split, NULL, 0);
+    postings_range first, later;
+    postings_range_init(&first, a, &fw, &dict, NRECORDS, norms);
+    postings_range_init(&later, b, &fw, &dict, NRECORDS, norms);
+    cr_assert_eq(postings_range_start(&later, 1 << 30), 0);
+    file_writer_begin(&fw, SECTION_POSTINGS);
+    cr_assert_eq(postings_range_write(&first), 0, "%s", cari_error_last());
+    uint32_t before = dict.nterms;
+    cr_assert_eq(before, first.nterms);
+    cr_assert_eq(postings_range_finish(&later), CARI_EIO);
+    cr_assert(strstr(cari_error_last(), "a.run: run file is truncated or damaged") != NULL, "%s",
+              cari_error_last());
+    postings_range_free(&later);
+    postings_range_free(&first);
+    positions_pass_free(a);
+    positions_pass_free(b);
+    termdict_writer_free(&dict);
+    file_writer_abort(&fw);
+    run_cursor_close(&c);
+    run_cursor_close(&whole);
+    buf_free(&split);
+    inverter_free(&inv);
+    free(run);
+    free(path);
+    free(spill);
+    test_rmtree(dir);
+    free(dir);
+}
