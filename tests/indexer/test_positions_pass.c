@@ -273,7 +273,8 @@ Test(positions_pass, hands_over_the_terms_the_serial_pass_reads_and_then_its_pos
     buf want = serial_pass(f.cursors, 2, f.doc_of_record, &want_terms);
     for (int threaded = 0; threaded <= 1; threaded++) {
         for (size_t held = 0; held <= 1 << 30; held += 1 << 30) {
-            struct positions_pass_limits lim = { 1000, held, f.spill_path, threaded, 1, NULL, NULL, 0, 0 };
+            struct positions_pass_limits lim = { 1000, held, f.spill_path, threaded, 1,
+                                                 NULL, NULL, 0,           0 };
             positions_pass *pp;
             cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, record_lengths(),
                                               &lim), 0);
@@ -381,14 +382,15 @@ Test(positions_pass, two_ranges_split_at_a_key_give_the_serial_terms_and_positio
                   percents[i], before, nterms);
         cr_assert_gt(before, last_before, "%u%%: %zu terms before the key", percents[i], before);
         last_before = before;
-        struct positions_pass_limits first = { 1000, 4000, f.spill_path, 1, 1, NULL, (char *)key.data,
-                                               0, key.len };
+        struct positions_pass_limits first = { 1000, 4000, f.spill_path, 1, 1,
+                                               NULL, (char *)key.data, 0, key.len };
         char *later_spill = test_path(f.dir, "ix.cari.run-1-positions-later");
-        struct positions_pass_limits later = { 1000, 4000, later_spill, 0, 1, (char *)key.data, NULL,
-                                               key.len, 0 };
+        struct positions_pass_limits later = { 1000, 4000, later_spill, 0, 1,
+                                               (char *)key.data, NULL, key.len, 0 };
         positions_pass *a, *b;
-        cr_assert_eq(positions_pass_start(&a, f.cursors, 2, f.doc_of_record, record_lengths(), &first), 0);
-        cr_assert_eq(positions_pass_start(&b, f.cursors, 2, f.doc_of_record, record_lengths(), &later), 0);
+        const uint32_t *lengths = record_lengths();
+        cr_assert_eq(positions_pass_start(&a, f.cursors, 2, f.doc_of_record, lengths, &first), 0);
+        cr_assert_eq(positions_pass_start(&b, f.cursors, 2, f.doc_of_record, lengths, &later), 0);
         buf got_terms = BUF_INIT, got = BUF_INIT;
         collect_pass(a, f.index_path, &got_terms, &got);
         cr_assert_eq(terms_before(&got_terms, &all), before, "%u%%: the first range's terms",
