@@ -528,24 +528,28 @@ int inverter_pool_cursors(inverter_pool *p, run_cursor **out, size_t *n)
 
 static void *release_main(void *arg)
 {
-    inverter_pool *p = arg;
-    for (unsigned i = 0; i < p->nworkers; i++)
-        inverter_free(&p->workers[i].inv);
+    struct pool_worker *wk = arg;
+    inverter_free(&wk->inv);
     return NULL;
 }
 
 void inverter_pool_release(inverter_pool *p)
 {
-    /* a thread that cannot start leaves the inverters to inverter_pool_free */
-    if (p->nworkers > 1 && !p->releasing)
-        p->releasing = pthread_create(&p->releaser, NULL, release_main, p) == 0;
+    /* a thread that cannot start leaves its inverter to inverter_pool_free */
+    for (unsigned i = 0; p->nworkers > 1 && i < p->nworkers; i++) {
+        struct pool_worker *wk = &p->workers[i];
+        if (!wk->releasing)
+            wk->releasing = pthread_create(&wk->releaser, NULL, release_main, wk) == 0;
+    }
 }
 
 void inverter_pool_release_wait(inverter_pool *p)
 {
-    if (p->releasing)
-        pthread_join(p->releaser, NULL);
-    p->releasing = 0;
+    for (unsigned i = 0; p->workers != NULL && i < p->nworkers; i++) {
+        if (p->workers[i].releasing)
+            pthread_join(p->workers[i].releaser, NULL);
+        p->workers[i].releasing = 0;
+    }
 }
 
 void inverter_pool_free(inverter_pool *p)

@@ -28,6 +28,8 @@ struct pool_worker {
     unsigned nspills;
     pthread_t thread;
     int started;
+    pthread_t releaser; /* freeing inv, when `releasing` */
+    int releasing;
     int rc;         /* the first failure of this worker, with its message */
     char msg[512];
 };
@@ -49,8 +51,6 @@ typedef struct inverter_pool {
     struct pool_batch *ready_head, *ready_tail, *free_list, *filling;
     struct pool_batch *batches;
     size_t nbatches;
-    pthread_t releaser; /* freeing the inverters, when `releasing` */
-    int releasing;
 } inverter_pool;
 
 /* `threads` >= 1; `budget` is the memory all inverters may hold together. */
@@ -71,7 +71,8 @@ int inverter_pool_finish(inverter_pool *p);
 int inverter_pool_cursors(inverter_pool *p, run_cursor **out, size_t *n);
 
 /* Once nothing reads the inverters any more (cursors over them may still
- * be closed): frees them on a thread of their own, beside the caller's last
+ * be closed): frees them, each on a thread of its own (so the frees of
+ * each worker's malloc arena go on side by side), beside the caller's last
  * writes and sync, with threads; with one thread, inverter_pool_free does. */
 void inverter_pool_release(inverter_pool *p);
 

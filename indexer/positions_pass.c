@@ -15,6 +15,7 @@
 
 #include "core/array.h"
 #include "core/error.h"
+#include "core/format.h"
 #include "indexer/live_postings.h"
 #include "indexer/run_merge.h"
 
@@ -45,6 +46,8 @@ struct positions_pass {
     uint64_t spilled;  /* bytes written to it */
     int threaded, want_terms;
     int exhausted;     /* the merge is done, the last chunk handed over */
+    buf from, to;      /* the range of keys: from empty for the first, to for after the last */
+    int has_to, positioned; /* positioned: the cursors stand at `from` */
     struct term_batch batches[NBATCHES];
 
     /* the caller's own */
@@ -205,12 +208,48 @@ static int batch_full(const struct term_batch *b)
 
 /* ---- the pass ---- */
 
+static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
+/* Moves every cursor of the (primed) merge past the keys before `from`: the
+ * merge then starts at the range's first term. */
+static int seek_from(positions_pass *pp)
+{
+    pp->positioned = 1;
+    const char *from = (const char *)pp->from.data;
+    for (size_t i = 0; i < pp->merge.ncursors && pp->from.len > 0; i++) {
+        run_cursor *c = &pp->merge.cursors[i];
+        while (!c->done && key_cmp(c->key, c->key_len, from, pp->from.len) < 0) {
+            int rc = run_cursor_next(c);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* The next term of the range (pp->merge.done after its last). */
+static int next_term(positions_pass *pp)
+{
+    int rc = pp->positioned ? 0 : seek_from(pp);
+    if (rc == 0)
+        rc = run_merge_next(&pp->merge);
+    run_merge *m = &pp->merge;
+    if (rc == 0 && !m->done && pp->has_to &&
+        key_cmp(m->key, m->key_len, (const char *)pp->to.data, pp->to.len) >= 0)
+        m->done = 1;
+    return rc;
+}
+
 /* Walks the merge on, encoding the positions, and fills `b` (NULL: terms
  * are not wanted, and the walk goes to the end). */
 static int produce(positions_pass *pp, struct term_batch *b)
 {
     int rc;
-    while ((rc = run_merge_next(&pp->merge)) == 0 && !pp->merge.done) {
+    while ((rc = next_term(pp)) == 0 && !pp->merge.done) {
         struct term_info info;
         rc = live_postings_fill(&pp->lp, &pp->merge, pp->doc_of_record, pp->length_of_record, &info,
                                 &pp->chunk);
@@ -329,7 +368,13 @@ int positions_pass_start(positions_pass **out, const run_cursor *runs, size_t nr
     }
     pp->spill_path = strdup(lim->spill_path);
     pp->cursors = calloc(nruns ? nruns : 1, sizeof *pp->cursors);
-    int rc = pp->cursors == NULL || pp->spill_path == NULL ? error_oom() : 0;
+    if (lim->from_key != NULL)
+        buf_append(&pp->from, lim->from_key, lim->from_len);
+    if ((pp->has_to = lim->to_key != NULL))
+        buf_append(&pp->to, lim->to_key, lim->to_len);
+    int rc = pp->cursors == NULL || pp->spill_path == NULL ? error_oom()
+             : pp->from.rc != 0                            ? pp->from.rc
+                                                           : pp->to.rc;
     /* a cursor that failed to open is counted too: it is safe to close */
     for (; rc == 0 && pp->ncursors < nruns; pp->ncursors++)
         rc = run_cursor_clone(&pp->cursors[pp->ncursors], &runs[pp->ncursors]);
@@ -343,6 +388,48 @@ int positions_pass_start(positions_pass **out, const run_cursor *runs, size_t nr
     }
     *out = pp;
     return 0;
+}
+
+/* The bytes of the cursor's current term: what the pass's work grows with. */
+static uint64_t term_weight(const run_cursor *c)
+{
+    return (uint64_t)c->docs_len + c->positions_len;
+}
+
+/* Walks `c` from its first term to where `before` of the work is behind
+ * it, then on to a key that is no root key; copies that key. */
+static int find_split(run_cursor *c, uint64_t before, buf *key)
+{
+    uint64_t seen = 0;
+    int rc, first = 1;
+    while ((rc = run_cursor_next(c)) == 0 && !c->done) {
+        int past = seen >= before;
+        seen += term_weight(c);
+        if (past && !first && c->key[c->key_len - 1] != FORMAT_ROOT_MARK) {
+            buf_append(key, c->key, c->key_len);
+            return key->rc;
+        }
+        first = 0;
+    }
+    return rc;
+}
+
+int positions_pass_split_key(const run_cursor *runs, size_t nruns, unsigned percent, buf *key)
+{
+    buf_clear(key);
+    if (nruns == 0)
+        return 0;
+    run_cursor c;
+    int rc = run_cursor_clone(&c, &runs[0]);
+    uint64_t total = 0;
+    while (rc == 0 && (rc = run_cursor_next(&c)) == 0 && !c.done)
+        total += term_weight(&c);
+    if (rc == 0)
+        rc = run_cursor_rewind(&c);
+    if (rc == 0)
+        rc = find_split(&c, total * percent / 100, key);
+    run_cursor_close(&c);
+    return rc;
 }
 
 /* Copies the spill file's bytes [read_at, upto) to the file. */
@@ -494,6 +581,8 @@ void positions_pass_free(positions_pass *pp)
         close(pp->fd);
     buf_free(&pp->chunk);
     buf_free(&pp->copy);
+    buf_free(&pp->from);
+    buf_free(&pp->to);
     live_postings_free(&pp->lp);
     run_merge_free(&pp->merge);
     for (size_t i = 0; i < pp->ncursors; i++)

@@ -30,6 +30,10 @@ struct positions_pass_limits {
     const char *spill_path; /* copied */
     int threaded;       /* the pass runs on a thread of its own */
     int terms;          /* the caller reads the terms (positions_pass_terms) */
+    /* The range of keys walked, [from, to): NULL for the first key, NULL for
+     * after the last (both copied), so that two passes can split the terms. */
+    const char *from_key, *to_key;
+    size_t from_len, to_len;
 };
 
 /* One term with live documents: its key at `key_off` in the batch's keys, its
@@ -59,6 +63,13 @@ struct term_batch {
 int positions_pass_start(positions_pass **out, const run_cursor *runs, size_t nruns,
                          const uint32_t *doc_of_record, const uint32_t *length_of_record,
                          const struct positions_pass_limits *lim);
+
+/* A key that splits the terms of runs[0..nruns) into two ranges, `percent`
+ * of the work (postings and positions bytes, as runs[0] has them) before it,
+ * into `key`; none (key->len 0) when there are too few terms. It is never a root
+ * key (FORMAT_ROOT_MARK last), so the later range's first term never needs
+ * the one before it (a root's group_df counts the word's documents). */
+int positions_pass_split_key(const run_cursor *runs, size_t nruns, unsigned percent, buf *key);
 
 /* With lim->terms: the next batch of terms (*out NULL after the last), to be
  * given back by positions_pass_recycle before the next call. Returns 0 or the

@@ -2,8 +2,10 @@
  * index file: document tables, then postings and positions term by term in
  * key order, then the dictionary, the store index and the metadata. The runs
  * are merged once, by the positions pass (positions_pass.h), which encodes
- * the positions and hands over each term's postings; with threads, on a
- * thread of its own while the postings are written. */
+ * the positions and hands over each term's postings; with threads, the terms
+ * are split in two ranges, each merged by a pass of its own, the first on a
+ * thread while the caller writes its postings, the later one with its
+ * postings on one more (postings_range.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +15,9 @@
 #include "core/error.h"
 #include "core/id_blocks.h"
 #include "core/norms.h"
-#include "core/sorted.h"
 #include "core/varint.h"
 #include "indexer/positions_pass.h"
-#include "indexer/postings_writer.h"
+#include "indexer/postings_range.h"
 #include "indexer/termdict_writer.h"
 #include "indexer/writer_internal.h"
 
@@ -25,20 +26,12 @@ struct commit {
     uint32_t *doc_of_record; /* UINT32_MAX for replaced records */
     uint32_t ndocs;
     uint8_t *norms;          /* by doc */
-    run_cursor *cursors;     /* every run, at its start (the pass walks its own) */
+    run_cursor *cursors;     /* every run, at its start (the passes walk their own) */
     size_t ncursors;
     termdict_writer dict;
-    uint32_t nterms;         /* terms with at least one live doc */
-    uint64_t postings;
-    positions_pass *pass;
-
-    /* scratch for one term */
-    uint32_t *prev_docs;
-    size_t prev_cap;
-    uint32_t prev_n;
-    char prev_key[FORMAT_MAX_KEY];
-    size_t prev_len; /* 0: no previous term */
-    buf encoded, scratch;
+    /* the terms, in one range or (with threads) two: a pass and the postings of each */
+    positions_pass *pass, *later_pass;
+    postings_range first, later;
 };
 
 static void write_section(file_writer *fw, uint32_t id, const void *data, size_t len)
@@ -105,59 +98,15 @@ static int write_document_tables(struct commit *c)
     return rc;
 }
 
-static int is_root_of_previous(const struct commit *c, const char *key, size_t len)
-{
-    return c->prev_len > 0 && key[len - 1] == FORMAT_ROOT_MARK && c->prev_len == len - 1 &&
-           memcmp(c->prev_key, key, c->prev_len) == 0;
-}
-
-/* Encodes and writes term t's postings and adds it to the dictionary. */
-static int write_term_postings(struct commit *c, const struct term_batch *b,
-                               const struct pass_term *t)
-{
-    const char *key = (const char *)b->keys.data + t->key_off;
-    size_t len = t->key_len;
-    const uint32_t *docs = b->docs + t->first;
-    struct term_info info = t->info;
-    info.group_df = is_root_of_previous(c, key, len)
-                        ? (uint32_t)sorted_union_count(c->prev_docs, c->prev_n, docs, info.df)
-                        : info.df;
-    struct term_postings tp = { docs, b->tfs + t->first, b->pos_starts + t->first, info.df,
-                                c->ndocs };
-    info.doc = docs[0]; /* the dictionary holds it when it is the only one */
-    buf_clear(&c->encoded);
-    int rc = postings_encode(&c->encoded, &c->scratch, &tp, c->norms);
-    if (rc != 0)
-        return rc;
-    info.postings_len = c->encoded.len;
-    file_writer_write(&c->w->file, c->encoded.data, c->encoded.len);
-    if ((rc = termdict_writer_add(&c->dict, key, len, &info)) != 0)
-        return rc;
-    c->postings += info.df;
-    c->nterms++;
-    if ((rc = array_reserve((void **)&c->prev_docs, &c->prev_cap, info.df, sizeof *c->prev_docs)) != 0)
-        return rc;
-    memcpy(c->prev_docs, docs, info.df * sizeof *docs);
-    c->prev_n = info.df;
-    memcpy(c->prev_key, key, len);
-    c->prev_len = len;
-    return 0;
-}
-
-/* The postings and the dictionary, from the terms the pass hands over. */
+/* The postings and the dictionary: the first range's terms here, then the
+ * later range's, which its thread encoded meanwhile. */
 static int write_postings(struct commit *c)
 {
     cari_writer *w = c->w;
     file_writer_begin(&w->file, SECTION_POSTINGS);
-    struct term_batch *b;
-    int rc;
-    while ((rc = positions_pass_terms(c->pass, &b)) == 0 && b != NULL) {
-        for (size_t i = 0; i < b->nterms && rc == 0; i++)
-            rc = write_term_postings(c, b, &b->terms[i]);
-        positions_pass_recycle(c->pass, b);
-        if (rc != 0)
-            return rc;
-    }
+    int rc = postings_range_write(&c->first);
+    if (rc == 0 && c->later_pass != NULL)
+        rc = postings_range_finish(&c->later);
     file_writer_end(&w->file);
     return rc != 0 ? rc : w->file.rc;
 }
@@ -168,6 +117,8 @@ static int write_positions(struct commit *c)
     cari_writer *w = c->w;
     file_writer_begin(&w->file, SECTION_POSITIONS);
     int rc = positions_pass_write(c->pass, &w->file);
+    if (rc == 0 && c->later_pass != NULL)
+        rc = positions_pass_write(c->later_pass, &w->file);
     file_writer_end(&w->file);
     return rc != 0 ? rc : w->file.rc;
 }
@@ -200,7 +151,8 @@ static int write_fields_and_meta(struct commit *c)
     char line[256];
     snprintf(line, sizeof line,
              "documents=%u\ntokens=%llu\nterms=%u\npostings=%llu\nrecords=%zu\n", c->ndocs,
-             (unsigned long long)w->tokens, c->nterms, (unsigned long long)c->postings, w->records);
+             (unsigned long long)w->tokens, c->first.nterms + c->later.nterms,
+             (unsigned long long)(c->first.postings + c->later.postings), w->records);
     buf_str(&b, line);
     snprintf(line, sizeof line, "analyzer=%s\ncari_version=%s\n", cari_analyzer_name(w->analyzer),
              CARI_VERSION_STRING);
@@ -214,16 +166,16 @@ static int write_fields_and_meta(struct commit *c)
 
 static void commit_free(struct commit *c)
 {
-    positions_pass_free(c->pass); /* first: it reads the runs */
+    postings_range_free(&c->later); /* first: its thread runs the later pass */
+    postings_range_free(&c->first);
+    positions_pass_free(c->pass); /* then the passes: they read the runs */
+    positions_pass_free(c->later_pass);
     for (size_t i = 0; i < c->ncursors; i++)
         run_cursor_close(&c->cursors[i]);
     free(c->cursors);
     termdict_writer_free(&c->dict);
     free(c->doc_of_record);
     free(c->norms);
-    free(c->prev_docs);
-    buf_free(&c->encoded);
-    buf_free(&c->scratch);
 }
 
 static int open_runs(struct commit *c)
@@ -238,26 +190,67 @@ static int open_runs(struct commit *c)
  * size: hand-overs cost nothing next to encoding a mebibyte. */
 enum { POSITIONS_CHUNK = 1 << 20 };
 
-/* The pass starts as soon as the runs are complete; with threads, beside
- * the store's last blocks and the postings. The positions it encodes before
+/* A pass over the range [from, to) of keys (NULL: open), its positions
+ * waiting in memory up to `held` bytes, beyond that in a spill file named
+ * after the runs and `name`. */
+static int start_range_pass(struct commit *c, positions_pass **out, const buf *from,
+                            const buf *to, size_t held, int threaded, const char *name)
+{
+    const inverter_pool *p = &c->w->pool;
+    size_t n = strlen(p->run_prefix) + strlen(name) + 1;
+    char *spill = malloc(n);
+    if (spill == NULL)
+        return error_oom();
+    snprintf(spill, n, "%s%s", p->run_prefix, name);
+    struct positions_pass_limits lim = { POSITIONS_CHUNK, held, spill, threaded, 1, NULL, NULL,
+                                         0, 0 };
+    if (from != NULL)
+        lim.from_key = (const char *)from->data, lim.from_len = from->len;
+    if (to != NULL)
+        lim.to_key = (const char *)to->data, lim.to_len = to->len;
+    int rc = positions_pass_start(out, c->cursors, c->ncursors, c->doc_of_record, p->lengths,
+                                  &lim);
+    free(spill);
+    return rc;
+}
+
+/* The first range's share of the work, in percent: more than half, as its
+ * postings are encoded by the caller beside its pass, while the later
+ * range's thread encodes its own (at -j2 on the corpus, the two ranges
+ * then end within a few hundredths of a second of each other). */
+enum { FIRST_RANGE_SHARE = 57 };
+
+/* The passes start as soon as the runs are complete; with threads, beside
+ * the store's last blocks and the postings. The positions they encode before
  * the postings are written wait in memory up to a sixteenth of what the
  * inverters hold (so the build's peak grows little), the rest in a file
- * beside the index, as runs do. */
-static int start_pass(struct commit *c)
+ * beside the index, as runs do. With threads, the terms are split in two
+ * ranges of about the same work: the first range's pass runs on a thread
+ * beside the caller, which writes its postings; the later range's pass and
+ * postings on one more thread, its postings and terms kept in memory (up to
+ * a sixteenth of the inverters too) until the first range's are written. */
+static int start_passes(struct commit *c)
 {
     const inverter_pool *p = &c->w->pool;
     size_t held = 0;
     for (unsigned i = 0; i < p->nworkers; i++)
         held += inverter_memory(&p->workers[i].inv) / 16;
-    size_t n = strlen(p->run_prefix) + 16;
-    char *spill = malloc(n);
-    if (spill == NULL)
-        return error_oom();
-    snprintf(spill, n, "%spositions", p->run_prefix);
-    struct positions_pass_limits lim = { POSITIONS_CHUNK, held, spill, p->nworkers > 1, 1 };
-    int rc = positions_pass_start(&c->pass, c->cursors, c->ncursors, c->doc_of_record, p->lengths,
-                                  &lim);
-    free(spill);
+    int threaded = p->nworkers > 1;
+    buf split = BUF_INIT;
+    int rc = threaded ? positions_pass_split_key(c->cursors, c->ncursors, FIRST_RANGE_SHARE, &split)
+                      : 0;
+    if (rc == 0 && split.len == 0)
+        rc = start_range_pass(c, &c->pass, NULL, NULL, held, threaded, "positions");
+    else if (rc == 0)
+        rc = start_range_pass(c, &c->pass, NULL, &split, held / 2, 1, "positions");
+    if (rc == 0 && split.len > 0)
+        rc = start_range_pass(c, &c->later_pass, &split, NULL, held / 2, 0, "positions-later");
+    buf_free(&split);
+    file_writer *fw = &c->w->file;
+    postings_range_init(&c->first, c->pass, fw, &c->dict, c->ndocs, c->norms);
+    postings_range_init(&c->later, c->later_pass, fw, &c->dict, c->ndocs, c->norms);
+    if (rc == 0 && c->later_pass != NULL)
+        rc = postings_range_start(&c->later, held);
     return rc;
 }
 
@@ -271,7 +264,7 @@ int writer_commit_sections(cari_writer *w)
     if (rc == 0)
         termdict_writer_init(&c.dict, c.ndocs, c.norms); /* still empty */
     if (rc == 0)
-        rc = start_pass(&c);
+        rc = start_passes(&c);
     if (rc == 0)
         rc = docstore_writer_finish(&w->store);
     file_writer_end(&w->file);
@@ -279,10 +272,13 @@ int writer_commit_sections(cari_writer *w)
         rc = write_document_tables(&c);
     if (rc == 0)
         rc = write_postings(&c);
+    /* Every term was handed over, so the passes are done with the inverters
+     * (what waits to be written is their own): freeing them, a few tenths
+     * of a second of many small frees, goes on beside the rest. */
+    if (rc == 0)
+        inverter_pool_release(&w->pool);
     if (rc == 0)
         rc = write_positions(&c);
-    if (rc == 0) /* the pass is done: nothing reads the inverters now */
-        inverter_pool_release(&w->pool);
     if (rc == 0)
         rc = write_dictionary(&c);
     if (rc == 0) {

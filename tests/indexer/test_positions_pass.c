@@ -200,7 +200,7 @@ Test(positions_pass, writes_the_serial_bytes_from_memory_and_the_spill_file)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct positions_pass_limits lim = { cases[i].chunk, cases[i].held, f.spill_path,
-                                             cases[i].threaded, 0 };
+                                             cases[i].threaded, 0, NULL, NULL, 0, 0 };
         size_t len;
         uint64_t spilled;
         /* the given cursors stand after their last term: the pass's own start over */
@@ -228,7 +228,7 @@ Test(positions_pass, an_abandoned_pass_stops_and_leaves_its_runs, .timeout = 30)
     setup(&f);
     buf want = serial_pass(f.cursors, 2, f.doc_of_record, NULL);
     positions_pass *pp;
-    struct positions_pass_limits lim = { 64, 0, f.spill_path, 1, 1 };
+    struct positions_pass_limits lim = { 64, 0, f.spill_path, 1, 1, NULL, NULL, 0, 0 };
     cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, record_lengths(), &lim), 0);
     usleep(5000);
     positions_pass_free(pp); /* returns: the thread was told to stop */
@@ -248,7 +248,7 @@ Test(positions_pass, a_spill_file_it_cannot_create_fails_the_write)
     struct fixture f;
     setup(&f);
     char *missing = test_path(f.dir, "no/such/folder/positions");
-    struct positions_pass_limits lim = { 64, 0, missing, 1, 0 };
+    struct positions_pass_limits lim = { 64, 0, missing, 1, 0, NULL, NULL, 0, 0 };
     positions_pass *pp;
     cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, record_lengths(), &lim), 0);
     file_writer fw;
@@ -273,7 +273,8 @@ Test(positions_pass, hands_over_the_terms_the_serial_pass_reads_and_then_its_pos
     buf want = serial_pass(f.cursors, 2, f.doc_of_record, &want_terms);
     for (int threaded = 0; threaded <= 1; threaded++) {
         for (size_t held = 0; held <= 1 << 30; held += 1 << 30) {
-            struct positions_pass_limits lim = { 1000, held, f.spill_path, threaded, 1 };
+            struct positions_pass_limits lim = { 1000, held, f.spill_path, threaded, 1,
+                                                 NULL, NULL, 0,           0 };
             positions_pass *pp;
             cr_assert_eq(positions_pass_start(&pp, f.cursors, 2, f.doc_of_record, record_lengths(),
                                               &lim), 0);
@@ -316,4 +317,142 @@ Test(positions_pass, hands_over_the_terms_the_serial_pass_reads_and_then_its_pos
     buf_free(&want);
     buf_free(&want_terms);
     teardown(&f);
+}
+
+/* Every live term a pass hands over (append_term), and its POSITIONS bytes
+ * appended to *positions. */
+static void collect_pass(positions_pass *pp, const char *index_path, buf *terms, buf *positions)
+{
+    struct term_batch *b;
+    while (positions_pass_terms(pp, &b) == 0 && b != NULL) {
+        for (size_t i = 0; i < b->nterms; i++) {
+            const struct pass_term *t = &b->terms[i];
+            append_term(terms, (const char *)b->keys.data + t->key_off, t->key_len, &t->info,
+                        b->docs + t->first, b->tfs + t->first, b->pos_starts + t->first);
+        }
+        positions_pass_recycle(pp, b);
+    }
+    file_writer fw;
+    cr_assert_eq(file_writer_open(&fw, index_path), 0);
+    file_writer_begin(&fw, SECTION_POSITIONS);
+    cr_assert_eq(positions_pass_write(pp, &fw), 0, "%s", cari_error_last());
+    file_writer_end(&fw);
+    cr_assert_eq(file_writer_commit(&fw), 0);
+    size_t file_len;
+    char *file = test_read_file(index_path, &file_len);
+    cr_assert_not_null(file);
+    buf_append(positions, file + fw.sections[0].offset, (size_t)fw.sections[0].length);
+    free(file);
+}
+
+/* The terms before `key` in the serial pass's records (append_term). */
+static size_t terms_before(const buf *terms, const buf *key)
+{
+    size_t n = 0;
+    for (const uint8_t *at = terms->data, *end = at + terms->len; at < end; n++) {
+        uint32_t len, df;
+        memcpy(&len, at, 4);
+        memcpy(&df, at + 4 + len, 4);
+        size_t common = len < key->len ? len : key->len;
+        int c = memcmp(at + 4, key->data, common);
+        if (c > 0 || (c == 0 && len >= key->len))
+            return n;
+        at += 4 + len + 4 + 4 + 8 + 8 + (size_t)df * (4 + 4 + 8);
+    }
+    return n;
+}
+
+Test(positions_pass, two_ranges_split_at_a_key_give_the_serial_terms_and_positions)
+{
+    struct fixture f;
+    setup(&f);
+    buf want_terms = BUF_INIT;
+    buf want = serial_pass(f.cursors, 2, f.doc_of_record, &want_terms);
+    buf all = { (uint8_t *)"\xff", 1, 1, 0 }; /* after every key */
+    size_t nterms = terms_before(&want_terms, &all);
+    unsigned percents[] = { 1, 30, 57, 99 };
+    size_t last_before = 0;
+    for (size_t i = 0; i < sizeof percents / sizeof *percents; i++) {
+        buf key = BUF_INIT;
+        cr_assert_eq(positions_pass_split_key(f.cursors, 2, percents[i], &key), 0);
+        cr_assert_gt(key.len, 0, "%u%%: no key", percents[i]);
+        /* a larger share puts more terms before the key, and never all or none */
+        size_t before = terms_before(&want_terms, &key);
+        cr_assert(before > 0 && before < nterms, "%u%%: %zu of %zu terms before the key",
+                  percents[i], before, nterms);
+        cr_assert_gt(before, last_before, "%u%%: %zu terms before the key", percents[i], before);
+        last_before = before;
+        struct positions_pass_limits first = { 1000, 4000, f.spill_path, 1, 1,
+                                               NULL, (char *)key.data, 0, key.len };
+        char *later_spill = test_path(f.dir, "ix.cari.run-1-positions-later");
+        struct positions_pass_limits later = { 1000, 4000, later_spill, 0, 1,
+                                               (char *)key.data, NULL, key.len, 0 };
+        positions_pass *a, *b;
+        const uint32_t *lengths = record_lengths();
+        cr_assert_eq(positions_pass_start(&a, f.cursors, 2, f.doc_of_record, lengths, &first), 0);
+        cr_assert_eq(positions_pass_start(&b, f.cursors, 2, f.doc_of_record, lengths, &later), 0);
+        buf got_terms = BUF_INIT, got = BUF_INIT;
+        collect_pass(a, f.index_path, &got_terms, &got);
+        cr_assert_eq(terms_before(&got_terms, &all), before, "%u%%: the first range's terms",
+                     percents[i]);
+        collect_pass(b, f.index_path, &got_terms, &got);
+        positions_pass_free(a);
+        positions_pass_free(b);
+        cr_assert_eq(got_terms.len, want_terms.len, "%u%%: %zu bytes of terms, not %zu",
+                     percents[i], got_terms.len, want_terms.len);
+        cr_assert_eq(memcmp(got_terms.data, want_terms.data, want_terms.len), 0,
+                     "%u%%: the terms differ", percents[i]);
+        cr_assert_eq(got.len, want.len, "%u%%: %zu bytes of positions, not %zu", percents[i],
+                     got.len, want.len);
+        cr_assert_eq(memcmp(got.data, want.data, want.len), 0, "%u%%: the positions differ",
+                     percents[i]);
+        cr_assert_eq(count_files(f.dir), 2, "%u%%: spill files left behind", percents[i]);
+        buf_free(&got_terms);
+        buf_free(&got);
+        buf_free(&key);
+        free(later_spill);
+    }
+    buf_free(&want);
+    buf_free(&want_terms);
+    teardown(&f);
+}
+
+/* Words and their roots side by side ("w", "w\1"), as the analyser makes
+ * them: the split never falls between a word and its root. */
+Test(positions_pass, the_split_key_is_never_a_root_key)
+{
+    inverter inv;
+    cr_assert_eq(inverter_init(&inv), 0);
+    char key[16];
+    for (uint32_t record = 0; record < 50; record++) {
+        for (uint32_t w = 0; w < 40; w++) {
+            int n = snprintf(key, sizeof key, "w%02u", w);
+            cr_assert_eq(inverter_add(&inv, record, key, (size_t)n, w), 0);
+            key[n] = FORMAT_ROOT_MARK;
+            cr_assert_eq(inverter_add(&inv, record, key, (size_t)n + 1, w), 0);
+        }
+        cr_assert_eq(inverter_end_doc(&inv), 0);
+    }
+    run_cursor c;
+    cr_assert_eq(run_cursor_open(&c, NULL, &inv), 0);
+    for (unsigned percent = 1; percent <= 97; percent++) {
+        buf split = BUF_INIT;
+        cr_assert_eq(positions_pass_split_key(&c, 1, percent, &split), 0);
+        cr_assert_eq(split.len, 3, "%u%%: a key of %zu bytes", percent, split.len);
+        cr_assert_eq(split.data[0], 'w');
+        /* about `percent` of the 40 words come before it */
+        unsigned word = (unsigned)(split.data[1] - '0') * 10 + (unsigned)(split.data[2] - '0');
+        int off = (int)(word * 100) - (int)(percent * 40);
+        cr_assert(off >= -100 && off <= 200, "%u%%: split at word %u", percent, word);
+        buf_free(&split);
+    }
+    buf late = BUF_INIT; /* past the last word: its root alone would be left */
+    cr_assert_eq(positions_pass_split_key(&c, 1, 99, &late), 0);
+    cr_assert_eq(late.len, 0, "a key at 99%%");
+    buf none = BUF_INIT;
+    cr_assert_eq(positions_pass_split_key(&c, 0, 50, &none), 0);
+    cr_assert_eq(none.len, 0, "a key with no runs");
+    buf_free(&late);
+    run_cursor_close(&c);
+    inverter_free(&inv);
 }
