@@ -23,7 +23,8 @@ typedef int full_block_decode_fn(const uint8_t *p, const uint8_t *end, const uin
                                  const uint8_t *widths, uint32_t prev_plus1, uint32_t *docs,
                                  uint32_t *tfs, uint64_t *tf_sum);
 
-/* The decoder for an instruction set, NULL when this CPU or build lacks it. */
+/* The decoder for an instruction set (BITPACK_AVX2: AVX2 and BMI2), NULL
+ * when this CPU or build lacks it. */
 full_block_decode_fn *full_block_decoder_for(enum bitpack_isa isa);
 
 /* The fastest decoder this CPU runs; a caller asks once and keeps it. */

@@ -9,10 +9,12 @@
  * docs' vector loads read them (a load over a store still in flight waits).
  * The frequencies' exceptions are added after their routine, to the few
  * values they change. The AVX2 variant is the same code compiled for AVX2
- * (VEX three-operand forms, no register copies; 256-bit fills). */
+ * (VEX three-operand forms, no register copies; two groups a shift, 256-bit
+ * fills) and its areas' patch for BMI2 (core/pfor_area.h). */
 #include "core/full_block.h"
 
 #include "core/pfor.h"
+#include "core/pfor_area.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define FULL_BLOCK_HAVE_X86 1
@@ -166,6 +168,15 @@ static int tfs_may_wrap(unsigned b, uint64_t exceptions)
     return b > 24 || ((uint64_t)1 << b) + exceptions > UINT32_MAX;
 }
 
+/* pfor_area_add, inline where the area has room after it. */
+static inline __attribute__((always_inline)) uint64_t
+add_area(const struct pfor_area *area, unsigned b, const uint8_t *readable, uint32_t *out)
+{
+    if (!pfor_area_has_slack(area, readable))
+        return pfor_area_add(area, b, readable, out);
+    return pfor_area_add_inline(area, b, out);
+}
+
 static inline __attribute__((always_inline)) int
 decode(const struct kernels *k, const uint8_t *p, const uint8_t *end, const uint8_t *readable,
        const uint8_t *widths, uint32_t prev_plus1, uint32_t *docs, uint32_t *tfs,
@@ -180,12 +191,12 @@ decode(const struct kernels *k, const uint8_t *p, const uint8_t *end, const uint
     uint64_t doc_high = 0, tf_high = 0;
     if (doc_area.n > 0) {
         k->fill_ones(docs);
-        doc_high = pfor_area_add(&doc_area, doc_bits, readable, docs);
+        doc_high = add_area(&doc_area, doc_bits, readable, docs);
         doc_ones = docs;
     }
     uint32_t total = k->tfs[tf_bits](tf_start, ones, tfs);
     if (tf_area.n > 0)
-        tf_high = pfor_area_add(&tf_area, tf_bits, readable, tfs);
+        tf_high = add_area(&tf_area, tf_bits, readable, tfs);
     k->docs[doc_bits](p, doc_ones, prev_plus1, docs);
     if (docs_may_wrap(prev_plus1, doc_bits, doc_high) && full_block_docs_wrapped(docs, prev_plus1))
         return -1;
@@ -202,9 +213,10 @@ static int decode_sse2(const uint8_t *p, const uint8_t *end, const uint8_t *read
     return decode(&sse2_kernels, p, end, readable, widths, prev_plus1, docs, tfs, tf_sum);
 }
 
-AVX2 static int decode_avx2(const uint8_t *p, const uint8_t *end, const uint8_t *readable,
-                            const uint8_t *widths, uint32_t prev_plus1, uint32_t *docs,
-                            uint32_t *tfs, uint64_t *tf_sum)
+/* With BMI2, which every AVX2 CPU but a few has, for the areas' shifts. */
+__attribute__((target("avx2,bmi2"))) static int
+decode_avx2(const uint8_t *p, const uint8_t *end, const uint8_t *readable, const uint8_t *widths,
+            uint32_t prev_plus1, uint32_t *docs, uint32_t *tfs, uint64_t *tf_sum)
 {
     return decode(&avx2_kernels, p, end, readable, widths, prev_plus1, docs, tfs, tf_sum);
 }
@@ -219,7 +231,8 @@ full_block_decode_fn *full_block_decoder_for(enum bitpack_isa isa)
     case BITPACK_SSE2: return decode_sse2; /* part of x86-64 */
     case BITPACK_AVX2: /* the init is idempotent, and needed before constructors ran */
         __builtin_cpu_init();
-        return __builtin_cpu_supports("avx2") ? decode_avx2 : NULL;
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") ? decode_avx2
+                                                                                 : NULL;
 #else
     case BITPACK_SSE2:
     case BITPACK_AVX2: return NULL;

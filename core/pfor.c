@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/endian.h"
+#include "core/pfor_area.h"
 
 static unsigned width_of(uint32_t v) { return v == 0 ? 0 : 32 - (unsigned)__builtin_clz(v); }
 
@@ -65,74 +66,27 @@ void pfor_encode(const uint32_t *in, uint8_t width, uint8_t *out)
         *high = (uint8_t)acc;
 }
 
-/* High parts of at most 8 bits come 8 to a 64-bit load: 8 of them are h
- * whole bytes. The last group's load is cut to its values; the slots after
- * them add 0 to whatever index byte follows, which changes nothing and
- * spares a loop of its own (its exit a branch miss per block). Patching 16
- * slots whatever the count, which spares the loop's exit too, took longer
- * on the 146 MB index's blocks. */
-static uint64_t add_narrow(const uint8_t *index, unsigned n, const uint8_t *high, unsigned h,
-                           uint32_t scale, uint32_t *out)
-{
-    uint64_t mask = (1u << h) - 1, sum = 0;
-    for (unsigned e = 0; e < n; e += 8, index += 8, high += h) {
-        uint64_t w = le64_load(high);
-        if (n - e < 8)
-            w &= ((uint64_t)1 << (n - e) * h) - 1; /* below 7 * 8 bits */
-        for (unsigned j = 0; j < 8; j++, w >>= h) {
-            uint32_t part = (uint32_t)(w & mask) * scale;
-            out[index[j] % BITPACK_BLOCK] += part;
-            sum += part;
-            __asm__("" : "+r"(sum)); /* one add a slot: vectorised, the 8 went through the stack */
-        }
-    }
-    return sum;
-}
-
-/* Wider high parts, one 64-bit load each. */
-static uint64_t add_wide(const uint8_t *index, unsigned n, const uint8_t *high, unsigned h,
-                         uint32_t scale, uint32_t *out)
-{
-    uint64_t mask = ((uint64_t)1 << h) - 1, sum = 0;
-    size_t at = 0;
-    for (unsigned e = 0; e < n; e++, at += h) {
-        uint32_t part = (uint32_t)(le64_load(high + at / 8) >> (at % 8) & mask) * scale;
-        out[index[e] % BITPACK_BLOCK] += part;
-        sum += part;
-    }
-    return sum;
-}
-
-/* Bytes that may be read past an area's high parts: the last group's 8-byte
- * load and the index bytes of its slots past the count. */
-enum { AREA_SLACK = 8 };
-
-/* An area that ends less than AREA_SLACK bytes before what may be read:
+/* An area that ends less than PFOR_AREA_SLACK bytes before what may be read:
  * patched from a copy with zeros behind it. */
 __attribute__((noinline)) static uint64_t add_from_copy(const struct pfor_area *area, unsigned b,
                                                         size_t len, uint32_t *out)
 {
-    uint8_t copy[BITPACK_BLOCK + 4 * BITPACK_BLOCK + AREA_SLACK];
+    uint8_t copy[BITPACK_BLOCK + 4 * BITPACK_BLOCK + PFOR_AREA_SLACK];
     memcpy(copy, area->index, len);
-    memset(copy + len, 0, AREA_SLACK);
+    memset(copy + len, 0, PFOR_AREA_SLACK);
     struct pfor_area near = { copy, copy + area->n, area->n, area->high_bits };
-    return pfor_area_add(&near, b, copy + len + AREA_SLACK, out);
+    return pfor_area_add(&near, b, copy + len + PFOR_AREA_SLACK, out);
 }
 
 /* Every index byte and high part read lies in the area, or within the
- * AREA_SLACK bytes after it (from a copy when the readable bytes end sooner).
- * Whether the area is the encoder's is verify's question (pfor.h). */
+ * PFOR_AREA_SLACK bytes after it (from a copy when the readable bytes end
+ * sooner). Whether the area is the encoder's is verify's question (pfor.h). */
 uint64_t pfor_area_add(const struct pfor_area *area, unsigned b, const uint8_t *readable,
                        uint32_t *out)
 {
-    unsigned n = area->n, h = area->high_bits;
-    if (n == 0)
+    if (area->n == 0)
         return 0;
-    size_t len = n + ((size_t)n * h + 7) / 8;
-    if ((size_t)(readable - area->index) < len + AREA_SLACK)
-        return add_from_copy(area, b, len, out);
-    uint32_t scale = 1u << b; /* b < 32 here; a product spares a shift by a register */
-    if (h <= 8)
-        return add_narrow(area->index, n, area->high, h, scale, out);
-    return add_wide(area->index, n, area->high, h, scale, out);
+    if (!pfor_area_has_slack(area, readable))
+        return add_from_copy(area, b, pfor_area_len(area), out);
+    return pfor_area_add_inline(area, b, out);
 }
