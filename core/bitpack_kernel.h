@@ -59,21 +59,14 @@
             if ((bits) > 0) {                                                                  \
                 const unsigned o0_ = 2 * j * (bits), o1_ = o0_ + (bits);                       \
                 const unsigned w0_ = o0_ / 32, s0_ = o0_ % 32, w1_ = o1_ / 32, s1_ = o1_ % 32; \
-                __m256i low_ = w1_ == w0_                                                      \
-                                   ? _mm256_broadcastsi128_si256(_mm_loadu_si128(words_ + w0_)) \
-                                   : _mm256_loadu_si256((const __m256i *)(const void *)(words_ + w0_)); \
-                v = _mm256_srlv_epi32(low_, _mm256_setr_epi32((int)s0_, (int)s0_, (int)s0_,      \
-                                                              (int)s0_, (int)s1_, (int)s1_,      \
-                                                              (int)s1_, (int)s1_));              \
+                v = _mm256_srlv_epi32(bitpack_words(words_ + w0_, w1_ == w0_),                 \
+                                      bitpack_counts((int)s0_, (int)s1_));                     \
                 const int over0_ = s0_ + (bits) > 32, over1_ = s1_ + (bits) > 32;              \
                 if (over0_ || over1_) {                                                        \
-                    __m256i high_ =                                                            \
-                        w1_ == w0_ || !over1_                                                  \
-                            ? _mm256_broadcastsi128_si256(_mm_loadu_si128(words_ + w0_ + 1))   \
-                            : _mm256_loadu_si256((const __m256i *)(const void *)(words_ + w0_ + 1)); \
-                    const int l0_ = over0_ ? (int)(32 - s0_) : 32, l1_ = over1_ ? (int)(32 - s1_) : 32; \
-                    v = _mm256_or_si256(v, _mm256_sllv_epi32(high_, _mm256_setr_epi32(           \
-                                                               l0_, l0_, l0_, l0_, l1_, l1_, l1_, l1_))); \
+                    __m256i high_ = bitpack_words(words_ + w0_ + 1, w1_ == w0_ || !over1_);    \
+                    v = _mm256_or_si256(                                                       \
+                        v, _mm256_sllv_epi32(high_, bitpack_counts(over0_ ? 32 - (int)s0_ : 32, \
+                                                                   over1_ ? 32 - (int)s1_ : 32))); \
                 }                                                                              \
                 if ((bits) < 32)                                                               \
                     v = _mm256_and_si256(v, mask_);                                            \
@@ -81,6 +74,21 @@
             __VA_ARGS__                                                                        \
         }                                                                                      \
     } while (0)
+
+/* Word w and w + 1 of the lanes (p points at w), or word w twice. */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) __m256i
+bitpack_words(const __m128i *p, int twice)
+{
+    return twice ? _mm256_broadcastsi128_si256(_mm_loadu_si128(p))
+                 : _mm256_loadu_si256((const __m256i *)(const void *)p);
+}
+
+/* Shift counts: a for the first group's four lanes, b for the second's. */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) __m256i
+bitpack_counts(int a, int b)
+{
+    return _mm256_setr_epi32(a, a, a, a, b, b, b, b);
+}
 
 /* X(b) for every width b, 0 to 32: one function, or one table entry, each. */
 #define BITPACK_WIDTHS(X)                                                                      \

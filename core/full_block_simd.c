@@ -108,15 +108,16 @@ typedef uint32_t tfs_kernel(const uint8_t *in, const uint32_t *exc, uint32_t *tf
         const unsigned bits = b;                                                           \
         DOCS_BODY_AVX2                                                                     \
     }                                                                                      \
-    static uint32_t tfs_sse2_##b(const uint8_t *in, const uint32_t *exc, uint32_t *tfs)                     \
+    static uint32_t tfs_sse2_##b(const uint8_t *in, const uint32_t *exc, uint32_t *tfs)    \
     {                                                                                      \
         const unsigned bits = b;                                                           \
         TFS_BODY                                                                           \
     }                                                                                      \
-    AVX2 static uint32_t tfs_avx2_##b(const uint8_t *in, const uint32_t *exc, uint32_t *tfs)                    \
+    AVX2 static uint32_t tfs_avx2_##b(const uint8_t *in, const uint32_t *exc,              \
+                                      uint32_t *tfs)                                       \
     {                                                                                      \
         const unsigned bits = b;                                                           \
-        TFS_BODY_AVX2                                                                           \
+        TFS_BODY_AVX2                                                                      \
     }
 BITPACK_WIDTHS(KERNELS)
 

@@ -67,9 +67,9 @@ static inline const uint8_t *pfor_parse(const uint8_t *p, const uint8_t *end, ui
 
 /* Adds each high part, shifted left by b, to out[index % 128] (modulo
  * 2^32), and returns the sum of what it added (in 64 bits). Over the packed
- * values that is their or; over ones, the exceptions plus one. Bytes from the area's end up to `readable` (>= its end) may be
- * read, never used: the rest of a mapped section lets the high parts be read
- * 8 bytes at a time. */
+ * values that is their or; over ones, the exceptions plus one. Bytes from
+ * the area's end up to `readable` (>= its end) may be read, never used: the
+ * rest of a mapped section lets the high parts be read 8 bytes at a time. */
 uint64_t pfor_area_add(const struct pfor_area *area, unsigned b, const uint8_t *readable,
                        uint32_t *out);
 
