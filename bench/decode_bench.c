@@ -229,25 +229,30 @@ static void print_exceptions(const struct real_blocks *r)
     }
 }
 
-/* Decodes blocks [first, last) as postings_cursor.c's decode_full does
- * (core/full_block.h), or `pfor_only` their two PFor blocks alone; returns
- * the blocks that decoded. */
+/* How a window of blocks is decoded: as postings_cursor.c's decode_full
+ * does (`full`, core/full_block.h), or their two PFor blocks alone with
+ * `unpack`. */
+struct real_decoder {
+    full_block_decode_fn *full;
+    bitpack_unpack_fn *unpack;
+};
+
+/* Decodes blocks [first, last); returns the blocks that decoded. */
 static uint32_t decode_window(const struct real_blocks *r, size_t first, size_t last,
-                              bitpack_unpack_fn *fn, int pfor_only, uint32_t *sink)
+                              struct real_decoder d, uint32_t *sink)
 {
     uint32_t docs[BITPACK_BLOCK], tfs[BITPACK_BLOCK], good = 0;
     const uint8_t *readable = r->bytes + r->len;
     for (size_t i = first; i < last; i++) {
         const uint8_t *p = r->bytes + r->block[i].at, *end = r->bytes + r->block[i + 1].at;
-        if (pfor_only) {
-            p = pfor_decode(fn, p, end, readable, r->block[i].widths[0], docs);
+        if (d.full == NULL) {
+            p = pfor_decode(d.unpack, p, end, readable, r->block[i].widths[0], docs);
             if (p != NULL)
-                p = pfor_decode(fn, p, end, readable, r->block[i].widths[1], tfs);
+                p = pfor_decode(d.unpack, p, end, readable, r->block[i].widths[1], tfs);
             good += p == end;
         } else {
             uint64_t tf_sum;
-            good += full_block_decode(fn, p, end, readable, r->block[i].widths, 0, docs, tfs,
-                                      &tf_sum) == 0;
+            good += d.full(p, end, readable, r->block[i].widths, 0, docs, tfs, &tf_sum) == 0;
             *sink += (uint32_t)tf_sum;
         }
         *sink += docs[i % BITPACK_BLOCK] + tfs[i % BITPACK_BLOCK];
@@ -257,8 +262,8 @@ static uint32_t decode_window(const struct real_blocks *r, size_t first, size_t 
 
 /* Integers (256 a block) per second over every block: a slice decodes each
  * window of 256 KiB `REPEAT` times, the first warming the cache; the fastest. */
-static double measure_real(const struct real_blocks *r, bitpack_unpack_fn *fn, int pfor_only,
-                           double ms, uint32_t *sink)
+static double measure_real(const struct real_blocks *r, struct real_decoder d, double ms,
+                           uint32_t *sink)
 {
     enum { WINDOW = 256 * 1024, REPEAT = 8 };
     double start = now(), best = 1e30, t0, t;
@@ -268,7 +273,7 @@ static double measure_real(const struct real_blocks *r, bitpack_unpack_fn *fn, i
             for (last = first + 1; last < r->n && r->block[last + 1].at - r->block[first].at <= WINDOW;)
                 last++;
             for (int k = 0; k < REPEAT; k++)
-                if (decode_window(r, first, last, fn, pfor_only, sink) != last - first)
+                if (decode_window(r, first, last, d, sink) != last - first)
                     return 0;
         }
         t = now();
@@ -290,11 +295,12 @@ static int real_report(const char *path, double ms)
     static const char *names[] = { "scalar", "sse2", "avx2" };
     printf("unpacker\tpfor\tfull block\t(the index's full blocks, billions of integers per second)\n");
     for (int isa = 0; isa < 3; isa++) {
-        bitpack_unpack_fn *fn = bitpack_unpacker_for((enum bitpack_isa)isa);
-        if (fn == NULL)
+        struct real_decoder pfor = { NULL, bitpack_unpacker_for((enum bitpack_isa)isa) };
+        struct real_decoder full = { full_block_decoder_for((enum bitpack_isa)isa), NULL };
+        if (pfor.unpack == NULL || full.full == NULL)
             continue;
-        printf("%s\t%.2f", names[isa], measure_real(&r, fn, 1, ms, &sink) / 1e9);
-        printf("\t%.2f\n", measure_real(&r, fn, 0, ms, &sink) / 1e9);
+        printf("%s\t%.2f", names[isa], measure_real(&r, pfor, ms, &sink) / 1e9);
+        printf("\t%.2f\n", measure_real(&r, full, ms, &sink) / 1e9);
     }
     printf("(checksum %u)\n", sink);
     free(r.bytes), free(r.block);

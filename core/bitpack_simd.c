@@ -1,7 +1,8 @@
 /* bitpack_simd.c - SSE2 and AVX2 unpacking of the SIMD-BP128 layout, and the
  * choice among them by what the CPU has. One 128-bit load holds word w of the
  * four lanes, so a block unpacks with shifts and masks four values at a time;
- * each width gets its own fully unrolled body (the width is a constant in it).
+ * each width gets its own fully unrolled body (the width is a constant in it,
+ * core/bitpack_kernel.h).
  * The AVX2 variant is the same kernel compiled for AVX2 (VEX three-operand
  * forms, no register copies); both give exactly the scalar path's values. */
 #include "core/bitpack.h"
@@ -9,32 +10,16 @@
 #if defined(__x86_64__) || defined(__i386__)
 #define BITPACK_HAVE_X86 1
 #include <immintrin.h>
+
+#include "core/bitpack_kernel.h"
 #endif
 
 #ifdef BITPACK_HAVE_X86
 
+/* Stores each group of four values as it comes. */
 #define UNPACK_BODY                                                                          \
-    const __m128i *src = (const __m128i *)(const void *)in;                                  \
     __m128i *dst = (__m128i *)(void *)out;                                                   \
-    const __m128i mask = _mm_set1_epi32((int)(bits >= 32 ? 0xFFFFFFFFu : (1u << bits) - 1)); \
-    __m128i cur = _mm_loadu_si128(src++);                                                    \
-    unsigned shift = 0;                                                                      \
-    _Pragma("GCC unroll 32") for (unsigned k = 0; k < 32; k++)                               \
-    {                                                                                        \
-        __m128i v = _mm_srli_epi32(cur, (int)shift);                                         \
-        if (shift + bits > 32) { /* the value straddles two words */                         \
-            cur = _mm_loadu_si128(src++);                                                    \
-            v = _mm_or_si128(v, _mm_slli_epi32(cur, (int)(32 - shift)));                     \
-            shift = shift + bits - 32;                                                       \
-        } else {                                                                             \
-            shift += bits;                                                                   \
-            if (shift == 32 && k < 31) {                                                     \
-                cur = _mm_loadu_si128(src++);                                                \
-                shift = 0;                                                                   \
-            }                                                                                \
-        }                                                                                    \
-        _mm_storeu_si128(dst + k, bits >= 32 ? v : _mm_and_si128(v, mask));                  \
-    }
+    BITPACK_EACH_VECTOR(in, bits, v, k, _mm_storeu_si128(dst + k, v););
 
 static inline __attribute__((always_inline)) void unpack_sse2_w(const uint8_t *in, uint32_t *out,
                                                                 unsigned bits)

@@ -2,7 +2,6 @@
  * every value checked (doc numbers increasing and below N, sizes in bounds). */
 #include "query/postings_cursor.h"
 
-#include "core/bitpack.h"
 #include "core/full_block.h"
 #include "core/endian.h"
 #include "core/error.h"
@@ -84,8 +83,8 @@ static int decode_full(postings_cursor *c, const uint8_t *p, const uint8_t *end,
     if (len > 0)
         __builtin_prefetch(end - 1);
     const struct section_view *postings = &c->ix->sec[SECTION_POSTINGS];
-    return full_block_decode(c->unpack, p, end, postings->data + postings->len, fixed + 2,
-                             prev_plus1, c->docs, c->tfs, tf_sum);
+    return c->decode_full(p, end, postings->data + postings->len, fixed + 2, prev_plus1, c->docs,
+                          c->tfs, tf_sum);
 }
 
 /* The tail, and a single document from the dictionary entry. A tail after
@@ -166,7 +165,7 @@ int postings_open(postings_cursor *c, const cari_index *ix, const struct term_en
 {
     c->ix = ix;
     c->error = error;
-    c->unpack = bitpack_unpacker();
+    c->decode_full = full_block_decoder();
     c->skip = rice_skipper();
     c->df = e->df;
     c->max_tf = e->max_tf;

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "core/bitpack.h"
+#include "core/full_block.h"
 #include "core/format.h"
 #include "core/rice.h"
 #include "query/index_reader.h"
@@ -16,7 +16,7 @@
 typedef struct postings_cursor {
     const cari_index *ix;
     int *error; /* shared sticky error: set once, then every cursor reads as ended */
-    bitpack_unpack_fn *unpack; /* the CPU's fastest, chosen on open */
+    full_block_decode_fn *decode_full; /* the CPU's fastest, chosen on open */
     rice_skip_fn *skip;        /* likewise */
     uint32_t df, nblocks, max_tf;
     uint32_t single_doc, single_tf; /* a term of one document: its entry holds it */

@@ -1,7 +1,8 @@
 /* Full postings blocks (core/full_block.h): docs from gaps and frequencies
- * from frequencies less one, the SIMD sums held to the scalar ones value for
- * value, wraps past 2^32 found wherever they happen, and whole blocks
- * decoded from their PFor bytes. */
+ * from frequencies less one, every decoder (portable, SSE2, AVX2) held to
+ * the portable one's docs, frequencies, sum and answer for the same bytes,
+ * wraps past 2^32 found wherever they happen, and whole blocks decoded from
+ * the bytes PFor codes at any base, exceptions or not. */
 #include <criterion/criterion.h>
 
 #include <string.h>
@@ -17,28 +18,95 @@ static uint32_t next_random(void)
     return (uint32_t)(state >> 16);
 }
 
-/* Both sums of gaps from `first`: the same docs and the same answer. */
-static int both_docs(const uint32_t *gaps, uint32_t first, uint32_t *docs)
+static const enum bitpack_isa isas[] = { BITPACK_SCALAR, BITPACK_SSE2, BITPACK_AVX2 };
+
+/* A block's bytes: gaps and frequencies less one coded at width bytes of
+ * their own (0: the ones pfor_choose takes), with `room` bytes readable
+ * after them. */
+struct coded {
+    uint8_t bytes[2 * (512 + 2 + 128 + 512) + 64];
+    uint8_t widths[2];
+    size_t len;
+};
+
+static void code(struct coded *c, const uint32_t *gaps, const uint32_t *freqs, uint8_t doc_width,
+                 uint8_t tf_width)
 {
-    uint32_t simd[FULL_BLOCK];
-    memcpy(simd, gaps, sizeof simd);
-    memcpy(docs, gaps, sizeof simd);
-    int wrapped = full_block_docs_scalar(docs, first);
-    cr_assert_eq(full_block_docs(simd, first), wrapped, "first %u", first);
-    cr_assert_arr_eq(simd, docs, sizeof simd);
-    return wrapped;
+    size_t doc_size, tf_size;
+    c->widths[0] = pfor_choose(gaps, &doc_size);
+    c->widths[1] = pfor_choose(freqs, &tf_size);
+    memset(c->bytes, 0xAA, sizeof c->bytes);
+    if (doc_width != 0)
+        c->widths[0] = doc_width;
+    if (tf_width != 0)
+        c->widths[1] = tf_width;
+    pfor_encode(gaps, c->widths[0], c->bytes);
+    uint32_t out[FULL_BLOCK]; /* where each part ends: the decoder knows */
+    const uint8_t *end = c->bytes + sizeof c->bytes;
+    const uint8_t *tf_start = pfor_decode(bitpack_unpack128, c->bytes, end, end, c->widths[0], out);
+    cr_assert_not_null(tf_start);
+    pfor_encode(freqs, c->widths[1], (uint8_t *)tf_start);
+    const uint8_t *stop = pfor_decode(bitpack_unpack128, tf_start, end, end, c->widths[1], out);
+    cr_assert_not_null(stop);
+    c->len = (size_t)(stop - c->bytes);
+}
+
+/* Decodes [bytes, bytes + len) with every decoder, `readable` bytes
+ * readable after it; all must agree with the portable one. Returns its
+ * answer, its docs, frequencies and sum in the out parameters. */
+static int decode_all(const struct coded *c, size_t len, size_t readable, uint32_t first,
+                      uint32_t *docs, uint32_t *tfs, uint64_t *sum)
+{
+    const uint8_t *end = c->bytes + len, *can_read = end + readable;
+    int want = full_block_decode_scalar(c->bytes, end, can_read, c->widths, first, docs, tfs, sum);
+    for (size_t a = 0; a < sizeof isas / sizeof *isas; a++) {
+        full_block_decode_fn *fn = full_block_decoder_for(isas[a]);
+        if (fn == NULL)
+            continue;
+        uint32_t d[FULL_BLOCK], t[FULL_BLOCK];
+        uint64_t s = 12345;
+        memset(d, 0x55, sizeof d);
+        memset(t, 0x55, sizeof t);
+        cr_assert_eq(fn(c->bytes, end, can_read, c->widths, first, d, t, &s), want,
+                     "isa %zu widths 0x%02x 0x%02x first %u", a, c->widths[0], c->widths[1], first);
+        if (want != 0)
+            continue;
+        cr_assert_arr_eq(d, docs, sizeof d, "isa %zu docs", a);
+        cr_assert_arr_eq(t, tfs, sizeof t, "isa %zu tfs", a);
+        cr_assert_eq(s, *sum, "isa %zu sum", a);
+    }
+    return want;
+}
+
+/* The docs of `gaps` from `first` (frequencies of 1), by every decoder. */
+static int docs_of(const uint32_t *gaps, uint32_t first, uint32_t *docs)
+{
+    static const uint32_t zeros[FULL_BLOCK];
+    struct coded c;
+    uint32_t tfs[FULL_BLOCK];
+    uint64_t sum;
+    code(&c, gaps, zeros, 0, 0);
+    int rc = decode_all(&c, c.len, 0, first, docs, tfs, &sum);
+    cr_assert_eq(decode_all(&c, c.len, 64, first, docs, tfs, &sum), rc);
+    /* the portable sums say the same of the gaps themselves */
+    uint32_t v[FULL_BLOCK];
+    memcpy(v, gaps, sizeof v);
+    cr_assert_eq(full_block_docs_scalar(v, first), rc != 0);
+    if (rc == 0)
+        cr_assert_arr_eq(v, docs, sizeof v);
+    return rc != 0;
 }
 
 Test(full_block, docs_are_gaps_plus_one_after_the_last)
 {
     uint32_t gaps[FULL_BLOCK], docs[FULL_BLOCK];
     memset(gaps, 0, sizeof gaps);
-    cr_assert_eq(both_docs(gaps, 7, docs), 0);
+    cr_assert_eq(docs_of(gaps, 7, docs), 0);
     for (unsigned i = 0; i < FULL_BLOCK; i++)
         cr_assert_eq(docs[i], 7 + i);
     for (unsigned i = 0; i < FULL_BLOCK; i++)
         gaps[i] = i % 3;
-    cr_assert_eq(both_docs(gaps, 0, docs), 0);
+    cr_assert_eq(docs_of(gaps, 0, docs), 0);
     cr_assert_eq(docs[0], 0);
     cr_assert_eq(docs[1], 2);
     cr_assert_eq(docs[2], 5);
@@ -47,18 +115,11 @@ Test(full_block, docs_are_gaps_plus_one_after_the_last)
     for (unsigned i = 0; i < FULL_BLOCK; i++)
         sum += gaps[i];
     cr_assert_eq(docs[FULL_BLOCK - 1], sum + FULL_BLOCK - 1);
-}
-
-Test(full_block, random_gaps_agree)
-{
-    for (int t = 0; t < 3000; t++) {
-        uint32_t gaps[FULL_BLOCK], docs[FULL_BLOCK];
-        unsigned bits = (unsigned)(t % 33);
-        for (unsigned i = 0; i < FULL_BLOCK; i++)
-            gaps[i] = bits == 0 ? 0 : next_random() >> (32 - bits);
-        uint32_t first = t % 5 == 0 ? UINT32_MAX - (uint32_t)(t % 1000) : next_random() >> (t % 32);
-        both_docs(gaps, first, docs);
-    }
+    gaps[0] = 1000, gaps[77] = 70000; /* exceptions: added before the sums */
+    cr_assert_eq(docs_of(gaps, 0, docs), 0);
+    cr_assert_eq(docs[0], 1000);
+    cr_assert_eq(docs[77] - docs[76], 70001);
+    cr_assert_eq(docs[FULL_BLOCK - 1], sum + 1000 + 70000 - 77 % 3 + FULL_BLOCK - 1);
 }
 
 /* A doc past 2^32 - 1 anywhere in the block, or a last doc of exactly 2^32 - 1. */
@@ -66,39 +127,46 @@ Test(full_block, wraps_are_found)
 {
     uint32_t gaps[FULL_BLOCK], docs[FULL_BLOCK];
     memset(gaps, 0, sizeof gaps);
-    cr_assert_eq(both_docs(gaps, UINT32_MAX - 127, docs), 0, "the last doc is 2^32 - 1");
+    cr_assert_eq(docs_of(gaps, UINT32_MAX - 127, docs), 0, "the last doc is 2^32 - 1");
     cr_assert_eq(docs[FULL_BLOCK - 1], UINT32_MAX);
-    cr_assert_eq(both_docs(gaps, UINT32_MAX - 126, docs), 1, "one more");
-    for (unsigned at = 0; at < FULL_BLOCK; at++) {
+    cr_assert_eq(docs_of(gaps, UINT32_MAX - 126, docs), 1, "one more");
+    for (unsigned at = 0; at < FULL_BLOCK; at += 5) {
         memset(gaps, 0, sizeof gaps);
         gaps[at] = UINT32_MAX; /* alone it passes 2^32 */
-        cr_assert_eq(both_docs(gaps, 0, docs), 1, "a gap of 2^32 - 1 at %u", at);
+        cr_assert_eq(docs_of(gaps, 0, docs), 1, "a gap of 2^32 - 1 at %u", at);
         gaps[at] = UINT32_MAX - 200; /* fits */
-        cr_assert_eq(both_docs(gaps, 0, docs), 0, "at %u", at);
+        cr_assert_eq(docs_of(gaps, 0, docs), 0, "at %u", at);
         gaps[at] = 1u << 31, gaps[(at + 1) % FULL_BLOCK] = 1u << 31; /* 2^32 in two */
-        cr_assert_eq(both_docs(gaps, 0, docs), 1, "two gaps of 2^31 from %u", at);
+        cr_assert_eq(docs_of(gaps, 0, docs), 1, "two gaps of 2^31 from %u", at);
     }
     for (unsigned i = 0; i < FULL_BLOCK; i++)
         gaps[i] = (1u << 25) - 1; /* 128 gaps and ones of 2^25 - 1 and 1: 2^32 */
-    cr_assert_eq(both_docs(gaps, 0, docs), 0, "the last doc is 2^32 - 1");
-    cr_assert_eq(both_docs(gaps, 1, docs), 1);
-    gaps[5] = 0; /* past the bound from the widest gap, but no wrap */
-    cr_assert_eq(both_docs(gaps, 1, docs), 0);
-    cr_assert_eq(both_docs(gaps, (1u << 25) - 1, docs), 0, "the last doc is 2^32 - 1");
-    cr_assert_eq(both_docs(gaps, 1u << 25, docs), 1);
+    cr_assert_eq(docs_of(gaps, 0, docs), 0, "the last doc is 2^32 - 1");
+    cr_assert_eq(docs_of(gaps, 1, docs), 1);
+    gaps[5] = 0; /* past the bound from the widths, but no wrap */
+    cr_assert_eq(docs_of(gaps, 1, docs), 0);
+    cr_assert_eq(docs_of(gaps, (1u << 25) - 1, docs), 0, "the last doc is 2^32 - 1");
+    cr_assert_eq(docs_of(gaps, 1u << 25, docs), 1);
 }
 
-static uint64_t both_tfs(const uint32_t *freqs, int want_wrapped, uint32_t *tfs)
+/* The sum of `freqs` + 1 (gaps of 0 from 0), by every decoder. */
+static uint64_t sum_of(const uint32_t *freqs, int want_wrapped, uint32_t *tfs)
 {
-    uint32_t simd[FULL_BLOCK];
-    uint64_t sum = 5, simd_sum = 5; /* added to */
-    memcpy(simd, freqs, sizeof simd);
-    memcpy(tfs, freqs, sizeof simd);
-    cr_assert_eq(full_block_tfs_scalar(tfs, &sum), want_wrapped);
-    cr_assert_eq(full_block_tfs(simd, &simd_sum), want_wrapped);
-    cr_assert_arr_eq(simd, tfs, sizeof simd);
-    cr_assert_eq(simd_sum, sum);
-    return sum - 5;
+    static const uint32_t zeros[FULL_BLOCK];
+    struct coded c;
+    uint32_t docs[FULL_BLOCK];
+    uint64_t sum = 0;
+    code(&c, zeros, freqs, 0, 0);
+    cr_assert_eq(decode_all(&c, c.len, 64, 0, docs, tfs, &sum), -want_wrapped);
+    uint32_t v[FULL_BLOCK];
+    uint64_t scalar_sum = 5; /* added to */
+    memcpy(v, freqs, sizeof v);
+    cr_assert_eq(full_block_tfs_scalar(v, &scalar_sum), want_wrapped);
+    if (!want_wrapped) {
+        cr_assert_arr_eq(v, tfs, sizeof v);
+        cr_assert_eq(scalar_sum - 5, sum);
+    }
+    return sum;
 }
 
 Test(full_block, frequencies_are_one_more_and_summed_in_64_bits)
@@ -106,30 +174,70 @@ Test(full_block, frequencies_are_one_more_and_summed_in_64_bits)
     uint32_t freqs[FULL_BLOCK], tfs[FULL_BLOCK];
     for (unsigned i = 0; i < FULL_BLOCK; i++)
         freqs[i] = i;
-    cr_assert_eq(both_tfs(freqs, 0, tfs), FULL_BLOCK * (FULL_BLOCK + 1) / 2);
+    cr_assert_eq(sum_of(freqs, 0, tfs), FULL_BLOCK * (FULL_BLOCK + 1) / 2);
     cr_assert_eq(tfs[0], 1);
     cr_assert_eq(tfs[127], 128);
     for (unsigned i = 0; i < FULL_BLOCK; i++)
         freqs[i] = (1u << 24) - 1; /* the widest summed in 32-bit lanes */
-    cr_assert_eq(both_tfs(freqs, 0, tfs), (uint64_t)FULL_BLOCK << 24);
+    cr_assert_eq(sum_of(freqs, 0, tfs), (uint64_t)FULL_BLOCK << 24);
     freqs[9] = UINT32_MAX - 1; /* wider: summed again, past 2^32 */
-    cr_assert_eq(both_tfs(freqs, 0, tfs), ((uint64_t)127 << 24) + UINT32_MAX);
-    freqs[100] = UINT32_MAX;
-    both_tfs(freqs, 1, tfs);
-    cr_assert_eq(tfs[100], 0);
-    for (int t = 0; t < 2000; t++) {
+    cr_assert_eq(sum_of(freqs, 0, tfs), ((uint64_t)127 << 24) + UINT32_MAX);
+    freqs[100] = UINT32_MAX; /* its frequency wraps to 0 */
+    sum_of(freqs, 1, tfs);
+    memset(freqs, 0, sizeof freqs);
+    freqs[3] = UINT32_MAX; /* an exception over a base of 0 */
+    sum_of(freqs, 1, tfs);
+    freqs[3] = UINT32_MAX - 1;
+    cr_assert_eq(sum_of(freqs, 0, tfs), 127 + (uint64_t)UINT32_MAX);
+    for (int t = 0; t < 300; t++) {
         unsigned bits = (unsigned)(t % 32);
         for (unsigned i = 0; i < FULL_BLOCK; i++)
             freqs[i] = bits == 0 ? 0 : next_random() >> (32 - bits);
-        both_tfs(freqs, 0, tfs);
+        sum_of(freqs, 0, tfs);
+    }
+}
+
+/* Random gaps and frequencies, some values much wider than the rest, coded
+ * at the chosen widths and at every base below them (up to 128 exceptions,
+ * high parts of any width): every decoder gives the portable one's docs,
+ * frequencies and sum, with nothing or plenty readable after the block. */
+Test(full_block, every_decoder_agrees_at_every_base)
+{
+    for (int t = 0; t < 120; t++) {
+        uint32_t gaps[FULL_BLOCK], freqs[FULL_BLOCK];
+        unsigned narrow = (unsigned)(t % 9), wide = narrow + 1 + (unsigned)(t * 7 % (32 - narrow));
+        unsigned every = 1 + (unsigned)(t % 13);
+        for (unsigned i = 0; i < FULL_BLOCK; i++) {
+            unsigned gb = i % every == 0 ? wide : narrow, fb = i % (every + 3) == 0 ? wide : narrow;
+            gaps[i] = gb == 0 ? 0 : next_random() >> (32 - gb);
+            freqs[i] = fb == 0 ? 0 : next_random() >> (32 - fb);
+            if (t % 4 == 0)
+                gaps[i] >>= 8; /* docs that do not wrap */
+        }
+        uint32_t first = t % 3 == 0 ? 0 : next_random() >> (t % 32);
+        struct coded c;
+        size_t size;
+        unsigned doc_top = pfor_choose(gaps, &size) & PFOR_WIDTH_MASK;
+        unsigned tf_top = pfor_choose(freqs, &size) & PFOR_WIDTH_MASK;
+        for (unsigned b = 0; b <= doc_top + 1 && b <= 32; b += 1 + (unsigned)(t % 3)) {
+            unsigned tb = b <= tf_top ? tf_top - b : 0;
+            uint8_t dw = (uint8_t)(b < doc_top ? b | PFOR_PATCHED : 0);
+            uint8_t tw = (uint8_t)(tb < tf_top ? tb | PFOR_PATCHED : 0);
+            if (bitpack_width(gaps, FULL_BLOCK) <= b)
+                dw = (uint8_t)b; /* nothing wider: no exceptions */
+            code(&c, gaps, freqs, dw, tw);
+            uint32_t docs[FULL_BLOCK], tfs[FULL_BLOCK];
+            uint64_t sum;
+            decode_all(&c, c.len, 0, first, docs, tfs, &sum);
+            decode_all(&c, c.len, 64, first, docs, tfs, &sum);
+        }
     }
 }
 
 /* A block coded as the writer codes it decodes to its docs and frequencies
- * with every unpacker; one byte more or less is refused. */
+ * with every decoder; one byte more or less is refused. */
 Test(full_block, decodes_what_pfor_coded)
 {
-    static const enum bitpack_isa isas[] = { BITPACK_SCALAR, BITPACK_SSE2, BITPACK_AVX2 };
     for (int t = 0; t < 200; t++) {
         uint32_t gaps[FULL_BLOCK], freqs[FULL_BLOCK], want_docs[FULL_BLOCK];
         uint64_t want_sum = 0;
@@ -141,31 +249,52 @@ Test(full_block, decodes_what_pfor_coded)
             want_docs[i] = doc;
             want_sum += freqs[i] + 1;
         }
-        uint8_t bytes[2048], widths[2];
-        size_t doc_size, tf_size;
-        widths[0] = pfor_choose(gaps, &doc_size);
-        widths[1] = pfor_choose(freqs, &tf_size);
-        pfor_encode(gaps, widths[0], bytes);
-        pfor_encode(freqs, widths[1], bytes + doc_size);
-        const uint8_t *end = bytes + doc_size + tf_size;
+        struct coded c;
+        code(&c, gaps, freqs, 0, 0);
+        const uint8_t *end = c.bytes + c.len;
         for (size_t a = 0; a < sizeof isas / sizeof *isas; a++) {
-            bitpack_unpack_fn *fn = bitpack_unpacker_for(isas[a]);
+            full_block_decode_fn *fn = full_block_decoder_for(isas[a]);
             if (fn == NULL)
                 continue;
             uint32_t docs[FULL_BLOCK], tfs[FULL_BLOCK];
             uint64_t sum;
-            cr_assert_eq(full_block_decode(fn, bytes, end, end, widths, 1000 + (uint32_t)t, docs,
-                                           tfs, &sum), 0);
+            cr_assert_eq(fn(c.bytes, end, end, c.widths, 1000 + (uint32_t)t, docs, tfs, &sum), 0);
             cr_assert_arr_eq(docs, want_docs, sizeof docs);
             cr_assert_eq(sum, want_sum);
             for (unsigned i = 0; i < FULL_BLOCK; i++)
                 cr_assert_eq(tfs[i], freqs[i] + 1);
-            cr_assert_eq(full_block_decode(fn, bytes, end - 1, end, widths, 0, docs, tfs, &sum), -1);
-            cr_assert_eq(full_block_decode(fn, bytes, end + 1, end + 1, widths, 0, docs, tfs, &sum),
-                         -1, "a byte left over");
-            cr_assert_eq(full_block_decode(fn, bytes, end, end, widths, UINT32_MAX - 100, docs, tfs,
-                                           &sum),
-                         -1, "docs past 2^32");
+            cr_assert_eq(fn(c.bytes, end - 1, end, c.widths, 0, docs, tfs, &sum), -1);
+            cr_assert_eq(fn(c.bytes, end + 1, end + 1, c.widths, 0, docs, tfs, &sum), -1,
+                         "a byte left over");
+            cr_assert_eq(fn(c.bytes, end, end, c.widths, UINT32_MAX - 100, docs, tfs, &sum), -1,
+                         "docs past 2^32");
         }
     }
+}
+
+/* Width bytes and areas no writer makes: refused alike, or decoded alike
+ * (an index repeated adds both high parts, in the gaps as in the frequencies). */
+Test(full_block, damaged_blocks_decode_alike)
+{
+    struct coded c;
+    memset(c.bytes, 0, sizeof c.bytes);
+    /* gaps: base 0, two exceptions at index 5 (high parts 39 and 9, 6 bits);
+     * frequencies: base 0, the same area */
+    const uint8_t area[] = { 2, 6, 5, 5, 0x67, 0x02 };
+    memcpy(c.bytes, area, sizeof area);
+    memcpy(c.bytes + sizeof area, area, sizeof area);
+    c.widths[0] = c.widths[1] = PFOR_PATCHED;
+    uint32_t docs[FULL_BLOCK], tfs[FULL_BLOCK];
+    uint64_t sum;
+    cr_assert_eq(decode_all(&c, 2 * sizeof area, 0, 0, docs, tfs, &sum), 0);
+    cr_assert_eq(docs[5], 5 + 48, "39 + 9 (39 | 9 is 47)");
+    cr_assert_eq(tfs[5], 49);
+    cr_assert_eq(sum, FULL_BLOCK + 48);
+    c.widths[1] = 0x40; /* bit 6 */
+    cr_assert_eq(decode_all(&c, 2 * sizeof area, 0, 0, docs, tfs, &sum), -1);
+    c.widths[1] = 33;
+    cr_assert_eq(decode_all(&c, 2 * sizeof area, 0, 0, docs, tfs, &sum), -1);
+    c.widths[1] = PFOR_PATCHED;
+    c.bytes[sizeof area + 1] = 33; /* a high width past 32 - b */
+    cr_assert_eq(decode_all(&c, 2 * sizeof area, 0, 0, docs, tfs, &sum), -1);
 }

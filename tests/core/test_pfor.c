@@ -1,6 +1,6 @@
 /* PFor blocks (core/pfor.h): the width chosen by exact byte cost, the bytes of
- * the exception area, round trips through every unpacker, and rejection of any
- * area other than the one the encoder writes. */
+ * the exception area, round trips through every unpacker, rejection of what
+ * cannot be decoded in bounds, and the area's patch on its own. */
 #include <criterion/criterion.h>
 
 #include <string.h>
@@ -214,7 +214,7 @@ Test(pfor, damaged_areas)
     /* decodable, not the encoder's: an index masked to the block, a zero high part */
     uint32_t out[BITPACK_BLOCK];
     const uint8_t index_out[] = { 1, 6, 128 + 5, 39 }, zero_high[] = { 1, 6, 5, 0 },
-                  same[] = { 2, 6, 5, 5, 39, 8 >> 2 }; /* high parts 39, 8 */
+                  same[] = { 2, 6, 5, 5, 0x67, 0x02 }; /* high parts 39, 9 */
     cr_assert_eq(pfor_decode(bitpack_unpack128, index_out, index_out + 4, index_out + 4, 0x80, out),
                  index_out + 4);
     cr_assert_eq(out[5], 39);
@@ -222,5 +222,35 @@ Test(pfor, damaged_areas)
                  zero_high + 4);
     cr_assert_eq(out[5], 0);
     cr_assert_eq(pfor_decode(bitpack_unpack128, same, same + 6, same + 6, 0x80, out), same + 6);
-    cr_assert_eq(out[5], 39 | 8, "a repeated index or's both");
+    cr_assert_eq(out[5], 39 + 9, "a repeated index adds both (39 | 9 is 47)");
+}
+
+/* The area added to any values: each high part shifted by the base, the sum
+ * of what was added, and the bound every decoder's overflow checks use. */
+Test(pfor, area_add_returns_the_sum_it_added)
+{
+    uint32_t in[BITPACK_BLOCK];
+    for (unsigned i = 0; i < BITPACK_BLOCK; i++)
+        in[i] = i % 4; /* base 2 */
+    in[3] |= 5u << 2, in[40] |= 1u << 2, in[127] |= 7u << 2;
+    uint8_t bytes[ROOM];
+    const uint8_t width = PFOR_PATCHED | 2;
+    pfor_encode(in, width, bytes);
+    struct pfor_area area;
+    const uint8_t *end = pfor_parse(bytes, bytes + ROOM, width, &area);
+    cr_assert_eq(end, bytes + 32 + 2 + 3 + 2, "3 exceptions of 3 bits: 2 bytes");
+    cr_assert_eq(area.n, 3);
+    cr_assert_eq(area.high_bits, 3);
+    uint32_t ones[BITPACK_BLOCK];
+    for (unsigned i = 0; i < BITPACK_BLOCK; i++)
+        ones[i] = 1;
+    cr_assert_eq(pfor_area_add(&area, 2, bytes + ROOM, ones), (5u + 1 + 7) << 2);
+    for (unsigned i = 0; i < BITPACK_BLOCK; i++)
+        cr_assert_eq(ones[i], 1 + (in[i] >> 2 << 2), "value %u", i);
+    cr_assert_eq(pfor_area_bound(&area, 2), 3 * (7u << 2));
+    struct pfor_area none;
+    cr_assert_eq(pfor_parse(bytes, bytes + ROOM, 2, &none), bytes + 32);
+    cr_assert_eq(none.n, 0);
+    cr_assert_eq(pfor_area_bound(&none, 2), 0);
+    cr_assert_eq(pfor_area_add(&none, 2, bytes + ROOM, ones), 0);
 }
