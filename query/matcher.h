@@ -17,10 +17,6 @@ struct bm25 {
     int length_rises; /* length_factor never falls as the norm byte rises */
 };
 
-/* Doc numbers a word of two lists sums its frequencies over at once
- * (word_cursor.c, pass_low_two). */
-enum { WORD_WINDOW = 4096 };
-
 /* The postings of one word: its exact key and its root key, merged. */
 struct word_cursor {
     postings_cursor c[2];
@@ -29,10 +25,6 @@ struct word_cursor {
     uint32_t df; /* of the union */
     uint32_t *positions;
     size_t positions_cap;
-    /* with two lists: the sums of their frequencies by doc, saturated at
-     * 255, for docs window_lo..window_hi of the blocks window_blocks */
-    uint8_t *window;
-    uint32_t window_lo, window_hi, window_blocks[2];
 };
 
 int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct qword *word,

@@ -40,9 +40,6 @@ int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct q
     w->n = 0;
     w->positions = NULL;
     w->positions_cap = 0;
-    w->window = NULL;
-    w->window_blocks[0] = w->window_blocks[1] = UINT32_MAX; /* no window yet */
-    w->window_lo = w->window_hi = 0;
     uint32_t exact_df = 0, root_df = 0;
     int rc = open_key(w, ix, word->text, word->len, &exact_df, error);
     if (rc == 0 && !word->exact_only) {
@@ -54,16 +51,10 @@ int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct q
     /* the root entry carries the df of the union; without it, the exact df is it */
     w->df = root_df > 0 ? root_df : exact_df;
     settle(w);
-    if (rc == 0 && w->n == 2 && (w->window = malloc(WORD_WINDOW)) == NULL)
-        rc = error_oom();
     return rc;
 }
 
-void word_cursor_close(struct word_cursor *w)
-{
-    free(w->positions);
-    free(w->window);
-}
+void word_cursor_close(struct word_cursor *w) { free(w->positions); }
 
 
 /* The merged positions <= limit of the current document in w->positions;
@@ -126,130 +117,33 @@ static void settle_at(postings_cursor *c, uint32_t i)
     c->doc = c->docs[i];
 }
 
-static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
-
-/* The table's norms for the loops below: frequencies from LOW_TF - 1 up
- * share its last entry, made 255 so that every norm passes it to the exact
- * test (few docs have them); the others are ruled out by one comparison. */
-struct clamped_table {
-    int16_t max_norm[LOW_TF];
-};
-
-static void clamp_table(struct clamped_table *c, const struct low_table *t)
-{
-    memcpy(c->max_norm, t->max_norm, sizeof c->max_norm);
-    c->max_norm[LOW_TF - 1] = UINT8_MAX;
-}
-
-/* may_reach in two steps: the common outcome first, without a branch on the
- * frequency; a frequency of 255 or more (a saturated sum) always may. */
-static inline int may_reach_clamped(const struct clamped_table *c, const struct low_table *t,
-                                    uint32_t tf, uint8_t norm)
-{
-    uint32_t f = tf < LOW_TF - 1 ? tf : LOW_TF - 1;
-    if ((int)norm > c->max_norm[f])
-        return 0;
-    return f < LOW_TF - 1 || tf >= UINT8_MAX || may_reach(t, tf, norm);
-}
-
-/* One list: the common case once the other list of the word has ended. It
- * stops on the block's last doc untested (the caller's to move past). */
+/* One list: the common case once the other list of the word has ended. */
 static void pass_low_one(postings_cursor *c, const struct low_table *t, uint32_t limit)
 {
     uint32_t i = c->i, last = c->count - 1;
-    if (i == last)
-        return;
-    struct clamped_table ct;
-    clamp_table(&ct, t);
-    uint32_t top = min_u32(limit, c->docs[last] - 1); /* docs[last] ends the loop */
-    while (c->docs[i] <= top && !may_reach_clamped(&ct, t, c->tfs[i], t->norms[c->docs[i]]))
-        i++;
-    settle_at(c, i);
-}
-
-/* Adds the frequencies of c's docs from its current one up to doc hi into
- * the window of docs from lo, saturated at 255. */
-static void window_add(uint8_t *window, const postings_cursor *c, uint32_t lo, uint32_t hi)
-{
-    for (uint32_t i = c->i; i < c->count && c->docs[i] <= hi; i++) {
-        uint32_t v = window[c->docs[i] - lo] + c->tfs[i];
-        window[c->docs[i] - lo] = (uint8_t)(v < UINT8_MAX ? v : UINT8_MAX);
-    }
-}
-
-/* The window of w's two lists: the sums of their frequencies by doc, from
- * the earlier of their current docs to the last doc both have decoded (or
- * WORD_WINDOW docs on), made once for each pair of blocks. */
-static void window_fill(struct word_cursor *w)
-{
-    postings_cursor *a = &w->c[0], *b = &w->c[1];
-    uint32_t lo = min_u32(a->doc, b->doc);
-    uint32_t ends = min_u32(a->docs[a->count - 1], b->docs[b->count - 1]);
-    uint32_t far = lo <= UINT32_MAX - (WORD_WINDOW - 1) ? lo + (WORD_WINDOW - 1) : UINT32_MAX;
-    uint32_t hi = min_u32(ends, far);
-    memset(w->window, 0, hi - lo + 1);
-    window_add(w->window, a, lo, hi);
-    window_add(w->window, b, lo, hi);
-    w->window_lo = lo;
-    w->window_hi = hi;
-    w->window_blocks[0] = a->block;
-    w->window_blocks[1] = b->block;
-}
-
-/* From c's current doc, the index of its first doc up to hi that may reach
- * by the window's sums, or else of its first doc above hi; the block's last
- * doc ends the loop untested (a place to stop on, as the caller must load
- * the next block), so that one comparison a doc keeps it in bounds. */
-static uint32_t window_first(const struct word_cursor *w, const postings_cursor *c, uint32_t hi,
-                             const struct clamped_table *ct, const struct low_table *t)
-{
-    uint32_t i = c->i, last = c->count - 1;
-    if (i == last)
-        return i;
-    uint32_t top = min_u32(hi, c->docs[last] - 1);
-    const uint8_t *window = w->window - w->window_lo; /* indexed by doc */
-    for (; c->docs[i] <= top; i++) {
-        uint32_t d = c->docs[i];
-        if (may_reach_clamped(ct, t, window[d], t->norms[d]))
-            break;
-    }
-    return i;
-}
-
-static void settle_from(postings_cursor *c, uint32_t stop)
-{
-    uint32_t i = c->i;
-    while (c->docs[i] < stop) /* stop is at most the block's last doc */
+    while (i < last && c->docs[i] <= limit && !may_reach(t, c->tfs[i], t->norms[c->docs[i]]))
         i++;
     settle_at(c, i);
 }
 
 /* Both lists, merged by doc: a doc in both has the sum of their frequencies,
- * so neither list may judge its docs alone. Instead of a merge, whose every
- * step waits on the last, the window holds the sums, and each list judges
- * its docs by them in a loop of independent steps. It stops where the merge
- * would: on the first doc that may reach, the first past limit, or the last
- * decoded doc of either list (the next block is the caller's to load); or
- * earlier, on the first doc past the window or a block's last doc, which the
- * caller tests and moves past. */
-static void pass_low_two(struct word_cursor *w, const struct low_table *t, uint32_t limit)
+ * so neither list may judge its docs alone. */
+static void pass_low_two(postings_cursor *a, postings_cursor *b, const struct low_table *t,
+                         uint32_t limit)
 {
-    postings_cursor *a = &w->c[0], *b = &w->c[1];
-    uint32_t lo = min_u32(a->doc, b->doc);
-    if (lo > limit)
-        return;
-    if (a->block != w->window_blocks[0] || b->block != w->window_blocks[1] ||
-        lo < w->window_lo || lo > w->window_hi)
-        window_fill(w);
-    struct clamped_table ct;
-    clamp_table(&ct, t);
-    uint32_t ends = min_u32(a->docs[a->count - 1], b->docs[b->count - 1]);
-    uint32_t hi = min_u32(w->window_hi, limit);
-    uint32_t da = a->docs[window_first(w, a, hi, &ct, t)];
-    uint32_t db = b->docs[window_first(w, b, min_u32(hi, da - 1), &ct, t)];
-    uint32_t stop = min_u32(min_u32(da, db), ends);
-    settle_from(a, stop);
-    settle_from(b, stop);
+    uint32_t ia = a->i, ib = b->i;
+    for (;;) {
+        uint32_t da = a->docs[ia], db = b->docs[ib], d = da < db ? da : db;
+        uint32_t tf = (da == d ? a->tfs[ia] : 0) + (db == d ? b->tfs[ib] : 0);
+        if (d > limit || may_reach(t, tf, t->norms[d]))
+            break;
+        uint32_t na = ia + (da == d), nb = ib + (db == d);
+        if (na == a->count || nb == b->count) /* the next block is the caller's to load */
+            break;
+        ia = na, ib = nb;
+    }
+    settle_at(a, ia);
+    settle_at(b, ib);
 }
 
 void word_cursor_pass_low(struct word_cursor *w, const struct low_table *t, uint32_t limit)
@@ -262,6 +156,6 @@ void word_cursor_pass_low(struct word_cursor *w, const struct low_table *t, uint
     if (n == 1)
         pass_low_one(live[0], t, limit);
     else if (n == 2)
-        pass_low_two(w, t, limit);
+        pass_low_two(live[0], live[1], t, limit);
     settle(w);
 }

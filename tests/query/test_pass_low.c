@@ -2,16 +2,14 @@
  * by a table of the floor (word_cursor_pass_low): where it stops, on docs
  * whose two lists (the exact key and the root key) only reach together, on
  * frequencies above the table, at the limit and at the end of the decoded
- * blocks, at the end of the window of docs it sums the two lists over and on
- * a sum too large for it; and the pruned top k it serves equals the
- * exhaustive one. */
+ * blocks; and the pruned top k it serves equals the exhaustive one. */
 #include "tests/query/query_fixture.h"
 #include "tests/query/same_top.h"
 
 #include "query/matcher.h"
 #include "query/query_ast.h"
 
-enum { NDOCS = 40, BIG = 400, SPARSE = 9000 };
+enum { NDOCS = 40, BIG = 400 };
 
 /* Doc d of the small corpus: `layar` (the exact key) when d % 3 == 0,
  * `berlayar` (the root key) when d % 3 == 1, neither when d % 3 == 2; doc 9
@@ -150,8 +148,9 @@ Test(pass_low, pruned_equals_exhaustive_over_both_lists)
 
 /* The word under a rising floor visits exactly the docs that matcher_word_below
  * keeps, the table made afresh and then walked down as the floor rises. */
-static void assert_visits_what_the_exact_test_keeps(void)
+Test(pass_low, visits_the_docs_the_exact_test_keeps_as_the_floor_rises)
 {
+    build(BIG, big_text);
     cari_query *q;
     cr_assert_eq(cari_query_parse(&q, fix.ix, "layar", 5, 0), 0, "%s", cari_error_last());
     struct bm25 s;
@@ -188,77 +187,6 @@ static void assert_visits_what_the_exact_test_keeps(void)
         cr_assert_eq(error, 0);
     }
     cari_query_free(q);
-}
-
-Test(pass_low, visits_the_docs_the_exact_test_keeps_as_the_floor_rises)
-{
-    build(BIG, big_text);
-    assert_visits_what_the_exact_test_keeps();
-}
-
-/* Doc d of the sparse corpus: `layar` in every 40th doc, `berlayar` in every
- * 50th, so that a block of either spans more docs than the window; their
- * frequencies vary with d, a few go past the table, and doc 2000 has 200 and
- * 100 of them, a sum past 255. */
-static char *sparse_text(int d)
-{
-    size_t cap = 4096, n = 0;
-    char *t = malloc(cap);
-    int exact = d % 40 == 0 ? 1 + d * 7 % 5 : 0, root = d % 50 == 0 ? 1 + d * 11 % 4 : 0;
-    if (d % 40 == 0 && d % 680 == 40)
-        exact += 30 + d % 9;
-    if (d == 2000)
-        exact = 200, root = 100;
-    for (int i = 0; i < exact; i++)
-        n += (size_t)snprintf(t + n, cap - n, "layar ");
-    for (int i = 0; i < root; i++)
-        n += (size_t)snprintf(t + n, cap - n, "berlayar ");
-    for (int i = d * 13 % 30 + 1; i > 0; i--)
-        n += (size_t)snprintf(t + n, cap - n, "%s ", i % 2 ? "zuka" : "lomi");
-    return t;
-}
-
-Test(pass_low, visits_the_docs_the_exact_test_keeps_over_sparse_lists)
-{
-    build(SPARSE, sparse_text);
-    assert_visits_what_the_exact_test_keeps();
-    for (size_t k = 1; k <= 100; k *= 10)
-        assert_same_top(fix.ix, "layar", 0, k, -1, -1);
-}
-
-/* Where both lists sum their frequencies over a window of docs: a sum past
- * 255 is left to the caller's exact test, and so is the first doc past the
- * window, before the end of the blocks. */
-Test(pass_low, stops_on_a_saturated_sum_and_past_the_window)
-{
-    build(SPARSE, sparse_text);
-    static const float zero_length[256];
-    struct low_table t;
-    table_from_3(&t, zero_length);
-    for (int f = 0; f < LOW_TF; f++)
-        t.max_norm[f] = -1; /* no frequency reaches, by the table or above it */
-    struct word_cursor w;
-    cari_query *q;
-    int error = 0;
-    open_layar(&w, &q, &error);
-    cr_assert_eq(w.doc, 0);
-    /* the first blocks end on docs 127 * 40 and 127 * 50 */
-    cr_assert_eq(w.c[0].docs[w.c[0].count - 1], 5080);
-    word_cursor_pass_low(&w, &t, CURSOR_END);
-    cr_assert_eq(w.doc, 2000, "stopped on doc %u", w.doc);
-    cr_assert_eq(word_cursor_tf(&w), 300);
-    /* the window spans docs 0 to WORD_WINDOW - 1: 4100 is the first doc past it */
-    word_cursor_advance(&w, 2001);
-    word_cursor_pass_low(&w, &t, CURSOR_END);
-    cr_assert_eq(w.doc, 4100, "stopped on doc %u", w.doc);
-    /* from there a new window, to where the exact list's block ends */
-    word_cursor_advance(&w, 4101);
-    word_cursor_pass_low(&w, &t, CURSOR_END);
-    cr_assert_eq(w.doc, 5080, "stopped on doc %u", w.doc);
-    cr_assert_eq(w.c[1].doc, 5100);
-    word_cursor_close(&w);
-    cari_query_free(q);
-    cr_assert_eq(error, 0);
 }
 
 /* A word reads two lists, its root's exact key and root key, alone or in a
