@@ -127,9 +127,11 @@ static void pass_low_one(postings_cursor *c, const struct low_table *t, uint32_t
 }
 
 /* Both lists, merged by doc: a doc in both has the sum of their frequencies,
- * so neither list may judge its docs alone. */
-static void pass_low_two(postings_cursor *a, postings_cursor *b, const struct low_table *t,
-                         uint32_t limit)
+ * so neither list may judge its docs alone. Each step waits on the last (the
+ * next doc to read depends on which list had the lower one): lists of like
+ * density, whose docs alternate, can do no better. */
+static void pass_low_merge(postings_cursor *a, postings_cursor *b, const struct low_table *t,
+                           uint32_t limit)
 {
     uint32_t ia = a->i, ib = b->i;
     for (;;) {
@@ -144,6 +146,68 @@ static void pass_low_two(postings_cursor *a, postings_cursor *b, const struct lo
     }
     settle_at(a, ia);
     settle_at(b, ib);
+}
+
+/* From index i of c, while its docs stay below `below` (and up to limit):
+ * the index of the first doc that may reach, or is c's last decoded one, or
+ * is not below `below`. The next index does not wait on the doc just read,
+ * so the steps of a long run overlap. */
+static uint32_t pass_run(const postings_cursor *c, uint32_t i, uint32_t below, uint32_t limit,
+                         const struct low_table *t)
+{
+    uint32_t last = c->count - 1, top = below - 1 < limit ? below - 1 : limit;
+    while (i < last && c->docs[i] <= top && !may_reach(t, c->tfs[i], t->norms[c->docs[i]]))
+        i++;
+    return i;
+}
+
+/* The same walk as pass_low_merge, where one list is much denser than the
+ * other: its runs of docs before the other's next are judged alone, each a
+ * loop of steps that overlap (pass_run); a doc of both adds the two. */
+static void pass_low_runs(postings_cursor *a, postings_cursor *b, const struct low_table *t,
+                          uint32_t limit)
+{
+    uint32_t ia = a->i, ib = b->i;
+    for (;;) {
+        uint32_t da = a->docs[ia], db = b->docs[ib];
+        if (da != db) { /* a run of the list behind, alone up to the other's doc */
+            postings_cursor *c = da < db ? a : b;
+            uint32_t *i = da < db ? &ia : &ib, ahead = da < db ? db : da;
+            *i = pass_run(c, *i, ahead, limit, t);
+            if (c->docs[*i] < ahead) /* stopped on a doc that may reach, past limit, or last */
+                break;
+            continue;
+        }
+        if (da > limit || may_reach(t, a->tfs[ia] + b->tfs[ib], t->norms[da]))
+            break;
+        if (ia + 1 == a->count || ib + 1 == b->count)
+            break;
+        ia++, ib++;
+    }
+    settle_at(a, ia);
+    settle_at(b, ib);
+}
+
+/* Whether the docs of one decoded block lie RUNS_APART times closer
+ * together than the other's: then runs of one list come between two docs of
+ * the other. Where the two alternate, a run ends every doc or two, on a
+ * branch no predictor guesses, and the merge is faster. */
+enum { RUNS_APART = 4 };
+
+static int runs_apart(const postings_cursor *a, const postings_cursor *b)
+{
+    uint64_t ga = (uint64_t)(a->docs[a->count - 1] - a->docs[a->i]) * (b->count - b->i);
+    uint64_t gb = (uint64_t)(b->docs[b->count - 1] - b->docs[b->i]) * (a->count - a->i);
+    return ga > RUNS_APART * gb || gb > RUNS_APART * ga;
+}
+
+static void pass_low_two(postings_cursor *a, postings_cursor *b, const struct low_table *t,
+                         uint32_t limit)
+{
+    if (runs_apart(a, b))
+        pass_low_runs(a, b, t, limit);
+    else
+        pass_low_merge(a, b, t, limit);
 }
 
 void word_cursor_pass_low(struct word_cursor *w, const struct low_table *t, uint32_t limit)

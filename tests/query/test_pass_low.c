@@ -147,10 +147,10 @@ Test(pass_low, pruned_equals_exhaustive_over_both_lists)
 }
 
 /* The word under a rising floor visits exactly the docs that matcher_word_below
- * keeps, the table made afresh and then walked down as the floor rises. */
-Test(pass_low, visits_the_docs_the_exact_test_keeps_as_the_floor_rises)
+ * keeps, the table made afresh and then walked down as the floor rises; the
+ * floors start at `lowest` of the word's maximum score, then `step` higher. */
+static void assert_visits_what_the_exact_test_keeps(float lowest, float step)
 {
-    build(BIG, big_text);
     cari_query *q;
     cr_assert_eq(cari_query_parse(&q, fix.ix, "layar", 5, 0), 0, "%s", cari_error_last());
     struct bm25 s;
@@ -162,7 +162,7 @@ Test(pass_low, visits_the_docs_the_exact_test_keeps_as_the_floor_rises)
         cr_assert_eq(matcher_build(&fast, fix.ix, q->root, &s, &error), 0);
         cr_assert_eq(matcher_build(&all, fix.ix, q->root, &s, &error), 0);
         fast->pass_low = 1;
-        float floor = fast->max_score * (0.2f + 0.25f * (float)schedule);
+        float floor = fast->max_score * (lowest + step * (float)schedule);
         size_t visited = 0, kept = 0, docs = 0;
         matcher_set_floor(fast, floor);
         matcher_advance(fast, 0);
@@ -179,14 +179,81 @@ Test(pass_low, visits_the_docs_the_exact_test_keeps_as_the_floor_rises)
             visited++;
         }
         cr_assert_eq(fast->doc, CURSOR_END, "doc %u past the last one kept", fast->doc);
-        cr_assert(kept > 10 && kept + 50 < docs, "%zu docs of %zu kept: the floors test little",
-                  kept, docs);
+        cr_assert(kept > 10 && kept + 50 < docs, "floor %g: %zu docs of %zu kept: it tests little",
+                  floor, kept, docs);
         cr_assert_eq(visited, kept);
         matcher_free(fast);
         matcher_free(all);
         cr_assert_eq(error, 0);
     }
     cari_query_free(q);
+}
+
+Test(pass_low, visits_the_docs_the_exact_test_keeps_as_the_floor_rises)
+{
+    build(BIG, big_text);
+    assert_visits_what_the_exact_test_keeps(0.2f, 0.25f);
+}
+
+/* Doc d of the corpus of unlike lists: `layar` once in every doc (three
+ * times in doc 7), `berlayar` twice in every tenth, from doc 5: the exact
+ * list ten times as dense as the root list. */
+static char *unlike_text(int d)
+{
+    char *t = malloc(1024);
+    size_t n = (size_t)snprintf(t, 1024, "zuka ");
+    int exact = d == 7 ? 3 : 1, root = d % 10 == 5 ? 2 : 0;
+    for (int i = 0; i < exact; i++)
+        n += (size_t)snprintf(t + n, 1024 - n, "layar ");
+    for (int i = 0; i < root; i++)
+        n += (size_t)snprintf(t + n, 1024 - n, "berlayar ");
+    for (int i = d * 13 % 40; i > 0; i--) /* lengths vary the scores */
+        n += (size_t)snprintf(t + n, 1024 - n, "%s ", i % 2 ? "zuka" : "lomi");
+    return t;
+}
+
+/* Where one list is far denser, its runs between two docs of the other are
+ * judged alone: the walk stops where the merge does, on a doc of both that
+ * reaches with the two frequencies, on a doc of the run that reaches alone,
+ * past the limit and on the last doc of the run's decoded block. */
+Test(pass_low, runs_of_the_denser_list_stop_where_the_merge_does)
+{
+    build(BIG, unlike_text);
+    static const float zero_length[256];
+    struct low_table t;
+    table_from_3(&t, zero_length);
+    struct word_cursor w;
+    cari_query *q;
+    int error = 0;
+    open_layar(&w, &q, &error);
+    word_cursor_pass_low(&w, &t, CURSOR_END);
+    cr_assert_eq(w.doc, 5, "stopped on doc %u", w.doc);
+    cr_assert_eq(word_cursor_tf(&w), 3, "1 + 2 on doc 5");
+    word_cursor_advance(&w, 6);
+    word_cursor_pass_low(&w, &t, CURSOR_END);
+    cr_assert_eq(w.doc, 7, "stopped on doc %u", w.doc);
+    cr_assert_eq(word_cursor_tf(&w), 3, "doc 7 alone");
+    word_cursor_advance(&w, 16);
+    word_cursor_pass_low(&w, &t, 20);
+    cr_assert_eq(w.doc, 21, "stopped on doc %u", w.doc);
+    for (int f = 0; f < LOW_TF; f++)
+        t.max_norm[f] = -1; /* nothing reaches */
+    word_cursor_advance(&w, 100);
+    word_cursor_pass_low(&w, &t, CURSOR_END);
+    cr_assert_eq(w.c[0].docs[w.c[0].count - 1], 127, "the exact list's first block");
+    cr_assert_eq(w.doc, 127, "stopped on doc %u", w.doc);
+    cr_assert_eq(w.c[1].doc, 135);
+    word_cursor_close(&w);
+    cari_query_free(q);
+    cr_assert_eq(error, 0);
+}
+
+Test(pass_low, visits_the_docs_the_exact_test_keeps_over_unlike_lists)
+{
+    build(BIG, unlike_text);
+    assert_visits_what_the_exact_test_keeps(0.2f, 0.25f);
+    for (size_t k = 1; k <= 100; k *= 10)
+        assert_same_top(fix.ix, "layar", 0, k, -1, -1);
 }
 
 /* A word reads two lists, its root's exact key and root key, alone or in a
