@@ -50,6 +50,31 @@ static void feed(inverter *inv, uint32_t *doc_of_record, uint8_t *norms)
     }
 }
 
+/* What every test starts from: the fed inverter and a cursor over it. */
+struct fed {
+    char *dir;
+    inverter inv;
+    uint32_t doc_of_record[NRECORDS];
+    uint8_t norms[NRECORDS];
+    run_cursor c;
+};
+
+static void fed_open(struct fed *f)
+{
+    f->dir = test_tmpdir();
+    cr_assert_eq(inverter_init(&f->inv), 0);
+    feed(&f->inv, f->doc_of_record, f->norms);
+    cr_assert_eq(run_cursor_open(&f->c, NULL, &f->inv), 0);
+}
+
+static void fed_close(struct fed *f)
+{
+    run_cursor_close(&f->c);
+    inverter_free(&f->inv);
+    test_rmtree(f->dir);
+    free(f->dir);
+}
+
 struct written {
     buf postings, blocks;
     uint32_t nterms;
@@ -123,28 +148,22 @@ static struct written write_ranges(const char *dir, const run_cursor *c,
 
 Test(postings_range, two_ranges_write_what_one_writes_however_much_is_kept)
 {
-    char *dir = test_tmpdir();
-    inverter inv;
-    cr_assert_eq(inverter_init(&inv), 0);
-    uint32_t doc_of_record[NRECORDS];
-    uint8_t norms[NRECORDS];
-    feed(&inv, doc_of_record, norms);
+    struct fed f;
+    fed_open(&f);
     uint32_t ndocs = 0;
     for (uint32_t r = 0; r < NRECORDS; r++)
-        ndocs += doc_of_record[r] != UINT32_MAX;
-    run_cursor c;
-    cr_assert_eq(run_cursor_open(&c, NULL, &inv), 0);
-    struct written one = write_ranges(dir, &c, doc_of_record, norms, ndocs, NULL, 0);
+        ndocs += f.doc_of_record[r] != UINT32_MAX;
+    struct written one = write_ranges(f.dir, &f.c, f.doc_of_record, f.norms, ndocs, NULL, 0);
     cr_assert_gt(one.postings.len, 4096, "too few postings");
     unsigned percents[] = { 10, 50, 90 };
     size_t bounds[] = { 0, 1000, (size_t)1 << 30 };
     for (size_t i = 0; i < 3; i++) {
         buf split = BUF_INIT;
-        cr_assert_eq(positions_pass_split_key(&c, 1, percents[i], &split), 0);
+        cr_assert_eq(positions_pass_split_key(&f.c, 1, percents[i], &split), 0);
         cr_assert_gt(split.len, 0);
         for (size_t k = 0; k < 3; k++) {
-            struct written two = write_ranges(dir, &c, doc_of_record, norms, ndocs, &split,
-                                              bounds[k]);
+            struct written two = write_ranges(f.dir, &f.c, f.doc_of_record, f.norms, ndocs,
+                                              &split, bounds[k]);
             cr_assert_eq(two.nterms, one.nterms, "%u%%, %zu kept: %u terms, not %u", percents[i],
                          bounds[k], two.nterms, one.nterms);
             cr_assert_eq(two.npostings, one.npostings);
@@ -161,34 +180,25 @@ Test(postings_range, two_ranges_write_what_one_writes_however_much_is_kept)
         buf_free(&split);
     }
     written_free(&one);
-    run_cursor_close(&c);
-    inverter_free(&inv);
-    test_rmtree(dir);
-    free(dir);
+    fed_close(&f);
 }
 
 Test(postings_range, a_later_range_abandoned_before_the_first_is_written_stops, .timeout = 30)
 {
-    char *dir = test_tmpdir();
-    inverter inv;
-    cr_assert_eq(inverter_init(&inv), 0);
-    uint32_t doc_of_record[NRECORDS];
-    uint8_t norms[NRECORDS];
-    feed(&inv, doc_of_record, norms);
-    run_cursor c;
-    cr_assert_eq(run_cursor_open(&c, NULL, &inv), 0);
+    struct fed f;
+    fed_open(&f);
     buf split = BUF_INIT;
-    cr_assert_eq(positions_pass_split_key(&c, 1, 20, &split), 0);
-    char *path = test_path(dir, "ix.cari"), *spill = test_path(dir, "spill");
+    cr_assert_eq(positions_pass_split_key(&f.c, 1, 20, &split), 0);
+    char *path = test_path(f.dir, "ix.cari"), *spill = test_path(f.dir, "spill");
     file_writer fw;
     cr_assert_eq(file_writer_open(&fw, path), 0);
     termdict_writer dict;
-    termdict_writer_init(&dict, NRECORDS, norms);
+    termdict_writer_init(&dict, NRECORDS, f.norms);
     uint64_t start = fw.offset;
     for (size_t max_kept = 0; max_kept <= 1 << 30; max_kept += 1 << 30) {
-        positions_pass *b = start_pass(&c, doc_of_record, spill, &split, NULL, 0);
+        positions_pass *b = start_pass(&f.c, f.doc_of_record, spill, &split, NULL, 0);
         postings_range later;
-        postings_range_init(&later, b, &fw, &dict, NRECORDS, norms);
+        postings_range_init(&later, b, &fw, &dict, NRECORDS, f.norms);
         cr_assert_eq(postings_range_start(&later, max_kept), 0);
         postings_range_free(&later); /* returns: waiting or not, the thread stops */
         positions_pass_free(b);
@@ -198,30 +208,21 @@ Test(postings_range, a_later_range_abandoned_before_the_first_is_written_stops, 
     termdict_writer_free(&dict);
     file_writer_abort(&fw);
     buf_free(&split);
-    run_cursor_close(&c);
-    inverter_free(&inv);
     free(path);
     free(spill);
-    test_rmtree(dir);
-    free(dir);
+    fed_close(&f);
 }
 
 Test(postings_range, the_later_range_s_failure_is_the_commit_s_with_its_message, .timeout = 30)
 {
-    char *dir = test_tmpdir();
-    inverter inv;
-    cr_assert_eq(inverter_init(&inv), 0);
-    uint32_t doc_of_record[NRECORDS];
-    uint8_t norms[NRECORDS];
-    feed(&inv, doc_of_record, norms);
-    run_cursor whole;
-    cr_assert_eq(run_cursor_open(&whole, NULL, &inv), 0);
+    struct fed f;
+    fed_open(&f);
     buf split = BUF_INIT;
-    cr_assert_eq(positions_pass_split_key(&whole, 1, 30, &split), 0);
+    cr_assert_eq(positions_pass_split_key(&f.c, 1, 30, &split), 0);
     /* the run on disk, its last tenth cut off: the later range meets the damage */
-    char *run = test_path(dir, "a.run"), *path = test_path(dir, "ix.cari");
-    char *spill = test_path(dir, "spill");
-    cr_assert_eq(run_file_write(&inv, run), 0);
+    char *run = test_path(f.dir, "a.run"), *path = test_path(f.dir, "ix.cari");
+    char *spill = test_path(f.dir, "spill");
+    cr_assert_eq(run_file_write(&f.inv, run), 0);
     size_t len;
     char *bytes = test_read_file(run, &len);
     cr_assert_not_null(bytes);
@@ -232,12 +233,12 @@ Test(postings_range, the_later_range_s_failure_is_the_commit_s_with_its_message,
     file_writer fw;
     cr_assert_eq(file_writer_open(&fw, path), 0);
     termdict_writer dict;
-    termdict_writer_init(&dict, NRECORDS, norms);
-    positions_pass *a = start_pass(&c, doc_of_record, spill, NULL, &split, 1);
-    positions_pass *b = start_pass(&c, doc_of_record, spill, &split, NULL, 0);
+    termdict_writer_init(&dict, NRECORDS, f.norms);
+    positions_pass *a = start_pass(&c, f.doc_of_record, spill, NULL, &split, 1);
+    positions_pass *b = start_pass(&c, f.doc_of_record, spill, &split, NULL, 0);
     postings_range first, later;
-    postings_range_init(&first, a, &fw, &dict, NRECORDS, norms);
-    postings_range_init(&later, b, &fw, &dict, NRECORDS, norms);
+    postings_range_init(&first, a, &fw, &dict, NRECORDS, f.norms);
+    postings_range_init(&later, b, &fw, &dict, NRECORDS, f.norms);
     cr_assert_eq(postings_range_start(&later, 1 << 30), 0);
     file_writer_begin(&fw, SECTION_POSTINGS);
     cr_assert_eq(postings_range_write(&first), 0, "%s", cari_error_last());
@@ -253,12 +254,9 @@ Test(postings_range, the_later_range_s_failure_is_the_commit_s_with_its_message,
     termdict_writer_free(&dict);
     file_writer_abort(&fw);
     run_cursor_close(&c);
-    run_cursor_close(&whole);
     buf_free(&split);
-    inverter_free(&inv);
     free(run);
     free(path);
     free(spill);
-    test_rmtree(dir);
-    free(dir);
+    fed_close(&f);
 }

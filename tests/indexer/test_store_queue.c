@@ -18,6 +18,11 @@
 #include <zstd.h>
 
 enum { BLOCK_RECORDS = 8, RECORD_BYTES = 4000 };
+/* the store's block layout: a count, an offset per record and the end, the records */
+enum {
+    HEAD_BYTES = 4 + 4 * (BLOCK_RECORDS + 1),
+    BLOCK_BYTES = HEAD_BYTES + BLOCK_RECORDS * RECORD_BYTES
+};
 
 static uint32_t next_rand(uint32_t *s)
 {
@@ -25,27 +30,36 @@ static uint32_t next_rand(uint32_t *s)
     return *s >> 8;
 }
 
-/* Block `b`: BLOCK_RECORDS records of words drawn from a small vocabulary
- * (what a dictionary can learn), in the store's block layout. */
-static size_t make_block(unsigned b, uint8_t *out)
+/* A block of BLOCK_RECORDS records of RECORD_BYTES, in the store's layout,
+ * each filled by `word` (which writes at most `room` bytes, returns how many). */
+static size_t make_records(uint8_t *out, uint32_t seed,
+                           size_t (*word)(uint8_t *dst, size_t room, uint32_t *seed))
 {
-    static const char *const words[] = { "pemerintah ", "menyampaikan ", "anggaran ", "tahun ",
-                                         "pendidikan ", "Jakarta ", "presiden ", "undang-undang " };
-    uint32_t seed = 7 + b;
-    size_t head = 4 + 4 * (BLOCK_RECORDS + 1), at = 0;
+    size_t at = 0;
     le32_store(out, BLOCK_RECORDS);
     for (unsigned r = 0; r < BLOCK_RECORDS; r++) {
         le32_store(out + 4 + 4 * r, (uint32_t)at);
-        size_t end = at + RECORD_BYTES;
-        while (at < end) {
-            const char *w = words[next_rand(&seed) % 8];
-            size_t n = strlen(w) < end - at ? strlen(w) : end - at;
-            memcpy(out + head + at, w, n);
-            at += n;
-        }
+        for (size_t end = at + RECORD_BYTES; at < end;)
+            at += word(out + HEAD_BYTES + at, end - at, &seed);
     }
     le32_store(out + 4 + 4 * BLOCK_RECORDS, (uint32_t)at);
-    return head + at;
+    return HEAD_BYTES + at;
+}
+
+/* Words drawn from a small vocabulary (what a dictionary can learn). */
+static size_t common_word(uint8_t *dst, size_t room, uint32_t *seed)
+{
+    static const char *const words[] = { "pemerintah ", "menyampaikan ", "anggaran ", "tahun ",
+                                         "pendidikan ", "Jakarta ", "presiden ", "undang-undang " };
+    const char *w = words[next_rand(seed) % 8];
+    size_t n = strlen(w) < room ? strlen(w) : room;
+    memcpy(dst, w, n);
+    return n;
+}
+
+static size_t make_block(unsigned b, uint8_t *out)
+{
+    return make_records(out, 7 + b, common_word);
 }
 
 struct queue_peaks {
@@ -60,7 +74,7 @@ struct queue_peaks {
 static char *compress_blocks(const char *path, unsigned nblocks, int threaded, int help_always,
                              size_t *len, struct queue_peaks *peaks)
 {
-    static uint8_t block[4 + 4 * (BLOCK_RECORDS + 1) + BLOCK_RECORDS * RECORD_BYTES];
+    static uint8_t block[BLOCK_BYTES];
     file_writer fw;
     store_compressor sc;
     cr_assert_eq(file_writer_open(&fw, path), 0, "%s", cari_error_last());
@@ -89,7 +103,7 @@ Test(store_queue, the_caller_goes_on_while_the_thread_trains_then_the_bound_come
      .timeout = 120)
 {
     char *dir = test_tmpdir(), *path = test_path(dir, "s.cari");
-    size_t block = 4 + 4 * (BLOCK_RECORDS + 1) + BLOCK_RECORDS * RECORD_BYTES;
+    size_t block = BLOCK_BYTES;
     /* the held bytes, then twice as many: the training starts after the
      * first third, the bound has come down by the end (it comes down as the
      * thread takes blocks, whoever compressed them) */
@@ -132,7 +146,7 @@ Test(store_queue, the_caller_goes_on_while_the_thread_trains_then_the_bound_come
 Test(store_queue, frames_the_caller_compresses_are_the_bytes_of_one_thread, .timeout = 120)
 {
     char *dir = test_tmpdir(), *path = test_path(dir, "s.cari");
-    size_t block = 4 + 4 * (BLOCK_RECORDS + 1) + BLOCK_RECORDS * RECORD_BYTES;
+    size_t block = BLOCK_BYTES;
     unsigned nblocks = (unsigned)(3 * STORE_HELD_BYTES / block);
     size_t n1, n2;
     struct queue_peaks p1, p2;
@@ -182,31 +196,27 @@ Test(store_queue, block_parameters_reach_the_dictionary_with_six_byte_matches)
     cr_assert_eq(p.hash_log, opt.hashLog);
 }
 
-/* Block `b` of varied text: words of a vocabulary of 4096, drawn at random. */
+/* Words of a vocabulary of 4096, drawn at random, and a space. */
+static size_t varied_word(uint8_t *dst, size_t room, uint32_t *seed)
+{
+    uint32_t word = next_rand(seed) % 4096, letters = word;
+    size_t n = 0;
+    for (unsigned i = 0; i < 3 + word % 7 && n < room; i++, letters = letters * 7 + 3)
+        dst[n++] = (uint8_t)('a' + letters % 26);
+    if (n < room)
+        dst[n++] = ' ';
+    return n;
+}
+
 static size_t make_varied_block(unsigned b, uint8_t *out)
 {
-    size_t head = 4 + 4 * (BLOCK_RECORDS + 1), at = 0;
-    uint32_t seed = 99 + b;
-    le32_store(out, BLOCK_RECORDS);
-    for (unsigned r = 0; r < BLOCK_RECORDS; r++) {
-        le32_store(out + 4 + 4 * r, (uint32_t)at);
-        size_t end = at + RECORD_BYTES;
-        while (at < end) {
-            uint32_t word = next_rand(&seed) % 4096, letters = word;
-            for (unsigned i = 0; i < 3 + word % 7 && at < end; i++, letters = letters * 7 + 3)
-                out[head + at++] = (uint8_t)('a' + letters % 26);
-            if (at < end)
-                out[head + at++] = ' ';
-        }
-    }
-    le32_store(out + 4 + 4 * BLOCK_RECORDS, (uint32_t)at);
-    return head + at;
+    return make_records(out, 99 + b, varied_word);
 }
 
 /* A varied sample fills the dictionary: STORE_DICT_BYTES of it. */
 Test(store_queue, a_varied_sample_gives_a_dictionary_of_full_size, .timeout = 120)
 {
-    static uint8_t block[4 + 4 * (BLOCK_RECORDS + 1) + BLOCK_RECORDS * RECORD_BYTES];
+    static uint8_t block[BLOCK_BYTES];
     char *dir = test_tmpdir(), *path = test_path(dir, "s.cari");
     file_writer fw;
     store_compressor sc;
