@@ -178,6 +178,12 @@ static void *range_main(void *arg)
     return NULL;
 }
 
+size_t postings_range_kept_bound(size_t budget, size_t used, size_t held)
+{
+    size_t free_half = budget > used + held ? (budget - used - held) / 2 : 0;
+    return free_half > held ? free_half : held;
+}
+
 int postings_range_start(postings_range *r, size_t max_kept)
 {
     r->direct = 0;

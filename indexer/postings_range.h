@@ -65,6 +65,14 @@ int postings_range_write(postings_range *r);
  * keeping up to about `max_kept` bytes of postings and terms in memory. */
 int postings_range_start(postings_range *r, size_t max_kept);
 
+/* A bound for the later range's kept bytes: half of what a memory budget
+ * leaves beside the inverters' `used` bytes and the passes' `held` ones, or
+ * `held` when that is more. Once the inverters have spilled, they hold only
+ * the last part of the documents, and a bound of a share of them (a
+ * sixteenth) stopped the later range's thread within a second at 2 GB: the
+ * two ranges then ran one after the other. */
+size_t postings_range_kept_bound(size_t budget, size_t used, size_t held);
+
 /* Once the first range is written: writes what the later one kept, lets
  * its thread write the rest, and waits for it; returns its outcome. */
 int postings_range_finish(postings_range *r);

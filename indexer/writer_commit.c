@@ -227,14 +227,16 @@ enum { FIRST_RANGE_SHARE = 57 };
  * beside the index, as runs do. With threads, the terms are split in two
  * ranges of about the same work: the first range's pass runs on a thread
  * beside the caller, which writes its postings; the later range's pass and
- * postings on one more thread, its postings and terms kept in memory (up to
- * a sixteenth of the inverters too) until the first range's are written. */
+ * postings on one more thread, its postings and terms kept in memory until
+ * the first range's are written, up to what the budget leaves beside the
+ * inverters (postings_range_kept_bound). */
 static int start_passes(struct commit *c)
 {
     const inverter_pool *p = &c->w->pool;
-    size_t held = 0;
+    size_t used = 0;
     for (unsigned i = 0; i < p->nworkers; i++)
-        held += inverter_memory(&p->workers[i].inv) / 16;
+        used += inverter_memory(&p->workers[i].inv);
+    size_t held = used / 16;
     int threaded = p->nworkers > 1;
     buf split = BUF_INIT;
     int rc = threaded ? positions_pass_split_key(c->cursors, c->ncursors, FIRST_RANGE_SHARE, &split)
@@ -250,7 +252,8 @@ static int start_passes(struct commit *c)
     postings_range_init(&c->first, c->pass, fw, &c->dict, c->ndocs, c->norms);
     postings_range_init(&c->later, c->later_pass, fw, &c->dict, c->ndocs, c->norms);
     if (rc == 0 && c->later_pass != NULL)
-        rc = postings_range_start(&c->later, held);
+        rc = postings_range_start(
+            &c->later, postings_range_kept_bound(p->worker_budget * p->nworkers, used, held));
     return rc;
 }
 

@@ -1,7 +1,8 @@
 /* Two ranges of terms, the later one on its own thread with its terms kept
  * until the first is written (all of them, or a few at a time when the bound
  * is small), write the postings and dictionary one range over every term
- * writes; a later range abandoned before the first is written stops. */
+ * writes; a later range abandoned before the first is written stops; the
+ * later range's bound is what the memory budget leaves free. */
 #include <criterion/criterion.h>
 
 #include <stdio.h>
@@ -259,4 +260,23 @@ Test(postings_range, the_later_range_s_failure_is_the_commit_s_with_its_message,
     free(path);
     free(spill);
     fed_close(&f);
+}
+
+/* The later range keeps half of what the budget leaves beside the inverters
+ * and the passes: after spills, when the inverters hold little, that is far
+ * more than a share of theirs; never less than that share, and never more
+ * than the budget allows beside them while it has room. */
+Test(postings_range, the_later_range_keeps_what_the_budget_leaves_free)
+{
+    size_t mib = (size_t)1 << 20, budget = 512 * mib;
+    cr_assert_eq(postings_range_kept_bound(budget, 64 * mib, 4 * mib), 222 * mib);
+    cr_assert_eq(postings_range_kept_bound(budget, 500 * mib, 31 * mib), 31 * mib);
+    cr_assert_eq(postings_range_kept_bound(budget, 480 * mib, 30 * mib), 30 * mib);
+    cr_assert_eq(postings_range_kept_bound(budget, 0, 0), 256 * mib);
+    for (size_t used = 0; used <= budget; used += 16 * mib) {
+        size_t held = used / 16, kept = postings_range_kept_bound(budget, used, held);
+        cr_assert_geq(kept, held);
+        if (used + 3 * held <= budget)
+            cr_assert_leq(used + held + 2 * kept, budget, "used %zu MiB", used / mib);
+    }
 }
