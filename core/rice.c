@@ -82,38 +82,39 @@ static inline uint64_t bits_at(const rice_run *r, uint64_t bit)
     return w >> (bit & 7);
 }
 
-/* Moves past one quotient; *q is its value. Zero bits up to the run's end
- * and no one bit: damage. */
-static inline int next_quotient(rice_run *r, uint64_t *q)
-{
-    uint64_t at = r->quotient, start = at;
-    for (;;) {
-        if (at >= r->bits)
-            return -1;
-        uint64_t w = bits_at(r, at);
-        if (w != 0) {
-            at += (unsigned)__builtin_ctzll(w);
-            break;
-        }
-        at += 56;
-    }
-    *q = at - start;
-    r->quotient = at + 1;
-    return 0;
-}
-
 int rice_run_read(rice_run *r, uint64_t low_before, unsigned k, uint32_t *out, uint32_t n)
 {
     if (k > RICE_MAX_K || low_before > r->bits || (uint64_t)n * k > r->bits - low_before)
         return -1;
     uint64_t low = r->bits - low_before, mask = (1ull << k) - 1;
+    /* the quotients' bits from `at` on, `left` of them, in one word: most
+     * quotients are a few bits, so a load serves several */
+    uint64_t at = r->quotient, w = 0;
+    unsigned left = 0;
+    /* and the low parts' bits from `base` up, going down as they do */
+    uint64_t base = low + 1, lw = 0;
     for (uint32_t i = 0; i < n; i++) {
-        uint64_t q;
-        if (next_quotient(r, &q) != 0 || q > (UINT32_MAX >> k))
+        uint64_t q = 0;
+        while (w == 0) { /* zeros up to the run's end and no one bit: damage */
+            q += left, at += left;
+            if (at >= r->bits)
+                return -1;
+            w = bits_at(r, at) & ((1ull << 56) - 1);
+            left = 56;
+        }
+        unsigned z = (unsigned)__builtin_ctzll(w);
+        q += z;
+        w >>= z + 1, left -= z + 1, at += z + 1;
+        if (q > (UINT32_MAX >> k))
             return -1;
         low -= k;
-        out[i] = (uint32_t)(q << k) | (uint32_t)(bits_at(r, low) & mask);
+        if (low < base) { /* [low, low + k) and the next ones below, in 56 bits */
+            base = low + k >= 56 ? low + k - 56 : 0;
+            lw = bits_at(r, base);
+        }
+        out[i] = (uint32_t)(q << k) | (uint32_t)((lw >> (low - base)) & mask);
     }
+    r->quotient = at;
     return 0;
 }
 
