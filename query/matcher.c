@@ -285,6 +285,22 @@ static int phrase_below(const struct matcher *m, uint32_t doc, uint32_t most)
     return m->floor > 0 && bm25_below(m->weight, f, k, m->floor);
 }
 
+static void low_table_update(struct matcher *m);
+
+/* The rarest word of a phrase from its current doc over the docs whose
+ * frequency and norm cannot lift the phrase to its floor (the phrase
+ * occurs no more often than it), by the phrase's own table of the floor,
+ * as a word passes over its low docs: the test of phrase_below, a run of
+ * docs at a time. */
+static void phrase_pass_low(struct matcher *m, struct word_cursor *w)
+{
+    if (!(m->floor > 0) || !m->bm25->length_rises || w->doc == CURSOR_END)
+        return;
+    if (m->low.floor != m->floor)
+        low_table_update(m);
+    word_cursor_pass_low(w, &m->low, CURSOR_END - 1);
+}
+
 /* How many docs in a row the rarest word of a phrase passes over alone: then
  * the others move too, so that where they are sparse their jumps carry it
  * (one that overshoots takes it past all its docs in between). */
@@ -304,6 +320,8 @@ static uint32_t align_words(struct matcher *m, uint32_t target)
         for (size_t j = 0; j < m->nwords; j++) {
             struct word_cursor *w = &m->words[m->word_order[j]];
             word_cursor_advance(w, doc);
+            if (j == 0 && passed < LEAD_PASSES)
+                phrase_pass_low(m, w);
             if (w->doc == CURSOR_END)
                 return CURSOR_END;
             if (w->doc != doc) {
