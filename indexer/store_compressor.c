@@ -65,7 +65,10 @@ static int compress_frame(ZSTD_CCtx *c, const struct store_piece *pieces, size_t
     *written = 0;
     if (buf_reserve(scratch, OUT_CHUNK) != 0)
         return scratch->rc;
+    /* one piece stays put until the frame ends: zstd then reads it where it
+     * is instead of copying it into its own window first (the same bytes) */
     if (ZSTD_isError(ZSTD_CCtx_reset(c, ZSTD_reset_session_only)) ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_stableInBuffer, n == 1)) ||
         ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(c, total)))
         return error_set(CARI_EINVAL, "zstd refuses a block of %zu bytes", total);
     for (size_t i = 0; i < n; i++) {
