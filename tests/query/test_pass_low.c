@@ -57,8 +57,9 @@ static void open_layar(struct word_cursor *w, cari_query **q, int *error)
 
 /* A table where only a frequency of 3 or more reaches (on any norm), and a
  * higher floor than any weight for the frequencies above the table. */
-static void table_from_3(struct low_table *t, const float *zero_length)
+static void table_from_3(struct low_table *t)
 {
+    static const float zero_length[256];
     for (int f = 0; f < LOW_TF; f++)
         t->max_norm[f] = f >= 3 ? UINT8_MAX : -1;
     t->norms = fix.ix->norms;
@@ -72,9 +73,8 @@ TestSuite(pass_low, .fini = teardown);
 Test(pass_low, stops_where_the_two_lists_together_reach)
 {
     build(NDOCS, small_text);
-    static const float zero_length[256];
     struct low_table t;
-    table_from_3(&t, zero_length);
+    table_from_3(&t);
     struct word_cursor w;
     cari_query *q;
     int error = 0;
@@ -219,9 +219,8 @@ static char *unlike_text(int d)
 Test(pass_low, runs_of_the_denser_list_stop_where_the_merge_does)
 {
     build(BIG, unlike_text);
-    static const float zero_length[256];
     struct low_table t;
-    table_from_3(&t, zero_length);
+    table_from_3(&t);
     struct word_cursor w;
     cari_query *q;
     int error = 0;
