@@ -8,7 +8,8 @@
 #define FORMAT_FOOTER_MAGIC "cEND"
 
 enum {
-    FORMAT_VERSION = 5, /* 5: DOC_IDS front-coded in blocks; 4: no key for the exact form of an inflected token,
+    FORMAT_VERSION = 6, /* 6: skip entries with a block's three-pair cover (core/block_cover.h);
+                           5: DOC_IDS front-coded in blocks; 4: no key for the exact form of an inflected token,
                            every term has positions; full postings blocks PFor-coded
                            (a base width and exceptions); 3: a smaller dictionary entry,
                            singletons inline, narrower skip
@@ -27,9 +28,11 @@ enum {
     FORMAT_MAX_ID = 1024,
     FORMAT_POSTINGS_BLOCK = 128,
     /* A skip entry: three fields of 1-4 bytes (widths in the term's first
-     * byte), then max_tf, min_norm and the PFor width bytes (core/pfor.h) of
-     * the doc gaps and the frequencies, a byte each. */
-    FORMAT_SKIP_FIXED = 4,
+     * byte), then max_tf, min_norm, the PFor width bytes (core/pfor.h) of
+     * the doc gaps and the frequencies, and the rest of the block's cover
+     * (core/block_cover.h): its first two frequencies, its last two norms,
+     * a byte each. */
+    FORMAT_SKIP_FIXED = 8,
     FORMAT_SKIP_MAX_TF = 255, /* a block max_tf byte of 255: 255 or more, the term's max_tf bounds it */
 
     /* Keys: a term of at most FORMAT_MAX_TERM bytes, plus the namespace byte. */

@@ -15,10 +15,11 @@
 enum { ABANDONED = 1 };
 
 void postings_range_init(postings_range *r, positions_pass *pass, file_writer *fw,
-                         termdict_writer *dict, uint32_t ndocs, const uint8_t *norms)
+                         termdict_writer *dict, uint32_t ndocs, const uint8_t *norms,
+                         const float *length_factor)
 {
     *r = (postings_range){ .pass = pass, .fw = fw, .dict = dict, .ndocs = ndocs, .norms = norms,
-                           .direct = 1 };
+                           .length_factor = length_factor, .direct = 1 };
 }
 
 static int is_root_of_previous(const postings_range *r, const char *key, size_t len)
@@ -42,7 +43,7 @@ static int encode_term(postings_range *r, const struct term_batch *b, const stru
                                 r->ndocs };
     info->doc = docs[0]; /* the dictionary holds it when it is the only one */
     buf_clear(&r->encoded);
-    int rc = postings_encode(&r->encoded, &r->scratch, &tp, r->norms);
+    int rc = postings_encode(&r->encoded, &r->scratch, &tp, r->norms, r->length_factor);
     if (rc != 0)
         return rc;
     info->postings_len = r->encoded.len;

@@ -29,6 +29,7 @@ typedef struct postings_range {
     termdict_writer *dict;
     uint32_t ndocs;
     const uint8_t *norms;
+    const float *length_factor; /* what the blocks' covers are chosen for */
     uint32_t nterms;   /* terms written (or kept) */
     uint64_t postings; /* their documents */
 
@@ -56,7 +57,8 @@ typedef struct postings_range {
 
 /* A range over the terms `pass` hands over (it must read them: lim->terms). */
 void postings_range_init(postings_range *r, positions_pass *pass, file_writer *fw,
-                         termdict_writer *dict, uint32_t ndocs, const uint8_t *norms);
+                         termdict_writer *dict, uint32_t ndocs, const uint8_t *norms,
+                         const float *length_factor);
 
 /* The first range: every term written on the caller's thread. */
 int postings_range_write(postings_range *r);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/bitpack.h"
+#include "core/block_cover.h"
 #include "core/endian.h"
 #include "core/error.h"
 #include "core/format.h"
@@ -43,9 +44,15 @@ static unsigned field_bytes(uint32_t v)
 
 /* What a skip entry says of one block, before its fields' widths are known. */
 struct skip {
-    uint32_t last, end, pos_start, max_tf;
-    uint8_t min_norm, doc_width, tf_width; /* PFor width bytes, 0 for the tail */
+    uint32_t last, end, pos_start;
+    struct block_cover cover;
+    uint8_t doc_width, tf_width; /* PFor width bytes, 0 for the tail */
 };
+
+static uint8_t tf_byte(uint32_t tf)
+{
+    return (uint8_t)(tf < FORMAT_SKIP_MAX_TF ? tf : FORMAT_SKIP_MAX_TF);
+}
 
 static void store_field(buf *out, uint32_t v, unsigned bytes)
 {
@@ -65,27 +72,17 @@ static void write_skips(buf *out, const struct skip *s, uint32_t nblocks)
         store_field(out, s[b].last, dw);
         store_field(out, s[b].end, ow);
         store_field(out, s[b].pos_start, pw);
+        const struct block_cover *c = &s[b].cover;
         uint8_t fixed[FORMAT_SKIP_FIXED] = {
-            (uint8_t)(s[b].max_tf < FORMAT_SKIP_MAX_TF ? s[b].max_tf : FORMAT_SKIP_MAX_TF),
-            s[b].min_norm, s[b].doc_width, s[b].tf_width
+            tf_byte(c->tf[2]), c->norm[0], s[b].doc_width, s[b].tf_width,
+            tf_byte(c->tf[0]), tf_byte(c->tf[1]), c->norm[1], c->norm[2]
         };
         buf_append(out, fixed, sizeof fixed);
     }
 }
 
-static void block_bounds(const struct term_postings *p, const uint8_t *norms, uint32_t first,
-                         uint32_t count, struct skip *s)
-{
-    s->max_tf = 0;
-    s->min_norm = 255;
-    for (uint32_t i = first; i < first + count; i++) {
-        s->max_tf = p->tfs[i] > s->max_tf ? p->tfs[i] : s->max_tf;
-        s->min_norm = norms[p->docs[i]] < s->min_norm ? norms[p->docs[i]] : s->min_norm;
-    }
-    s->last = p->docs[first + count - 1];
-}
-
-int postings_encode(buf *out, buf *data, const struct term_postings *p, const uint8_t *norms)
+int postings_encode(buf *out, buf *data, const struct term_postings *p, const uint8_t *norms,
+                    const float *length_factor)
 {
     if (p->n < 2)
         return 0;
@@ -113,7 +110,9 @@ int postings_encode(buf *out, buf *data, const struct term_postings *p, const ui
             free(skips);
             return error_set(CARI_ELIMIT, "the postings of one term exceed 4 GiB");
         }
-        block_bounds(p, norms, first, count, &skips[b]);
+        block_cover_choose(&skips[b].cover, p->docs + first, p->tfs + first, count, norms,
+                           length_factor);
+        skips[b].last = p->docs[first + count - 1];
         skips[b].end = (uint32_t)data->len;
         skips[b].pos_start = (uint32_t)p->pos_starts[first];
         skips[b].doc_width = doc_width;

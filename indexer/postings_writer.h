@@ -15,8 +15,11 @@ struct term_postings {
     uint32_t ndocs;             /* of the index: the tail's Rice parameter depends on it */
 };
 
-/* Appends the encoded postings to `out`. `norms` is indexed by doc. A term of
- * one document appends nothing: its dictionary entry holds the document. */
-int postings_encode(buf *out, buf *scratch, const struct term_postings *p, const uint8_t *norms);
+/* Appends the encoded postings to `out`. `norms` is indexed by doc; the
+ * blocks' covers are chosen for BM25's length factors by norm byte (any
+ * bound them). A term of one document appends nothing: its dictionary entry
+ * holds the document. */
+int postings_encode(buf *out, buf *scratch, const struct term_postings *p, const uint8_t *norms,
+                    const float *length_factor);
 
 #endif

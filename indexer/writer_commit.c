@@ -14,6 +14,7 @@
 #include "core/array.h"
 #include "core/error.h"
 #include "core/id_blocks.h"
+#include "core/block_cover.h"
 #include "core/norms.h"
 #include "core/varint.h"
 #include "indexer/positions_pass.h"
@@ -26,6 +27,7 @@ struct commit {
     uint32_t *doc_of_record; /* UINT32_MAX for replaced records */
     uint32_t ndocs;
     uint8_t *norms;          /* by doc */
+    float length_factor[256]; /* of the default BM25 by norm byte: the block covers' */
     run_cursor *cursors;     /* every run, at its start (the passes walk their own) */
     size_t ncursors;
     termdict_writer dict;
@@ -58,6 +60,9 @@ static int number_documents(struct commit *c)
         c->norms[c->ndocs] = norm_encode(w->pool.lengths[r]);
         c->doc_of_record[r] = c->ndocs++;
     }
+    /* the reader's average length (query/index_open.c) */
+    double avgdl = c->ndocs > 0 && w->tokens > 0 ? (double)w->tokens / c->ndocs : 1.0;
+    block_cover_length_factors(c->length_factor, BM25_DEFAULT_K1, BM25_DEFAULT_B, avgdl);
     return 0;
 }
 
@@ -249,8 +254,9 @@ static int start_passes(struct commit *c)
         rc = start_range_pass(c, &c->later_pass, &split, NULL, held / 2, 0, "positions-later");
     buf_free(&split);
     file_writer *fw = &c->w->file;
-    postings_range_init(&c->first, c->pass, fw, &c->dict, c->ndocs, c->norms);
-    postings_range_init(&c->later, c->later_pass, fw, &c->dict, c->ndocs, c->norms);
+    postings_range_init(&c->first, c->pass, fw, &c->dict, c->ndocs, c->norms, c->length_factor);
+    postings_range_init(&c->later, c->later_pass, fw, &c->dict, c->ndocs, c->norms,
+                        c->length_factor);
     if (rc == 0 && c->later_pass != NULL)
         rc = postings_range_start(
             &c->later, postings_range_kept_bound(p->worker_budget * p->nworkers, used, held));

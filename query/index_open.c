@@ -13,6 +13,7 @@
 #include <zstd.h>
 
 #include "core/analyzer.h"
+#include "core/block_cover.h"
 #include "core/crc32c.h"
 #include "core/endian.h"
 #include "core/error.h"
@@ -163,6 +164,8 @@ static int read_meta(cari_index *ix)
     ix->avgdl = docs > 0 ? (double)ix->tokens / (double)docs : 1.0;
     if (ix->avgdl <= 0)
         ix->avgdl = 1.0;
+    block_cover_length_factors(ix->default_length_factor, BM25_DEFAULT_K1, BM25_DEFAULT_B,
+                               ix->avgdl);
     if (!analyzer_name_supported(ix->analyzer))
         return error_set(CARI_EVERSION,
                          "%s: the index was analysed with \"%s\", which this build does not have",

@@ -38,6 +38,7 @@ struct cari_index {
     uint64_t tokens, postings, records;
     uint32_t nterms, nblocks;
     double avgdl;
+    float default_length_factor[256]; /* BM25's with its default k1 and b, by norm byte */
     char analyzer[128];
 
     char **field_names;

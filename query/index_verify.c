@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/array.h"
+#include "core/block_cover.h"
 #include "core/crc32c.h"
 #include "core/endian.h"
 #include "core/error.h"
@@ -211,14 +212,15 @@ static int check_block_skip(struct term_check *t, const postings_cursor *c, uint
     if (c->skips == NULL)
         return 0;
     const uint8_t *e = c->skips + (size_t)c->block * c->skip_size, *fixed = e + c->fixed_at;
-    uint32_t max_tf = 0;
-    uint8_t min_norm = 255;
-    for (uint32_t i = 0; i < c->count; i++) {
-        max_tf = c->tfs[i] > max_tf ? c->tfs[i] : max_tf;
-        min_norm = t->ix->norms[c->docs[i]] < min_norm ? t->ix->norms[c->docs[i]] : min_norm;
-    }
-    uint8_t max_byte = max_tf < FORMAT_SKIP_MAX_TF ? (uint8_t)max_tf : FORMAT_SKIP_MAX_TF;
-    if (fixed[0] != max_byte || fixed[1] != min_norm ||
+    struct block_cover want, have;
+    uint32_t last;
+    block_cover_choose(&want, c->docs, c->tfs, c->count, t->ix->norms,
+                       t->ix->default_length_factor); /* the writer chose for them */
+    postings_block_cover(c, c->block, &have, &last);
+    for (int p = 0; p < BLOCK_COVER_PAIRS; p++) /* as the reader reads a saturated byte */
+        want.tf[p] = want.tf[p] < FORMAT_SKIP_MAX_TF ? want.tf[p] : c->max_tf;
+    if (memcmp(want.tf, have.tf, sizeof want.tf) != 0 ||
+        memcmp(want.norm, have.norm, sizeof want.norm) != 0 ||
         (le32_load(e + c->pos_at) & c->pos_mask) != pos_offset)
         return term_error(t, "a skip entry does not match its block");
     return check_full_block(t, c, fixed);

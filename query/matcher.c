@@ -6,9 +6,10 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
-#include "core/norms.h"
+#include "core/block_cover.h"
 
 void bm25_init(struct bm25 *s, const cari_index *ix, float k1, float b)
 {
@@ -17,10 +18,12 @@ void bm25_init(struct bm25 *s, const cari_index *ix, float k1, float b)
     s->norms = ix->norms;
     s->ndocs = ix->ndocs;
     s->length_rises = 1;
-    for (int i = 0; i < 256; i++) {
-        s->length_factor[i] = (float)(k1 * (1.0 - b + b * norm_decode((uint8_t)i) / ix->avgdl));
-        s->length_rises &= i == 0 || s->length_factor[i] >= s->length_factor[i - 1];
-    }
+    if (k1 == BM25_DEFAULT_K1 && b == BM25_DEFAULT_B) /* most queries: computed on open */
+        memcpy(s->length_factor, ix->default_length_factor, sizeof s->length_factor);
+    else
+        block_cover_length_factors(s->length_factor, k1, b, ix->avgdl);
+    for (int i = 1; i < 256; i++)
+        s->length_rises &= s->length_factor[i] >= s->length_factor[i - 1];
 }
 
 /* A word scores at most df postings: below this, its 256 divisions of the

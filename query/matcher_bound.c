@@ -1,8 +1,9 @@
 /* matcher_bound.c - upper bounds of BM25 scores from what the postings carry
  * without decoding: each term's largest frequency, and per block of 128 docs
- * its largest frequency and smallest norm (docs/FORMAT.md, skip entries). The
- * score rises with the frequency and falls with the norm, so the pair bounds
- * every document of the block. Top-k search (search_run.c) skips whatever
+ * its cover, three (frequency, norm) pairs one of which each doc's frequency
+ * stays under and its norm over (core/block_cover.h). The score rises with
+ * the frequency and falls with the norm, so the best pair bounds every
+ * document of the block. Top-k search (search_run.c) skips whatever
  * cannot beat its k-th hit through these bounds and the floors set here. */
 #include <math.h>
 
@@ -22,13 +23,13 @@ static int word_block(const struct word_cursor *w, uint32_t doc, uint32_t *tf, u
     *norm = UINT8_MAX;
     for (int i = 0; i < w->n; i++) {
         const postings_cursor *c = &w->c[i];
-        uint32_t b = postings_block_of(c, doc), t, l;
-        uint8_t n;
+        uint32_t b = postings_block_of(c, doc), l;
+        struct block_cover cover;
         if (b == c->nblocks)
             continue;
-        postings_block_info(c, b, &t, &n, &l);
-        *tf += t;
-        *norm = n < *norm ? n : *norm;
+        postings_block_cover(c, b, &cover, &l);
+        *tf += cover.tf[BLOCK_COVER_PAIRS - 1];
+        *norm = cover.norm[0] < *norm ? cover.norm[0] : *norm;
         *last = l < *last ? l : *last;
         any = 1;
     }
@@ -46,27 +47,97 @@ static int word_whole(const struct word_cursor *w, uint32_t *tf, uint8_t *norm)
             continue;
         *tf += c->max_tf;
         for (uint32_t b = 0; b < c->nblocks; b++) {
-            uint32_t t, l;
-            uint8_t n;
-            postings_block_info(c, b, &t, &n, &l);
-            *norm = n < *norm ? n : *norm;
+            uint32_t l;
+            struct block_cover cover;
+            postings_block_cover(c, b, &cover, &l);
+            *norm = cover.norm[0] < *norm ? cover.norm[0] : *norm;
         }
     }
     return *tf > 0;
 }
 
-/* A single key's best block, which is tighter than its frequency and norm apart. */
+/* The best of a few (frequency, length factor) pairs: weight f / (f + k)
+ * rises with f / k, so they compare by multiplications, and only the best
+ * pays a division. Pairs whose f / k tie but whose scores round apart differ
+ * in the last bits, within BOUND_SLACK. */
+struct best_pair {
+    float f, k; /* f 0: none yet, score 0 */
+};
+
+static void pair_consider(struct best_pair *b, uint32_t tf, float k)
+{
+    float f = (float)tf;
+    int better = f * b->k > b->f * k; /* selects, not branches: the winner is any pair */
+    b->f = better ? f : b->f;
+    b->k = better ? k : b->k;
+}
+
+static float pair_best_score(const struct matcher *m, const struct best_pair *b)
+{
+    return b->f == 0 ? 0 : m->weight * b->f / (b->f + b->k);
+}
+
+static void cover_consider(struct best_pair *b, const struct matcher *m,
+                           const struct block_cover *c)
+{
+    for (int p = 0; p < BLOCK_COVER_PAIRS; p++)
+        pair_consider(b, c->tf[p], m->bm25->length_factor[c->norm[p]]);
+}
+
+/* Two keys' blocks: a doc in both has at most the sum of a pair of each,
+ * with at least the larger of their norms; a doc in one, what its cover
+ * bounds. */
+static float two_covers_score(const struct matcher *m, const struct block_cover *a,
+                              const struct block_cover *b)
+{
+    struct best_pair best = { 0, 1 };
+    cover_consider(&best, m, a);
+    cover_consider(&best, m, b);
+    for (int i = 0; i < BLOCK_COVER_PAIRS; i++)
+        for (int j = 0; j < BLOCK_COVER_PAIRS; j++) {
+            uint8_t n = a->norm[i] > b->norm[j] ? a->norm[i] : b->norm[j];
+            pair_consider(&best, a->tf[i] + b->tf[j], m->bm25->length_factor[n]);
+        }
+    return pair_best_score(m, &best);
+}
+
+static float cover_score(const struct matcher *m, const struct block_cover *c)
+{
+    struct best_pair best = { 0, 1 };
+    cover_consider(&best, m, c);
+    return pair_best_score(m, &best);
+}
+
+/* A word's bound over [doc, *last], from the covers of its keys' blocks there. */
+static float word_block_score(const struct matcher *m, uint32_t doc, uint32_t *last)
+{
+    const struct word_cursor *w = &m->words[0];
+    struct block_cover cover[2];
+    int n = 0;
+    for (int i = 0; i < w->n; i++) {
+        const postings_cursor *c = &w->c[i];
+        uint32_t b = postings_block_of(c, doc), l;
+        if (b == c->nblocks)
+            continue;
+        postings_block_cover(c, b, &cover[n++], &l);
+        *last = l < *last ? l : *last;
+    }
+    return n == 0   ? 0
+           : n == 1 ? cover_score(m, &cover[0])
+                    : two_covers_score(m, &cover[0], &cover[1]);
+}
+
+/* A single key's best block. */
 static float single_key_max(const struct matcher *m, const postings_cursor *c)
 {
-    float best = 0;
+    struct best_pair best = { 0, 1 };
     for (uint32_t b = 0; c->doc != CURSOR_END && b < c->nblocks; b++) {
-        uint32_t t, l;
-        uint8_t n;
-        postings_block_info(c, b, &t, &n, &l);
-        float s = matcher_bound_score(m, t, n);
-        best = s > best ? s : best;
+        uint32_t l;
+        struct block_cover cover;
+        postings_block_cover(c, b, &cover, &l);
+        cover_consider(&best, m, &cover);
     }
-    return best;
+    return pair_best_score(m, &best);
 }
 
 /* A phrase occurs at most as often as its rarest word, in a doc at least as
@@ -113,9 +184,7 @@ float matcher_block_bound(struct matcher *m, uint32_t doc, uint32_t *last)
     uint32_t tf[FORMAT_MAX_TERM + 1];
     uint8_t norm[FORMAT_MAX_TERM + 1];
     if (m->kind == M_WORD)
-        return word_block(&m->words[0], doc, &tf[0], &norm[0], last)
-                   ? matcher_bound_score(m, tf[0], norm[0])
-                   : 0;
+        return word_block_score(m, doc, last);
     if (m->kind == M_PHRASE) {
         if (m->nwords > FORMAT_MAX_TERM)
             return m->max_score;
@@ -126,11 +195,17 @@ float matcher_block_bound(struct matcher *m, uint32_t doc, uint32_t *last)
         *last = l;
         return phrase_bound(m, tf, norm);
     }
+    /* each clause's own last bound while doc stays within it: a clause ends
+     * its blocks far less often than the group, which ends with any of them.
+     * A bound from before doc, up to the clause's current match, still holds:
+     * the clause has no doc between the two. */
     float sum = 0;
-    for (size_t i = 0; i < m->nmust; i++)
-        sum += matcher_block_bound(m->must[i], doc, last);
-    for (size_t i = 0; i < m->nshould; i++)
-        sum += matcher_block_bound(m->should[i], doc, last);
+    for (size_t i = 0; i < m->nmust + m->nshould; i++) {
+        struct matcher *c = i < m->nmust ? m->must[i] : m->should[i - m->nmust];
+        uint32_t l;
+        sum += matcher_block_bound_cached(c, doc, &l);
+        *last = l < *last ? l : *last;
+    }
     return sum;
 }
 

@@ -256,19 +256,29 @@ uint32_t postings_block_of(const postings_cursor *c, uint32_t target)
     return find_block(c, c->block + 1, target);
 }
 
-void postings_block_info(const postings_cursor *c, uint32_t b, uint32_t *max_tf,
-                         uint8_t *min_norm, uint32_t *last)
+/* A frequency byte of 255 is 255 or more: the term's max_tf bounds it. */
+static uint32_t skip_tf(const postings_cursor *c, uint8_t byte)
+{
+    return byte < FORMAT_SKIP_MAX_TF ? byte : c->max_tf;
+}
+
+void postings_block_cover(const postings_cursor *c, uint32_t b, struct block_cover *cover,
+                          uint32_t *last)
 {
     if (c->skips == NULL) {
-        *max_tf = c->max_tf;
-        *min_norm = c->min_norm;
+        for (int p = 0; p < BLOCK_COVER_PAIRS; p++) {
+            cover->tf[p] = c->max_tf;
+            cover->norm[p] = c->min_norm;
+        }
         *last = c->count > 0 ? c->docs[c->count - 1] : CURSOR_END;
         return;
     }
-    const uint8_t *e = skip_entry(c, b);
+    const uint8_t *e = skip_entry(c, b), *fixed = e + c->fixed_at;
     *last = skip_field(e, 0, c->doc_mask);
-    *max_tf = e[c->fixed_at] < FORMAT_SKIP_MAX_TF ? e[c->fixed_at] : c->max_tf;
-    *min_norm = e[c->fixed_at + 1];
+    *cover = (struct block_cover){
+        .tf = { skip_tf(c, fixed[4]), skip_tf(c, fixed[5]), skip_tf(c, fixed[0]) },
+        .norm = { fixed[1], fixed[6], fixed[7] },
+    };
 }
 
 int postings_positions(postings_cursor *c, uint32_t *out)

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "core/block_cover.h"
 #include "core/full_block.h"
 #include "core/format.h"
 #include "core/rice.h"
@@ -72,10 +73,11 @@ static inline uint32_t postings_tf(const postings_cursor *c) { return c->tfs[c->
  * nblocks when the cursor has no doc >= target. */
 uint32_t postings_block_of(const postings_cursor *c, uint32_t target);
 
-/* The maximum-score ingredients of block b (below nblocks): its largest
- * frequency, its smallest norm byte and its last doc. */
-void postings_block_info(const postings_cursor *c, uint32_t b, uint32_t *max_tf,
-                         uint8_t *min_norm, uint32_t *last);
+/* The maximum-score ingredients of block b (below nblocks): its cover
+ * (a term of one block: its largest frequency with its smallest norm) and
+ * its last doc. */
+void postings_block_cover(const postings_cursor *c, uint32_t b, struct block_cover *cover,
+                          uint32_t *last);
 
 /* Decodes the positions of the current document into out[0..tf). A term
  * without positions is corrupt (docs/FORMAT.md, POSITIONS): asking is

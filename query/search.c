@@ -2,6 +2,7 @@
  * best k of its matches (search_run.c). */
 #include <stdlib.h>
 
+#include "core/block_cover.h"
 #include "core/error.h"
 #include "query/search_run.h"
 
@@ -26,8 +27,8 @@ int search_query(cari_results **out, cari_query *q, const cari_search_opts *opts
         return error_set(CARI_EINVAL, "cari_search_opts version %u, expected %u", opts->version,
                          CARI_SEARCH_OPTS_VERSION);
     size_t k = opts != NULL && opts->k > 0 ? opts->k : 10;
-    float k1 = opts != NULL && opts->k1 >= 0 ? opts->k1 : 1.2f;
-    float b = opts != NULL && opts->b >= 0 ? opts->b : 0.75f;
+    float k1 = opts != NULL && opts->k1 >= 0 ? opts->k1 : BM25_DEFAULT_K1;
+    float b = opts != NULL && opts->b >= 0 ? opts->b : BM25_DEFAULT_B;
     if (k > SEARCH_MAX_K || b > 1)
         return error_set(CARI_EINVAL, "cari_search: k above %d or b above 1", SEARCH_MAX_K);
     if (k > q->ix->ndocs)

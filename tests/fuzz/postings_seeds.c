@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/block_cover.h"
 #include "core/buf.h"
 #include "core/endian.h"
 #include "indexer/positions_writer.h"
@@ -47,8 +48,10 @@ static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_
     int rc = varints.rc != 0 ? varints.rc : positions_encode(&pos, &ps, live, df, lengths, starts,
                                                                   &pos_len);
     struct term_postings p = { docs, tfs, starts, df, ndocs };
+    float length_factor[256];
+    block_cover_length_factors(length_factor, BM25_DEFAULT_K1, BM25_DEFAULT_B, FUZZ_DOC_LENGTH);
     if (rc == 0)
-        rc = postings_encode(&post, &scratch, &p, norms);
+        rc = postings_encode(&post, &scratch, &p, norms, length_factor);
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = rc == 0 ? fopen(path, "wb") : NULL;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/block_cover.h"
 #include "core/format.h"
 #include "indexer/file_writer.h"
 #include "indexer/positions_pass.h"
@@ -57,6 +58,7 @@ struct fed {
     inverter inv;
     uint32_t doc_of_record[NRECORDS];
     uint8_t norms[NRECORDS];
+    float length_factor[256];
     run_cursor c;
 };
 
@@ -65,6 +67,7 @@ static void fed_open(struct fed *f)
     f->dir = test_tmpdir();
     cr_assert_eq(inverter_init(&f->inv), 0);
     feed(&f->inv, f->doc_of_record, f->norms);
+    block_cover_length_factors(f->length_factor, BM25_DEFAULT_K1, BM25_DEFAULT_B, 3.0);
     cr_assert_eq(run_cursor_open(&f->c, NULL, &f->inv), 0);
 }
 
@@ -106,7 +109,8 @@ static positions_pass *start_pass(const run_cursor *c, const uint32_t *doc_of_re
  * `max_kept` bytes. */
 static struct written write_ranges(const char *dir, const run_cursor *c,
                                    const uint32_t *doc_of_record, const uint8_t *norms,
-                                   uint32_t ndocs, const buf *split, size_t max_kept)
+                                   const float *length_factor, uint32_t ndocs, const buf *split,
+                                   size_t max_kept)
 {
     char *path = test_path(dir, "ix.cari"), *spill = test_path(dir, "spill");
     file_writer fw;
@@ -116,8 +120,8 @@ static struct written write_ranges(const char *dir, const run_cursor *c,
     positions_pass *a = start_pass(c, doc_of_record, spill, NULL, split, 1);
     positions_pass *b = split != NULL ? start_pass(c, doc_of_record, spill, split, NULL, 0) : NULL;
     postings_range first, later;
-    postings_range_init(&first, a, &fw, &dict, ndocs, norms);
-    postings_range_init(&later, b, &fw, &dict, ndocs, norms);
+    postings_range_init(&first, a, &fw, &dict, ndocs, norms, length_factor);
+    postings_range_init(&later, b, &fw, &dict, ndocs, norms, length_factor);
     if (b != NULL)
         cr_assert_eq(postings_range_start(&later, max_kept), 0);
     file_writer_begin(&fw, SECTION_POSTINGS);
@@ -154,7 +158,8 @@ Test(postings_range, two_ranges_write_what_one_writes_however_much_is_kept)
     uint32_t ndocs = 0;
     for (uint32_t r = 0; r < NRECORDS; r++)
         ndocs += f.doc_of_record[r] != UINT32_MAX;
-    struct written one = write_ranges(f.dir, &f.c, f.doc_of_record, f.norms, ndocs, NULL, 0);
+    struct written one =
+        write_ranges(f.dir, &f.c, f.doc_of_record, f.norms, f.length_factor, ndocs, NULL, 0);
     cr_assert_gt(one.postings.len, 4096, "too few postings");
     unsigned percents[] = { 10, 50, 90 };
     size_t bounds[] = { 0, 1000, (size_t)1 << 30 };
@@ -163,8 +168,8 @@ Test(postings_range, two_ranges_write_what_one_writes_however_much_is_kept)
         cr_assert_eq(positions_pass_split_key(&f.c, 1, percents[i], &split), 0);
         cr_assert_gt(split.len, 0);
         for (size_t k = 0; k < 3; k++) {
-            struct written two = write_ranges(f.dir, &f.c, f.doc_of_record, f.norms, ndocs,
-                                              &split, bounds[k]);
+            struct written two = write_ranges(f.dir, &f.c, f.doc_of_record, f.norms,
+                                              f.length_factor, ndocs, &split, bounds[k]);
             cr_assert_eq(two.nterms, one.nterms, "%u%%, %zu kept: %u terms, not %u", percents[i],
                          bounds[k], two.nterms, one.nterms);
             cr_assert_eq(two.npostings, one.npostings);
@@ -199,7 +204,7 @@ Test(postings_range, a_later_range_abandoned_before_the_first_is_written_stops, 
     for (size_t max_kept = 0; max_kept <= 1 << 30; max_kept += 1 << 30) {
         positions_pass *b = start_pass(&f.c, f.doc_of_record, spill, &split, NULL, 0);
         postings_range later;
-        postings_range_init(&later, b, &fw, &dict, NRECORDS, f.norms);
+        postings_range_init(&later, b, &fw, &dict, NRECORDS, f.norms, f.length_factor);
         cr_assert_eq(postings_range_start(&later, max_kept), 0);
         postings_range_free(&later); /* returns: waiting or not, the thread stops */
         positions_pass_free(b);
@@ -238,8 +243,8 @@ Test(postings_range, the_later_range_s_failure_is_the_commit_s_with_its_message,
     positions_pass *a = start_pass(&c, f.doc_of_record, spill, NULL, &split, 1);
     positions_pass *b = start_pass(&c, f.doc_of_record, spill, &split, NULL, 0);
     postings_range first, later;
-    postings_range_init(&first, a, &fw, &dict, NRECORDS, f.norms);
-    postings_range_init(&later, b, &fw, &dict, NRECORDS, f.norms);
+    postings_range_init(&first, a, &fw, &dict, NRECORDS, f.norms, f.length_factor);
+    postings_range_init(&later, b, &fw, &dict, NRECORDS, f.norms, f.length_factor);
     cr_assert_eq(postings_range_start(&later, 1 << 30), 0);
     file_writer_begin(&fw, SECTION_POSTINGS);
     cr_assert_eq(postings_range_write(&first), 0, "%s", cari_error_last());

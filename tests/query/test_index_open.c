@@ -53,7 +53,7 @@ Test(index_open, intact_index)
     cari_index_close(NULL);
     /* the file is what FORMAT.md says: magic, version, sizes, footer */
     cr_assert_eq(memcmp(good, "\x89" "CARI\r\n\x1a", 8), 0);
-    cr_assert_eq(le32_load(good + 8), 5);
+    cr_assert_eq(le32_load(good + 8), 6);
     cr_assert_eq(le32_load(good + 12), 64);
     cr_assert_eq(le64_load(good + 16), good_len);
     cr_assert_eq(memcmp(good + good_len - 4, "cEND", 4), 0);

@@ -1,11 +1,12 @@
 /* Skip entries of FORMAT.md POSTINGS as the writer makes them and the cursor
  * reads them: the widths byte, fields as narrow as the last entry needs, a
- * block max_tf of 255 or more bounded by the term's, a tail entry without bit
- * widths; and damage to them refused. */
+ * block max_tf of 255 or more bounded by the term's, the block's cover, a
+ * tail entry without bit widths; and damage to them refused. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/block_cover.h"
 #include "core/endian.h"
 #include "core/pfor.h"
 #include "indexer/postings_writer.h"
@@ -38,7 +39,9 @@ static void build(struct term *t)
     }
     buf scratch = BUF_INIT;
     struct term_postings p = { t->docs, t->tfs, t->starts, DF, NDOCS };
-    cr_assert_eq(postings_encode(&t->post, &scratch, &p, t->norms), 0);
+    float length_factor[256];
+    block_cover_length_factors(length_factor, BM25_DEFAULT_K1, BM25_DEFAULT_B, 30.0);
+    cr_assert_eq(postings_encode(&t->post, &scratch, &p, t->norms, length_factor), 0);
     buf_free(&scratch);
     t->ix.path = "test";
     t->ix.ndocs = NDOCS;
@@ -72,6 +75,12 @@ Test(skip_entries, narrow_fields_as_the_format_says)
     cr_assert_eq(e0[7], 255, "max_tf 300 saturates");
     cr_assert_eq(e0[8], 10, "min norm");
     cr_assert(e0[9] == 8 && e0[10] == (PFOR_PATCHED | 0), "%02x %02x", e0[9], e0[10]);
+    /* block 0's front: tf 1 from norm 10, 300 at norm 15 (doc 5): the first
+     * pair (1, 10), the other two (300 saturated, 15) */
+    cr_assert(e0[11] == 1 && e0[12] == 255 && e0[13] == 15 && e0[14] == 15, "%u %u %u %u", e0[11],
+              e0[12], e0[13], e0[14]);
+    cr_assert(e1[11] == 7 && e1[12] == 7 && e1[13] == 10 && e1[14] == 10,
+              "block 1's front is (7, 10) alone: %u %u %u %u", e1[11], e1[12], e1[13], e1[14]);
     const uint8_t area[] = { 1, 9, 5, 299 & 0xFF, 299 >> 8 };
     cr_assert_arr_eq(p + 1 + 3 * ENTRY + 16 * 8, area, sizeof area);
     cr_assert_eq(le32_load(e1 + 3) & 0xFFFF, 2 * (16 * 8) + 5 + 4, "tf 7: 3 bits in one byte");
@@ -98,14 +107,17 @@ Test(skip_entries, read_back_by_the_cursor)
                   postings_tf(&c));
     cr_assert_eq(c.doc, CURSOR_END);
     cr_assert_eq(postings_open(&c, &t.ix, &t.e, &error), 0);
-    uint32_t max_tf, last;
-    uint8_t min_norm;
-    postings_block_info(&c, 0, &max_tf, &min_norm, &last);
-    cr_assert(max_tf == 300 && last == 127 * STEP, "a saturated block: the term's max_tf, %u", max_tf);
-    postings_block_info(&c, 1, &max_tf, &min_norm, &last);
-    cr_assert(max_tf == 7 && last == 255 * STEP && min_norm == 10);
-    postings_block_info(&c, 2, &max_tf, &min_norm, &last);
-    cr_assert(max_tf == 1 && last == 299 * STEP);
+    uint32_t last;
+    struct block_cover cover;
+    postings_block_cover(&c, 0, &cover, &last);
+    cr_assert(cover.tf[0] == 1 && cover.tf[1] == 300 && cover.tf[2] == 300 &&
+                  last == 127 * STEP,
+              "a saturated frequency: the term's max_tf, %u %u", cover.tf[1], cover.tf[2]);
+    cr_assert(cover.norm[0] == 10 && cover.norm[1] == 15 && cover.norm[2] == 15);
+    postings_block_cover(&c, 1, &cover, &last);
+    cr_assert(cover.tf[2] == 7 && last == 255 * STEP && cover.norm[0] == 10);
+    postings_block_cover(&c, 2, &cover, &last);
+    cr_assert(cover.tf[2] == 1 && last == 299 * STEP);
     postings_advance(&c, 280 * STEP - 1); /* into the tail, through the skips */
     cr_assert_eq(c.doc, 280 * STEP);
     cr_assert_eq(postings_block_of(&c, 299 * STEP + 1), 3);

@@ -692,7 +692,9 @@ Test(verify, damaged_pfor_exceptions_are_found)
     } damage[] = {
         { 0, 2, "undecodable block" },                     /* two exceptions: beyond the block */
         { 1, 7, "PFor exceptions are not the writer's" },  /* decodes, 7 bits where 6 do */
-        { 2, 200, "PFor exceptions are not the writer's" }, /* index 72 (masked): moved, same sums */
+        /* index 72 (masked): moved, same sums, but to a short doc: the block's
+         * cover is no longer the writer's */
+        { 2, 200, "a skip entry does not match its block" },
         { 3, 0, "a skip entry does not match its block" }, /* tf 1: the block's max_tf is 40 */
         { 3, 39 | 0x40, "PFor exceptions are not the writer's" }, /* a one in the padding */
     };
@@ -702,6 +704,12 @@ Test(verify, damaged_pfor_exceptions_are_found)
         expect_postings_damage(copy, len, "POSTINGS bytes");
         cr_assert(contains(cari_error_last(), damage[d].want), "%zu: %s", d, cari_error_last());
     }
+    /* a cover pair that still bounds the block (frequency 2 over 1) but is
+     * not the writer's */
+    memcpy(copy, bytes, len);
+    cr_assert_eq(copy[beta_width + 1], 1, "beta's first pair: frequency 1");
+    copy[beta_width + 1] = 2;
+    expect_postings_damage(copy, len, "a skip entry does not match its block");
 
     cr_assert_eq(bytes[alfa_width], 1, "packed at 1, no exceptions");
     memcpy(copy, bytes, len);
