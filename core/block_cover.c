@@ -6,6 +6,12 @@
 #include "core/format.h"
 #include "core/norms.h"
 
+double block_cover_average_length(uint64_t tokens, uint64_t docs)
+{
+    double avgdl = docs > 0 ? (double)tokens / (double)docs : 1.0;
+    return avgdl > 0 ? avgdl : 1.0;
+}
+
 void block_cover_length_factors(float out[256], float k1, float b, double avgdl)
 {
     for (int i = 0; i < 256; i++)
@@ -41,13 +47,6 @@ static float pair_score(uint32_t tf, uint8_t norm, const float *length_factor)
     return (float)tf / ((float)tf + length_factor[norm]);
 }
 
-/* The pair covering front[a..b]: b's frequency, a's norm. */
-static float run_score(const uint32_t *tf, const uint8_t *norm, uint32_t a, uint32_t b,
-                       const float *length_factor)
-{
-    return pair_score(tf[b], norm[a], length_factor);
-}
-
 void block_cover_choose(struct block_cover *out, const uint32_t *docs, const uint32_t *tfs,
                         uint32_t n, const uint8_t *norms, const float *length_factor)
 {
@@ -58,11 +57,12 @@ void block_cover_choose(struct block_cover *out, const uint32_t *docs, const uin
     if (m > BLOCK_COVER_PAIRS) {
         float best = -1;
         for (uint32_t c1 = 0; c1 + 2 < m; c1++) {
-            float s1 = run_score(tf, norm, 0, c1, length_factor);
+            /* a run front[a..b] is covered by b's frequency and a's norm */
+            float s1 = pair_score(tf[c1], norm[0], length_factor);
             for (uint32_t c2 = c1 + 1; c2 + 1 < m; c2++) {
                 float s = s1;
-                float s2 = run_score(tf, norm, c1 + 1, c2, length_factor);
-                float s3 = run_score(tf, norm, c2 + 1, m - 1, length_factor);
+                float s2 = pair_score(tf[c2], norm[c1 + 1], length_factor);
+                float s3 = pair_score(tf[m - 1], norm[c2 + 1], length_factor);
                 s = s2 > s ? s2 : s;
                 s = s3 > s ? s3 : s;
                 if (best < 0 || s < best) {

@@ -24,6 +24,10 @@ struct block_cover {
     uint8_t norm[BLOCK_COVER_PAIRS];
 };
 
+/* The average document length of BM25, 1 for an index without tokens: the
+ * writer chooses the covers with it, the reader scores and verifies them. */
+double block_cover_average_length(uint64_t tokens, uint64_t docs);
+
 /* k1 * (1 - b + b * length / avgdl) by norm byte: BM25's length factor. */
 void block_cover_length_factors(float out[256], float k1, float b, double avgdl);
 

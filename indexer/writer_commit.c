@@ -60,9 +60,8 @@ static int number_documents(struct commit *c)
         c->norms[c->ndocs] = norm_encode(w->pool.lengths[r]);
         c->doc_of_record[r] = c->ndocs++;
     }
-    /* the reader's average length (query/index_open.c) */
-    double avgdl = c->ndocs > 0 && w->tokens > 0 ? (double)w->tokens / c->ndocs : 1.0;
-    block_cover_length_factors(c->length_factor, BM25_DEFAULT_K1, BM25_DEFAULT_B, avgdl);
+    block_cover_length_factors(c->length_factor, BM25_DEFAULT_K1, BM25_DEFAULT_B,
+                               block_cover_average_length(w->tokens, c->ndocs));
     return 0;
 }
 

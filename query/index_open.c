@@ -161,9 +161,7 @@ static int read_meta(cari_index *ix)
         return index_corrupt(ix, "META lacks a required key");
     ix->ndocs = (uint32_t)docs;
     ix->nterms = (uint32_t)terms;
-    ix->avgdl = docs > 0 ? (double)ix->tokens / (double)docs : 1.0;
-    if (ix->avgdl <= 0)
-        ix->avgdl = 1.0;
+    ix->avgdl = block_cover_average_length(ix->tokens, docs);
     block_cover_length_factors(ix->default_length_factor, BM25_DEFAULT_K1, BM25_DEFAULT_B,
                                ix->avgdl);
     if (!analyzer_name_supported(ix->analyzer))

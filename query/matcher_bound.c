@@ -13,27 +13,37 @@
  * floor is lowered by this fraction of the bounds it subtracts. */
 #define BOUND_SLACK 1e-5f
 
+/* The covers of a word's keys' blocks over [doc, *last], into cover[0..n):
+ * n is 0 when it has no doc >= doc. */
+static int word_covers(const struct word_cursor *w, uint32_t doc, struct block_cover *cover,
+                       uint32_t *last)
+{
+    int n = 0;
+    for (int i = 0; i < w->n; i++) {
+        const postings_cursor *c = &w->c[i];
+        uint32_t b = postings_block_of(c, doc), l;
+        if (b == c->nblocks)
+            continue;
+        postings_block_cover(c, b, &cover[n++], &l);
+        *last = l < *last ? l : *last;
+    }
+    return n;
+}
+
 /* The ingredients of a word over [doc, *last]: the sum of its keys' largest
  * frequencies and their smallest norm; 0 when it has no doc >= doc. */
 static int word_block(const struct word_cursor *w, uint32_t doc, uint32_t *tf, uint8_t *norm,
                       uint32_t *last)
 {
-    int any = 0;
+    struct block_cover cover[2];
+    int n = word_covers(w, doc, cover, last);
     *tf = 0;
     *norm = UINT8_MAX;
-    for (int i = 0; i < w->n; i++) {
-        const postings_cursor *c = &w->c[i];
-        uint32_t b = postings_block_of(c, doc), l;
-        struct block_cover cover;
-        if (b == c->nblocks)
-            continue;
-        postings_block_cover(c, b, &cover, &l);
-        *tf += cover.tf[BLOCK_COVER_PAIRS - 1];
-        *norm = cover.norm[0] < *norm ? cover.norm[0] : *norm;
-        *last = l < *last ? l : *last;
-        any = 1;
+    for (int i = 0; i < n; i++) {
+        *tf += cover[i].tf[BLOCK_COVER_PAIRS - 1];
+        *norm = cover[i].norm[0] < *norm ? cover[i].norm[0] : *norm;
     }
-    return any;
+    return n > 0;
 }
 
 /* The same over the whole list: every key's largest frequency, smallest norm. */
@@ -111,17 +121,8 @@ static float cover_score(const struct matcher *m, const struct block_cover *c)
 /* A word's bound over [doc, *last], from the covers of its keys' blocks there. */
 static float word_block_score(const struct matcher *m, uint32_t doc, uint32_t *last)
 {
-    const struct word_cursor *w = &m->words[0];
     struct block_cover cover[2];
-    int n = 0;
-    for (int i = 0; i < w->n; i++) {
-        const postings_cursor *c = &w->c[i];
-        uint32_t b = postings_block_of(c, doc), l;
-        if (b == c->nblocks)
-            continue;
-        postings_block_cover(c, b, &cover[n++], &l);
-        *last = l < *last ? l : *last;
-    }
+    int n = word_covers(&m->words[0], doc, cover, last);
     return n == 0   ? 0
            : n == 1 ? cover_score(m, &cover[0])
                     : two_covers_score(m, &cover[0], &cover[1]);
