@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,34 @@ char *test_read_file(const char *path, size_t *len)
     if (len != NULL)
         *len = n;
     return data;
+}
+
+/* A mapping's first line is "start-end perms ...", in hex without 0x; the
+ * lines of its figures start with a capital letter. */
+char *test_smaps_of(const void *addr)
+{
+    char *all = test_read_file("/proc/self/smaps", NULL), *found = NULL;
+    for (char *line = all; line != NULL && *line != '\0' && found == NULL;) {
+        char *next = strchr(line, '\n');
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && (uintptr_t)addr >= lo &&
+            (uintptr_t)addr < hi) {
+            char *end = next;
+            while (end != NULL && end[1] >= 'A' && end[1] <= 'Z')
+                end = strchr(end + 1, '\n');
+            size_t n = end != NULL ? (size_t)(end - line) : strlen(line);
+            found = strndup(line, n);
+        }
+        line = next != NULL ? next + 1 : NULL;
+    }
+    free(all);
+    return found;
+}
+
+long test_smaps_number(const char *smaps, const char *field)
+{
+    const char *at = smaps != NULL ? strstr(smaps, field) : NULL;
+    return at != NULL ? strtol(at + strlen(field), NULL, 10) : -1;
 }
 
 void test_write_file(const char *path, const void *data, size_t len)

@@ -44,6 +44,13 @@ char *test_search_sorted(const cari_index *ix, const char *query, unsigned flags
 char *test_read_file(const char *path, size_t *len);
 void test_write_file(const char *path, const void *data, size_t len);
 
+/* The lines of /proc/self/smaps about the mapping that holds addr (caller
+ * frees), or NULL without one (or without /proc). */
+char *test_smaps_of(const void *addr);
+
+/* The number after `field` ("FilePmdMapped:") in such lines, -1 if absent. */
+long test_smaps_number(const char *smaps, const char *field);
+
 /* Runs `cmd` with /bin/sh; captures stdout and stderr (caller frees); returns
  * the exit status (128 + signal when killed). stdin_data may be NULL. */
 int test_run(const char *cmd, const char *stdin_data, char **out, char **err);

@@ -1,6 +1,7 @@
 /* cari_index_open: missing files, files that are not indexes, truncated and
  * damaged frames, other format and analyzer versions. */
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "query/index_reader.h"
 #include "tests/query/index_bytes.h"
@@ -294,4 +295,31 @@ Test(index_open, section_out_of_bounds)
     ib_reseal(copy, good_len);
     cr_assert_eq(open_bytes(copy, good_len), CARI_ECORRUPT);
     free(copy);
+}
+
+/* The sections search reads are marked for huge pages ("hg" in the flags
+ * of their mapping), and the store before them is not. */
+Test(index_open, search_sections_asked_for_huge_pages)
+{
+    if (access("/sys/kernel/mm/transparent_hugepage", F_OK) != 0)
+        cr_skip_test("this kernel has no transparent huge pages");
+    const cari_index *ix = fx.ix;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    const struct section_view *store = &ix->sec[SECTION_STORE];
+    cr_assert_lt((store->offset + store->len) / page - 1, ix->sec[SECTION_DOC_IDS].offset / page,
+                 "the store fills pages of its own, before the other sections");
+    uint32_t search[] = { SECTION_DOC_IDS, SECTION_NORMS, SECTION_POSTINGS, SECTION_POSITIONS,
+                          SECTION_TERM_BLOCKS, SECTION_TERM_INDEX };
+    for (size_t i = 0; i < sizeof search / sizeof *search; i++) {
+        char *smaps = test_smaps_of(ix->sec[search[i]].data);
+        cr_assert_not_null(smaps);
+        const char *flags = strstr(smaps, "VmFlags:");
+        cr_assert(flags != NULL && strstr(flags, " hg") != NULL, "section %u: %s", search[i],
+                  flags);
+        free(smaps);
+    }
+    char *smaps = test_smaps_of(store->data);
+    cr_assert_not_null(smaps);
+    cr_assert_null(strstr(strstr(smaps, "VmFlags:"), " hg"), "%s", smaps);
+    free(smaps);
 }
