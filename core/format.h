@@ -8,7 +8,8 @@
 #define FORMAT_FOOTER_MAGIC "cEND"
 
 enum {
-    FORMAT_VERSION = 6, /* 6: skip entries with a block's three-pair cover (core/block_cover.h);
+    FORMAT_VERSION = 7, /* 7: skip entries with their word's best saturation (core/block_best.h);
+                           6: skip entries with a block's three-pair cover (core/block_cover.h);
                            5: DOC_IDS front-coded in blocks; 4: no key for the exact form of an inflected token,
                            every term has positions; full postings blocks PFor-coded
                            (a base width and exceptions); 3: a smaller dictionary entry,
@@ -31,8 +32,9 @@ enum {
      * byte), then max_tf, min_norm, the PFor width bytes (core/pfor.h) of
      * the doc gaps and the frequencies, and the rest of the block's cover
      * (core/block_cover.h): its first two frequencies, its last two norms,
-     * a byte each. */
-    FORMAT_SKIP_FIXED = 8,
+     * a byte each; then the best saturation of its word over its range
+     * (core/block_best.h), 2 bytes. */
+    FORMAT_SKIP_FIXED = 10,
     FORMAT_SKIP_MAX_TF = 255, /* a block max_tf byte of 255: 255 or more, the term's max_tf bounds it */
 
     /* Keys: a term of at most FORMAT_MAX_TERM bytes, plus the namespace byte. */

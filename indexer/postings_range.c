@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/array.h"
+#include "core/block_best.h"
 #include "core/error.h"
 #include "core/sorted.h"
 #include "core/varint.h"
@@ -34,23 +35,31 @@ static int encode_term(postings_range *r, const struct term_batch *b, const stru
 {
     const char *key = (const char *)b->keys.data + t->key_off;
     size_t len = t->key_len;
-    const uint32_t *docs = b->docs + t->first;
+    const uint32_t *docs = b->docs + t->first, *tfs = b->tfs + t->first;
     *info = t->info;
-    info->group_df = is_root_of_previous(r, key, len)
-                         ? (uint32_t)sorted_union_count(r->prev_docs, r->prev_n, docs, info->df)
-                         : info->df;
-    struct term_postings tp = { docs, b->tfs + t->first, b->pos_starts + t->first, info->df,
-                                r->ndocs };
+    int root = is_root_of_previous(r, key, len);
+    info->group_df = root ? (uint32_t)sorted_union_count(r->prev_docs, r->prev_n, docs, info->df)
+                          : info->df;
+    struct term_postings tp = { docs, tfs, b->pos_starts + t->first, info->df, r->ndocs };
     info->doc = docs[0]; /* the dictionary holds it when it is the only one */
+    size_t nblocks = (info->df + FORMAT_POSTINGS_BLOCK - 1) / FORMAT_POSTINGS_BLOCK;
+    int rc = array_reserve((void **)&r->best, &r->best_cap, nblocks, sizeof *r->best);
+    if (rc != 0)
+        return rc;
+    if (info->df >= FORMAT_POSTINGS_BLOCK)
+        block_best_values(r->best, docs, tfs, info->df, r->prev_docs, r->prev_tfs,
+                          root ? r->prev_n : 0, r->norms, r->length_factor);
     buf_clear(&r->encoded);
-    int rc = postings_encode(&r->encoded, &r->scratch, &tp, r->norms, r->length_factor);
+    rc = postings_encode(&r->encoded, &r->scratch, &tp, r->norms, r->length_factor, r->best);
+    if (rc == 0)
+        rc = array_reserve((void **)&r->prev_docs, &r->prev_cap, info->df, sizeof *r->prev_docs);
+    if (rc == 0)
+        rc = array_reserve((void **)&r->prev_tfs, &r->prev_tfs_cap, info->df, sizeof *r->prev_tfs);
     if (rc != 0)
         return rc;
     info->postings_len = r->encoded.len;
-    rc = array_reserve((void **)&r->prev_docs, &r->prev_cap, info->df, sizeof *r->prev_docs);
-    if (rc != 0)
-        return rc;
     memcpy(r->prev_docs, docs, info->df * sizeof *docs);
+    memcpy(r->prev_tfs, tfs, info->df * sizeof *tfs);
     r->prev_n = info->df;
     memcpy(r->prev_key, key, len);
     r->prev_len = len;
@@ -229,6 +238,8 @@ void postings_range_free(postings_range *r)
         r->locks_ready = 0;
     }
     free(r->prev_docs);
+    free(r->prev_tfs);
+    free(r->best);
     buf_free(&r->encoded);
     buf_free(&r->scratch);
     buf_free(&r->kept_postings);

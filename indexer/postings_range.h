@@ -33,10 +33,12 @@ typedef struct postings_range {
     uint32_t nterms;   /* terms written (or kept) */
     uint64_t postings; /* their documents */
 
-    /* the term before, for a root's group_df */
-    uint32_t *prev_docs;
-    size_t prev_cap;
+    /* the term before, for a root's group_df and its blocks' best (core/block_best.h) */
+    uint32_t *prev_docs, *prev_tfs;
+    size_t prev_cap, prev_tfs_cap;
     uint32_t prev_n;
+    uint16_t *best;
+    size_t best_cap;
     char prev_key[FORMAT_MAX_KEY];
     size_t prev_len; /* 0: none */
     buf encoded, scratch;

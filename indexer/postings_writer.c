@@ -47,6 +47,7 @@ struct skip {
     uint32_t last, end, pos_start;
     struct block_cover cover;
     uint8_t doc_width, tf_width; /* PFor width bytes, 0 for the tail */
+    uint16_t best;
 };
 
 static uint8_t tf_byte(uint32_t tf)
@@ -75,14 +76,15 @@ static void write_skips(buf *out, const struct skip *s, uint32_t nblocks)
         const struct block_cover *c = &s[b].cover;
         uint8_t fixed[FORMAT_SKIP_FIXED] = {
             tf_byte(c->tf[2]), c->norm[0], s[b].doc_width, s[b].tf_width,
-            tf_byte(c->tf[0]), tf_byte(c->tf[1]), c->norm[1], c->norm[2]
+            tf_byte(c->tf[0]), tf_byte(c->tf[1]), c->norm[1], c->norm[2],
+            (uint8_t)s[b].best, (uint8_t)(s[b].best >> 8)
         };
         buf_append(out, fixed, sizeof fixed);
     }
 }
 
 int postings_encode(buf *out, buf *data, const struct term_postings *p, const uint8_t *norms,
-                    const float *length_factor)
+                    const float *length_factor, const uint16_t *best)
 {
     if (p->n < 2)
         return 0;
@@ -117,6 +119,7 @@ int postings_encode(buf *out, buf *data, const struct term_postings *p, const ui
         skips[b].pos_start = (uint32_t)p->pos_starts[first];
         skips[b].doc_width = doc_width;
         skips[b].tf_width = tf_width;
+        skips[b].best = best[b];
     }
     write_skips(out, skips, nblocks);
     free(skips);

@@ -17,9 +17,10 @@ struct term_postings {
 
 /* Appends the encoded postings to `out`. `norms` is indexed by doc; the
  * blocks' covers are chosen for BM25's length factors by norm byte (any
- * bound them). A term of one document appends nothing: its dictionary entry
- * holds the document. */
+ * bound them), and best[b] is block b's best saturation (core/block_best.h;
+ * read when the term has 128 docs or more). A term of one document appends
+ * nothing: its dictionary entry holds the document. */
 int postings_encode(buf *out, buf *scratch, const struct term_postings *p, const uint8_t *norms,
-                    const float *length_factor);
+                    const float *length_factor, const uint16_t *best);
 
 #endif

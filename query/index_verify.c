@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/array.h"
+#include "core/block_best.h"
 #include "core/block_cover.h"
 #include "core/crc32c.h"
 #include "core/endian.h"
@@ -124,8 +125,11 @@ struct term_check {
     char key[FORMAT_MAX_KEY + 1];     /* NUL-terminated */
     char display[FORMAT_MAX_KEY + 8]; /* the key for messages: root keys as "r (root)" */
     size_t key_len;
-    uint32_t *prev_docs, *docs; /* the previous term's docs, for the union of r and r\x01 */
-    size_t prev_n, n, docs_cap, prev_cap;
+    /* the previous term's docs and frequencies, for the union of r and r\x01 */
+    uint32_t *prev_docs, *docs, *prev_tfs, *tfs;
+    size_t prev_n, n, docs_cap, prev_cap, tfs_cap, prev_tfs_cap;
+    uint16_t *best;
+    size_t best_cap;
     char prev_key[FORMAT_MAX_KEY];
     size_t prev_key_len;
     uint32_t block;        /* of TERM_BLOCKS */
@@ -252,6 +256,25 @@ static int check_skip_widths(struct term_check *t, const postings_cursor *c)
     return 0;
 }
 
+/* The blocks' bests are the writer's: over the union with the exact key's
+ * postings for a root key (core/block_best.h). */
+static int check_bests(struct term_check *t, const postings_cursor *c, int root)
+{
+    if (c->skips == NULL)
+        return 0;
+    int rc = array_reserve((void **)&t->best, &t->best_cap, c->nblocks, sizeof *t->best);
+    if (rc != 0)
+        return rc;
+    block_best_values(t->best, t->docs, t->tfs, (uint32_t)t->n, t->prev_docs, t->prev_tfs,
+                      root ? (uint32_t)t->prev_n : 0, t->ix->norms, t->ix->default_length_factor);
+    for (uint32_t b = 0; b < c->nblocks; b++) {
+        uint32_t last;
+        if (postings_block_best(c, b, &last) != t->best[b])
+            return term_error(t, "a skip entry's best is not its word's");
+    }
+    return 0;
+}
+
 static int verify_term(struct term_check *t, const struct term_entry *e)
 {
     int error = 0;
@@ -286,8 +309,11 @@ static int verify_term(struct term_check *t, const struct term_entry *e)
         int rc = check_positions(t, &run, tf, le32_load(lengths + 4 * (size_t)c.doc), &low_bits);
         if (rc == 0)
             rc = array_reserve((void **)&t->docs, &t->docs_cap, t->n + 1, sizeof *t->docs);
+        if (rc == 0)
+            rc = array_reserve((void **)&t->tfs, &t->tfs_cap, t->n + 1, sizeof *t->tfs);
         if (rc != 0)
             return rc;
+        t->tfs[t->n] = tf;
         t->docs[t->n++] = c.doc;
     }
     if (error != 0)
@@ -299,13 +325,13 @@ static int verify_term(struct term_check *t, const struct term_entry *e)
     if (p != c.positions_end)
         return term_error(t, "POSITIONS length disagrees with the postings");
     size_t len = t->key_len;
-    uint32_t group = e->df;
-    if (t->key[len - 1] == FORMAT_ROOT_MARK && t->prev_key_len == len - 1 &&
-        memcmp(t->prev_key, t->key, len - 1) == 0)
-        group = (uint32_t)sorted_union_count(t->prev_docs, t->prev_n, t->docs, t->n);
+    int root = t->key[len - 1] == FORMAT_ROOT_MARK && t->prev_key_len == len - 1 &&
+               memcmp(t->prev_key, t->key, len - 1) == 0;
+    uint32_t group = root ? (uint32_t)sorted_union_count(t->prev_docs, t->prev_n, t->docs, t->n)
+                          : e->df;
     if (e->group_df != group)
         return term_error(t, "group_df disagrees with the postings");
-    return 0;
+    return check_bests(t, &c, root);
 }
 
 /* Takes the next key: in order, without control bytes but a final root mark. */
@@ -348,10 +374,12 @@ static int verify_terms(const cari_index *ix, struct term_check *t)
             t->at = e;
             if ((rc = next_key(t, &r, count)) != 0 || (rc = verify_term(t, &e)) != 0)
                 return rc;
-            uint32_t *swap = t->prev_docs;
-            size_t swap_cap = t->prev_cap;
+            uint32_t *swap = t->prev_docs, *swap_tfs = t->prev_tfs;
+            size_t swap_cap = t->prev_cap, swap_tfs_cap = t->prev_tfs_cap;
             t->prev_docs = t->docs, t->prev_cap = t->docs_cap, t->prev_n = t->n;
             t->docs = swap, t->docs_cap = swap_cap;
+            t->prev_tfs = t->tfs, t->prev_tfs_cap = t->tfs_cap;
+            t->tfs = swap_tfs, t->tfs_cap = swap_tfs_cap;
             postings_at += e.postings_len;
             positions_at += e.positions_len;
             postings += e.df;
@@ -407,6 +435,9 @@ int cari_index_verify(const cari_index *ix)
         rc = verify_store(ix);
     free(t->docs);
     free(t->prev_docs);
+    free(t->tfs);
+    free(t->prev_tfs);
+    free(t->best);
     free(t);
     return rc;
 }

@@ -18,7 +18,8 @@ void bm25_init(struct bm25 *s, const cari_index *ix, float k1, float b)
     s->norms = ix->norms;
     s->ndocs = ix->ndocs;
     s->length_rises = 1;
-    if (k1 == BM25_DEFAULT_K1 && b == BM25_DEFAULT_B) /* most queries: computed on open */
+    s->writer_params = k1 == BM25_DEFAULT_K1 && b == BM25_DEFAULT_B;
+    if (s->writer_params) /* most queries: computed on open */
         memcpy(s->length_factor, ix->default_length_factor, sizeof s->length_factor);
     else
         block_cover_length_factors(s->length_factor, k1, b, ix->avgdl);

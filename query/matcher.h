@@ -14,13 +14,15 @@ struct bm25 {
     float length_factor[256]; /* k1 * (1 - b + b * length / avgdl) by norm byte */
     const uint8_t *norms;
     uint32_t ndocs;
-    int length_rises; /* length_factor never falls as the norm byte rises */
+    int length_rises;  /* length_factor never falls as the norm byte rises */
+    int writer_params; /* k1 and b are the writer's, which the blocks' bests are for */
 };
 
 /* The postings of one word: its exact key and its root key, merged. */
 struct word_cursor {
     postings_cursor c[2];
     int n;
+    int exact, root; /* which of c[] is the exact key, the root key; -1: none */
     uint32_t doc;
     uint32_t df; /* of the union */
     uint32_t *positions;
@@ -77,6 +79,12 @@ void word_cursor_pass_low(struct word_cursor *w, const struct low_table *t, uint
 
 enum matcher_kind { M_WORD, M_PHRASE, M_BOOL };
 
+/* Where a word's block bounds come from (matcher_bound.c): the covers of
+ * its keys' blocks; the bests of one key's blocks (core/block_best.h), the
+ * word's whole; or the bests of the exact key's blocks plus the best of a
+ * root key too small for skip entries, where it has a doc. */
+enum word_bound { BOUND_COVERS, BOUND_BEST, BOUND_BEST_AND_ROOT };
+
 struct matcher {
     enum matcher_kind kind;
     int started;
@@ -90,6 +98,9 @@ struct matcher {
     float floor;     /* documents below it may be skipped; -INFINITY: none */
     float bound;     /* the last block bound, which holds up to bound_last */
     uint32_t bound_last;
+    enum word_bound word_bound;
+    int best_key;     /* BOUND_BEST's key */
+    float root_best;  /* BOUND_BEST_AND_ROOT: the root key's best saturation */
     struct low_table low; /* a word's floor as a table, for pass_low (matcher.c) */
     const struct bm25 *bm25;
     struct word_cursor *words; /* one (M_WORD) or the phrase's */

@@ -7,6 +7,7 @@
  * cannot beat its k-th hit through these bounds and the floors set here. */
 #include <math.h>
 
+#include "core/block_best.h"
 #include "query/matcher.h"
 
 /* Float sums of bounds differ from the sums of scores in the last bits: a
@@ -118,14 +119,79 @@ static float cover_score(const struct matcher *m, const struct block_cover *c)
     return pair_best_score(m, &best);
 }
 
-/* A word's bound over [doc, *last], from the covers of its keys' blocks there. */
-static float word_block_score(const struct matcher *m, uint32_t doc, uint32_t *last)
+/* The score of a stored best, rounded up far beyond the float scores' slack. */
+static float best_score(const struct matcher *m, uint32_t best)
+{
+    return m->weight * ((float)best * (1.0f / (float)BLOCK_BEST_ONE));
+}
+
+/* The best of key c over [doc, *last], the range of its block that holds doc. */
+static float key_best_score(const struct matcher *m, const postings_cursor *c, uint32_t doc,
+                            uint32_t *last)
+{
+    uint32_t b = postings_block_from(c, doc), l;
+    uint32_t best = postings_block_best(c, b, &l);
+    l = b + 1 == c->nblocks ? CURSOR_END : l;
+    *last = l < *last ? l : *last;
+    return best_score(m, best);
+}
+
+/* Whether a key of one block has a doc in [doc, last]: its docs stay decoded. */
+static int has_doc_in(const postings_cursor *c, uint32_t doc, uint32_t last)
+{
+    uint32_t lo = 0, hi = c->count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->docs[mid] < doc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->count && c->docs[lo] <= last;
+}
+
+static float covers_score(const struct matcher *m, uint32_t doc, uint32_t *last)
 {
     struct block_cover cover[2];
     int n = word_covers(&m->words[0], doc, cover, last);
     return n == 0   ? 0
            : n == 1 ? cover_score(m, &cover[0])
                     : two_covers_score(m, &cover[0], &cover[1]);
+}
+
+/* The exact key's best, and where the root key has a doc the better of
+ * that best plus the root's (tf / (tf + k) is concave: a sum of frequencies
+ * saturates less than the sum of their saturations) and the covers. */
+static float best_and_root_score(const struct matcher *m, uint32_t doc, uint32_t *last)
+{
+    const struct word_cursor *w = &m->words[0];
+    uint32_t l = *last;
+    float score = key_best_score(m, &w->c[w->exact], doc, &l);
+    if (has_doc_in(&w->c[w->root], doc, l)) {
+        uint32_t lc = l;
+        float covers = covers_score(m, doc, &lc);
+        score += m->weight * m->root_best;
+        if (covers < score) {
+            score = covers;
+            l = lc;
+        }
+    }
+    *last = l;
+    return score;
+}
+
+/* A word's bound over [doc, *last], from its keys' blocks there. */
+static float word_block_score(const struct matcher *m, uint32_t doc, uint32_t *last)
+{
+    const struct word_cursor *w = &m->words[0];
+    if (w->doc == CURSOR_END)
+        return 0;
+    switch (m->word_bound) {
+    case BOUND_BEST: return key_best_score(m, &w->c[m->best_key], doc, last);
+    case BOUND_BEST_AND_ROOT: return best_and_root_score(m, doc, last);
+    case BOUND_COVERS: break;
+    }
+    return covers_score(m, doc, last);
 }
 
 /* A single key's best block. */
@@ -154,6 +220,50 @@ static float phrase_bound(const struct matcher *m, const uint32_t *tf, const uin
     return matcher_bound_score(m, t, n);
 }
 
+/* The largest tf / (tf + k) of a key of one block, its docs decoded. */
+static float key_saturation(const struct matcher *m, const postings_cursor *c)
+{
+    float best = 0;
+    for (uint32_t i = 0; i < c->count; i++) {
+        float f = (float)c->tfs[i], v = f / (f + m->bm25->length_factor[m->bm25->norms[c->docs[i]]]);
+        best = v > best ? v : best;
+    }
+    return best;
+}
+
+/* Which bound a word takes: the bests where the writer's parameters are the
+ * query's and a key has skip entries, the root key's when there is one
+ * (its bests are the whole word's); else the covers. */
+static void choose_word_bound(struct matcher *m)
+{
+    const struct word_cursor *w = &m->words[0];
+    m->word_bound = BOUND_COVERS;
+    if (!m->bm25->writer_params)
+        return;
+    int root = w->root, exact = w->exact;
+    if (root >= 0 && w->c[root].skips != NULL) {
+        m->word_bound = BOUND_BEST;
+        m->best_key = root;
+    } else if (exact >= 0 && w->c[exact].skips != NULL) {
+        m->word_bound = root >= 0 ? BOUND_BEST_AND_ROOT : BOUND_BEST;
+        m->best_key = exact;
+        m->root_best = root >= 0 ? key_saturation(m, &w->c[root]) : 0;
+    }
+}
+
+/* The word's bound everywhere, when it comes from the bests. */
+static float best_max(const struct matcher *m)
+{
+    const postings_cursor *c = &m->words[0].c[m->best_key];
+    uint32_t best = 0, last;
+    for (uint32_t b = 0; b < c->nblocks; b++) {
+        uint32_t v = postings_block_best(c, b, &last);
+        best = v > best ? v : best;
+    }
+    float score = best_score(m, best);
+    return m->word_bound == BOUND_BEST_AND_ROOT ? score + m->weight * m->root_best : score;
+}
+
 void matcher_init_bound(struct matcher *m)
 {
     uint32_t tf[FORMAT_MAX_TERM + 1];
@@ -161,10 +271,15 @@ void matcher_init_bound(struct matcher *m)
     m->max_score = 0;
     if (m->kind == M_WORD) {
         const struct word_cursor *w = &m->words[0];
-        if (w->n == 1)
+        choose_word_bound(m);
+        if (m->word_bound == BOUND_BEST)
+            m->max_score = w->doc != CURSOR_END ? best_max(m) : 0;
+        else if (w->n == 1)
             m->max_score = single_key_max(m, &w->c[0]);
         else if (word_whole(w, &tf[0], &norm[0]))
             m->max_score = matcher_bound_score(m, tf[0], norm[0]);
+        if (m->word_bound == BOUND_BEST_AND_ROOT && w->doc != CURSOR_END)
+            m->max_score = fminf(m->max_score, best_max(m));
     } else if (m->kind == M_PHRASE) {
         size_t i = 0;
         while (i < m->nwords && i < FORMAT_MAX_TERM && word_whole(&m->words[i], &tf[i], &norm[i]))

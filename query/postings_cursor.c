@@ -281,6 +281,22 @@ void postings_block_cover(const postings_cursor *c, uint32_t b, struct block_cov
     };
 }
 
+uint32_t postings_block_best(const postings_cursor *c, uint32_t b, uint32_t *last)
+{
+    const uint8_t *e = skip_entry(c, b), *fixed = e + c->fixed_at;
+    *last = skip_field(e, 0, c->doc_mask);
+    return (uint32_t)fixed[8] | (uint32_t)fixed[9] << 8;
+}
+
+uint32_t postings_block_from(const postings_cursor *c, uint32_t target)
+{
+    uint32_t b = postings_block_of(c, target);
+    b = b < c->nblocks ? b : c->nblocks - 1;
+    if (b > 0 && skip_last(c, b - 1) >= target) /* behind the cursor */
+        b = find_block(c, 0, target);
+    return b;
+}
+
 int postings_positions(postings_cursor *c, uint32_t *out)
 {
     uint32_t n;

@@ -79,6 +79,15 @@ uint32_t postings_block_of(const postings_cursor *c, uint32_t target);
 void postings_block_cover(const postings_cursor *c, uint32_t b, struct block_cover *cover,
                           uint32_t *last);
 
+/* Block b's best saturation (core/block_best.h) and its last doc; for a
+ * term with skip entries. */
+uint32_t postings_block_best(const postings_cursor *c, uint32_t b, uint32_t *last);
+
+/* The block whose range of doc numbers holds target, even behind the
+ * cursor: from after the last doc of the block before it to its own last
+ * doc, the last block's on to the end. For a term with skip entries. */
+uint32_t postings_block_from(const postings_cursor *c, uint32_t target);
+
 /* Decodes the positions of the current document into out[0..tf). A term
  * without positions is corrupt (docs/FORMAT.md, POSITIONS): asking is
  * reported as CARI_ECORRUPT. */

@@ -38,15 +38,19 @@ int word_cursor_open(struct word_cursor *w, const cari_index *ix, const struct q
 {
     /* the fields, not the block buffers of the cursors, which they fill */
     w->n = 0;
+    w->exact = w->root = -1;
     w->positions = NULL;
     w->positions_cap = 0;
     uint32_t exact_df = 0, root_df = 0;
     int rc = open_key(w, ix, word->text, word->len, &exact_df, error);
+    w->exact = w->n > 0 ? 0 : -1;
     if (rc == 0 && !word->exact_only) {
         char key[FORMAT_MAX_KEY];
         memcpy(key, word->text, word->len);
         key[word->len] = FORMAT_ROOT_MARK;
+        int before = w->n;
         rc = open_key(w, ix, key, (size_t)word->len + 1, &root_df, error);
+        w->root = w->n > before ? before : -1;
     }
     /* the root entry carries the df of the union; without it, the exact df is it */
     w->df = root_df > 0 ? root_df : exact_df;

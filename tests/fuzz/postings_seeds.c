@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cari.h"
+#include "core/block_best.h"
 #include "core/block_cover.h"
 #include "core/buf.h"
 #include "core/endian.h"
@@ -50,8 +52,14 @@ static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_
     struct term_postings p = { docs, tfs, starts, df, ndocs };
     float length_factor[256];
     block_cover_length_factors(length_factor, BM25_DEFAULT_K1, BM25_DEFAULT_B, FUZZ_DOC_LENGTH);
+    uint16_t *best = malloc(sizeof *best * ((df + 127) / 128));
+    if (best == NULL)
+        rc = CARI_ENOMEM;
+    else if (df >= 128)
+        block_best_values(best, docs, tfs, df, NULL, NULL, 0, norms, length_factor);
     if (rc == 0)
-        rc = postings_encode(&post, &scratch, &p, norms, length_factor);
+        rc = postings_encode(&post, &scratch, &p, norms, length_factor, best);
+    free(best);
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = rc == 0 ? fopen(path, "wb") : NULL;
@@ -61,9 +69,9 @@ static int write_seed(const char *dir, const char *name, uint32_t ndocs, uint32_
     le32_store(head + 8, (uint32_t)post.len);
     if (f == NULL || fwrite(head, 1, sizeof head, f) != sizeof head ||
         fwrite(post.data, 1, post.len, f) != post.len || fwrite(pos.data, 1, pos.len, f) != pos.len)
-        rc = -1;
+        rc = CARI_ENOMEM;
     if (f != NULL && fclose(f) != 0)
-        rc = -1;
+        rc = CARI_ENOMEM;
     buf_free(&post);
     buf_free(&scratch);
     buf_free(&pos);

@@ -1,11 +1,13 @@
 /* Skip entries of FORMAT.md POSTINGS as the writer makes them and the cursor
  * reads them: the widths byte, fields as narrow as the last entry needs, a
- * block max_tf of 255 or more bounded by the term's, the block's cover, a
- * tail entry without bit widths; and damage to them refused. */
+ * block max_tf of 255 or more bounded by the term's, the block's cover, its
+ * best saturation, a tail entry without bit widths; and damage to them
+ * refused. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/block_best.h"
 #include "core/block_cover.h"
 #include "core/endian.h"
 #include "core/pfor.h"
@@ -41,7 +43,9 @@ static void build(struct term *t)
     struct term_postings p = { t->docs, t->tfs, t->starts, DF, NDOCS };
     float length_factor[256];
     block_cover_length_factors(length_factor, BM25_DEFAULT_K1, BM25_DEFAULT_B, 30.0);
-    cr_assert_eq(postings_encode(&t->post, &scratch, &p, t->norms, length_factor), 0);
+    uint16_t best[(DF + 127) / 128];
+    block_best_values(best, t->docs, t->tfs, DF, NULL, NULL, 0, t->norms, length_factor);
+    cr_assert_eq(postings_encode(&t->post, &scratch, &p, t->norms, length_factor, best), 0);
     buf_free(&scratch);
     t->ix.path = "test";
     t->ix.ndocs = NDOCS;
@@ -81,6 +85,13 @@ Test(skip_entries, narrow_fields_as_the_format_says)
               e0[12], e0[13], e0[14]);
     cr_assert(e1[11] == 7 && e1[12] == 7 && e1[13] == 10 && e1[14] == 10,
               "block 1's front is (7, 10) alone: %u %u %u %u", e1[11], e1[12], e1[13], e1[14]);
+    /* the bests, 2 bytes: block 0's is doc 5's, tf 300 at norm 15; block 1's
+     * doc 200's, tf 7 at norm 10; the tail's a tf of 1 at its smallest norm, 16 */
+    float lf[256];
+    block_cover_length_factors(lf, BM25_DEFAULT_K1, BM25_DEFAULT_B, 30.0);
+    cr_assert_eq(le32_load(e0 + 15) & 0xFFFF, block_best_quantize(300 / (300 + lf[15])));
+    cr_assert_eq(le32_load(e1 + 15) & 0xFFFF, block_best_quantize(7 / (7 + lf[10])));
+    cr_assert_eq(le32_load(e2 + 15) & 0xFFFF, block_best_quantize(1 / (1 + lf[16])));
     const uint8_t area[] = { 1, 9, 5, 299 & 0xFF, 299 >> 8 };
     cr_assert_arr_eq(p + 1 + 3 * ENTRY + 16 * 8, area, sizeof area);
     cr_assert_eq(le32_load(e1 + 3) & 0xFFFF, 2 * (16 * 8) + 5 + 4, "tf 7: 3 bits in one byte");
@@ -118,6 +129,8 @@ Test(skip_entries, read_back_by_the_cursor)
     cr_assert(cover.tf[2] == 7 && last == 255 * STEP && cover.norm[0] == 10);
     postings_block_cover(&c, 2, &cover, &last);
     cr_assert(cover.tf[2] == 1 && last == 299 * STEP);
+    cr_assert_eq(postings_block_best(&c, 1, &last), le32_load(t.post.data + 1 + 2 * ENTRY - 2) & 0xFFFF);
+    cr_assert_eq(last, 255 * STEP);
     postings_advance(&c, 280 * STEP - 1); /* into the tail, through the skips */
     cr_assert_eq(c.doc, 280 * STEP);
     cr_assert_eq(postings_block_of(&c, 299 * STEP + 1), 3);

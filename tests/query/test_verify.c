@@ -710,6 +710,13 @@ Test(verify, damaged_pfor_exceptions_are_found)
     cr_assert_eq(copy[beta_width + 1], 1, "beta's first pair: frequency 1");
     copy[beta_width + 1] = 2;
     expect_postings_damage(copy, len, "a skip entry does not match its block");
+    /* a best one higher: it still bounds the block, but it is not the writer's */
+    memcpy(copy, bytes, len);
+    uint8_t *best = copy + beta_width + 5;
+    cr_assert_neq(best[0] | best[1] << 8, 0, "beta's block has a best");
+    best[0] = (uint8_t)(best[0] + 1); /* not 255: a best is below 65535 here */
+    cr_assert_neq(best[0], 0);
+    expect_postings_damage(copy, len, "a skip entry's best is not its word's");
 
     cr_assert_eq(bytes[alfa_width], 1, "packed at 1, no exceptions");
     memcpy(copy, bytes, len);
