@@ -24,6 +24,7 @@ static int run_exhaustive(struct matcher *m, struct topk *t, const int *error)
 struct maxscore {
     struct matcher **c;   /* clauses in query order */
     size_t n, ne;         /* clauses; the first ne of `order` are non-essential */
+    size_t required;      /* order[required..ne) are non-essential but required */
     size_t *order;        /* by increasing max_score */
     float *cum;           /* cum[j]: sum of max_score of order[0..j] */
     float cut;            /* the k-th score, lowered by the slack */
@@ -78,8 +79,15 @@ static void raise_cut(struct maxscore *s, const struct topk *t)
     s->cut = cut;
     while (s->ne < s->n && s->cum[s->ne] < cut)
         s->ne++;
-    /* the essential clauses pass over their docs below their floors, which no
-     * hit is on; the others only answer for the docs they are asked about */
+    /* a clause is required once the others together cannot reach the cut
+     * (by more than the rounding of the float sums): the strongest first */
+    float total = s->cum[s->n - 1], slack = (fabsf(cut) + total) * 1e-5f;
+    while (s->required > 0 && total - s->c[s->order[s->required - 1]]->max_score + slack < cut)
+        s->required--;
+    /* the essential clauses pass over their docs below their floors, which
+     * no hit is on; the others only answer for the docs they are asked about
+     * (a required one, by where it is, for the docs before too: a pass of
+     * its own would decode the blocks that asking spares) */
     for (size_t j = 0; j < s->n; j++)
         s->c[s->order[j]]->pass_low = j >= s->ne;
     matcher_set_floor(s->root, cut);
@@ -115,8 +123,9 @@ static uint32_t next_candidate(struct maxscore *s, uint32_t target)
  * clauses on doc, then the others, strongest first, while the bound with the
  * rest at their maximum still beats the cut; most candidates of common words
  * fail there, before any exact-form list is read. Returns 0 when doc cannot
- * beat the cut, else its score in *out. */
-static int score_candidate(struct maxscore *s, uint32_t doc, float *out)
+ * beat the cut, else its score in *out; a required clause without doc moves
+ * *next on to its next doc, as no hit comes before. */
+static int score_candidate(struct maxscore *s, uint32_t doc, float *out, uint32_t *next)
 {
     float ub = 0;
     for (size_t j = s->ne; j < s->n; j++) {
@@ -131,6 +140,10 @@ static int score_candidate(struct maxscore *s, uint32_t doc, float *out)
         matcher_advance(m, doc);
         if (m->doc == doc)
             ub += matcher_doc_bound(m, doc);
+        else if (j >= s->required) { /* no hit before its next doc */
+            *next = m->doc;
+            return 0;
+        }
     }
     if (ub < s->cut || matcher_excluded(s->root, doc))
         return 0;
@@ -151,11 +164,12 @@ static int run_maxscore(struct maxscore *s, struct topk *t, const int *error)
         if (doc == CURSOR_END || *error != 0)
             break;
         float score;
-        if (score_candidate(s, doc, &score)) {
+        uint32_t next = doc + 1;
+        if (score_candidate(s, doc, &score, &next)) {
             topk_push(t, doc, score);
             raise_cut(s, t);
         }
-        target = doc + 1;
+        target = next;
     }
     return *error;
 }
@@ -167,7 +181,9 @@ int search_run(struct matcher *m, struct topk *t, const int *error, enum search_
     /* MaxScore over the optional clauses of a group without required ones */
     if (m->kind != M_BOOL || m->nmust > 0 || m->nshould < 2)
         return run_single(m, t, error);
-    struct maxscore s = { .c = m->should, .n = m->nshould, .cut = -INFINITY, .root = m };
+    struct maxscore s = {
+        .c = m->should, .n = m->nshould, .required = m->nshould, .cut = -INFINITY, .root = m
+    };
     s.order = malloc(s.n * sizeof *s.order);
     s.cum = malloc(s.n * sizeof *s.cum);
     int rc = s.order && s.cum ? run_maxscore(&s, t, error) : error_oom();
