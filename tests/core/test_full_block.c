@@ -2,8 +2,11 @@
  * from frequencies less one, every decoder (portable, SSE2, AVX2) held to
  * the portable one's docs, frequencies, sum and answer for the same bytes,
  * wraps past 2^32 found wherever they happen, and whole blocks decoded from
- * the bytes PFor codes at any base, exceptions or not. */
+ * the bytes PFor codes at any base, exceptions or not, without a byte read
+ * after them. */
 #include <criterion/criterion.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <string.h>
 
@@ -297,4 +300,53 @@ Test(full_block, damaged_blocks_decode_alike)
     c.widths[1] = PFOR_PATCHED;
     c.bytes[sizeof area + 1] = 33; /* a high width past 32 - b */
     cr_assert_eq(decode_all(&c, 2 * sizeof area, 0, 0, docs, tfs, &sum), -1);
+}
+
+/* Nothing after a block is read when nothing after it may be: every block
+ * unpacker and decoder runs on blocks that end where an unreadable page
+ * begins (a read past the end would crash), at every width. */
+Test(full_block, no_byte_after_the_block_is_read)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    uint8_t *area = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert_neq(area, MAP_FAILED);
+    cr_assert_eq(mprotect(area + page, page, PROT_NONE), 0);
+    state = 0x9E3779B97F4A7C15ull;
+    for (unsigned w = 1; w <= 32; w++) {
+        unsigned tw = w * 7 % 32 + 1; /* the frequencies' width, another each time */
+        uint32_t gaps[FULL_BLOCK], freqs[FULL_BLOCK], want[FULL_BLOCK], got[FULL_BLOCK];
+        for (unsigned i = 0; i < FULL_BLOCK; i++) {
+            gaps[i] = next_random() >> (32 - w);
+            freqs[i] = (next_random() & 0xFFFF) >> (tw >= 16 ? 0 : 16 - tw);
+        }
+        uint8_t *packed = area + page - bitpack_size(w);
+        bitpack_pack128(gaps, w, packed);
+        bitpack_unpack128(packed, w, want);
+        for (size_t a = 0; a < sizeof isas / sizeof *isas; a++) {
+            bitpack_unpack_fn *fn = bitpack_unpacker_for(isas[a]);
+            if (fn != NULL) {
+                fn(packed, w, got);
+                cr_assert_arr_eq(got, want, sizeof got, "unpacker %zu, %u bits", a, w);
+            }
+        }
+        struct coded c;
+        code(&c, gaps, freqs, (uint8_t)w, (uint8_t)tw);
+        uint8_t *block = area + page - c.len;
+        memcpy(block, c.bytes, c.len);
+        uint32_t docs[FULL_BLOCK], tfs[FULL_BLOCK], d[FULL_BLOCK], t[FULL_BLOCK];
+        uint64_t sum, s;
+        const uint8_t *end = block + c.len;
+        int rc = full_block_decode_scalar(block, end, end, c.widths, 3, docs, tfs, &sum);
+        for (size_t a = 0; a < sizeof isas / sizeof *isas; a++) {
+            full_block_decode_fn *fn = full_block_decoder_for(isas[a]);
+            if (fn == NULL)
+                continue;
+            cr_assert_eq(fn(block, end, end, c.widths, 3, d, t, &s), rc, "isa %zu, %u bits", a, w);
+            if (rc == 0)
+                cr_assert(memcmp(d, docs, sizeof d) == 0 && memcmp(t, tfs, sizeof t) == 0 &&
+                              s == sum,
+                          "isa %zu, %u and %u bits", a, w, tw);
+        }
+    }
+    munmap(area, 2 * page);
 }
