@@ -3,11 +3,6 @@
 
 #include "core/format.h"
 
-static float saturation(uint32_t tf, uint8_t norm, const float *length_factor)
-{
-    return (float)tf / ((float)tf + length_factor[norm]);
-}
-
 void block_best_values(uint16_t *best, const uint32_t *docs, const uint32_t *tfs, uint32_t n,
                        const uint32_t *other_docs, const uint32_t *other_tfs, uint32_t other_n,
                        const uint8_t *norms, const float *length_factor)
@@ -26,7 +21,7 @@ void block_best_values(uint16_t *best, const uint32_t *docs, const uint32_t *tfs
                 tf += tfs[i++];
             if (o == doc)
                 tf += other_tfs[j++];
-            float v = saturation(tf, norms[doc], length_factor);
+            float v = block_best_saturation(tf, norms[doc], length_factor);
             s = v > s ? v : s;
         }
         best[b] = block_best_quantize(s);

@@ -19,6 +19,12 @@
 /* The stored value of saturation 1; a stored v bounds saturations below v / BLOCK_BEST_ONE. */
 #define BLOCK_BEST_ONE 65535u
 
+/* BM25's saturation of a frequency at a norm byte: its score over the weight. */
+static inline float block_best_saturation(uint32_t tf, uint8_t norm, const float *length_factor)
+{
+    return (float)tf / ((float)tf + length_factor[norm]);
+}
+
 /* Above s by more than 1 / BLOCK_BEST_ONE (far more than float scores
  * differ by), or BLOCK_BEST_ONE, which no saturation reaches. */
 static inline uint16_t block_best_quantize(float s)

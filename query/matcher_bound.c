@@ -225,7 +225,8 @@ static float key_saturation(const struct matcher *m, const postings_cursor *c)
 {
     float best = 0;
     for (uint32_t i = 0; i < c->count; i++) {
-        float f = (float)c->tfs[i], v = f / (f + m->bm25->length_factor[m->bm25->norms[c->docs[i]]]);
+        float v = block_best_saturation(c->tfs[i], m->bm25->norms[c->docs[i]],
+                                        m->bm25->length_factor);
         best = v > best ? v : best;
     }
     return best;
