@@ -8,7 +8,9 @@
 #define FORMAT_FOOTER_MAGIC "cEND"
 
 enum {
-    FORMAT_VERSION = 7, /* 7: skip entries with their word's best saturation (core/block_best.h);
+    FORMAT_VERSION = 8, /* 8: full blocks PFor-coded at the base of least bytes plus one
+                           per exception (pfor_choose), which verify holds the writer to;
+                           7: skip entries with their word's best saturation (core/block_best.h);
                            6: skip entries with a block's three-pair cover (core/block_cover.h);
                            5: DOC_IDS front-coded in blocks; 4: no key for the exact form of an inflected token,
                            every term has positions; full postings blocks PFor-coded

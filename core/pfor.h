@@ -21,8 +21,9 @@ enum {
     PFOR_AREA_HEADER = 2,
 };
 
-/* The width byte that codes in[0..128) in the fewest bytes (*size of them);
- * of equal sizes, the widest base, which has the fewest exceptions. */
+/* The width byte that codes in[0..128) in the fewest bytes plus one per
+ * exception (*size: its bytes alone); of equal costs, the widest base, which
+ * has the fewest exceptions. */
 uint8_t pfor_choose(const uint32_t *in, size_t *size);
 
 /* Writes in[0..128) coded as `width` (pfor_choose's) to out, which has room

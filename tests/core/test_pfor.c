@@ -118,19 +118,35 @@ Test(pfor, all_exceptions)
     cr_assert_eq(pfor_choose(in, &size), 9, "no exceptions are cheaper here");
 }
 
-/* Of two bases of equal size the wider, which has no exceptions to patch:
- * 12 ones cost 16 bytes as exceptions over 0 and 16 bytes packed at 1. */
+/* A base costs its bytes plus one per exception: n ones over base 0 take
+ * 2 + n + ceil(n / 8) bytes, against 16 packed at 1. Six cost 15 + 6 and
+ * stay exceptions; seven cost 10 + 7, more than 16, and are packed, though
+ * they would be the fewer bytes as exceptions. */
+Test(pfor, an_exception_is_charged_a_byte)
+{
+    uint32_t in[BITPACK_BLOCK] = { 0 };
+    for (unsigned i = 0; i < 6; i++)
+        in[i * 10] = 1;
+    choose_and_round_trip(in, PFOR_PATCHED | 0, 9);
+    in[5] = 1;
+    choose_and_round_trip(in, 1, 16);
+    round_trip(in, PFOR_PATCHED | 0, 10);
+}
+
+/* Of two bases of equal cost the wider, which has fewer exceptions to patch:
+ * seven ones and two threes cost 14 + 9 over base 0 and 21 + 2 over base 1
+ * (the threes' high bits); with one three, base 0 is cheaper, 12 + 8
+ * against 20 + 1. */
 Test(pfor, a_tie_keeps_the_wider_base)
 {
     uint32_t in[BITPACK_BLOCK] = { 0 };
-    for (unsigned i = 0; i < 12; i++)
+    for (unsigned i = 0; i < 7; i++)
         in[i * 10] = 1;
-    choose_and_round_trip(in, 1, 16);
-    round_trip(in, PFOR_PATCHED | 0, 16);
-    in[5] = 1; /* 13: exceptions cost 17 */
-    choose_and_round_trip(in, 1, 16);
-    in[5] = 0, in[10] = 0; /* 11: 15 */
-    choose_and_round_trip(in, PFOR_PATCHED | 0, 15);
+    in[3] = 3, in[33] = 3;
+    choose_and_round_trip(in, PFOR_PATCHED | 1, 21);
+    round_trip(in, PFOR_PATCHED | 0, 14);
+    in[33] = 0;
+    choose_and_round_trip(in, PFOR_PATCHED | 0, 12);
 }
 
 /* Random blocks of mixed widths: whatever is chosen decodes to the values in
