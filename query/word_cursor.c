@@ -132,21 +132,28 @@ static void pass_low_one(postings_cursor *c, const struct low_table *t, uint32_t
 
 /* Both lists, merged by doc: a doc in both has the sum of their frequencies,
  * so neither list may judge its docs alone. Each step waits on the last (the
- * next doc to read depends on which list had the lower one): lists of like
- * density, whose docs alternate, can do no better. */
+ * next doc depends on which list had the lower one), so each list's next doc
+ * is read a step ahead: a step then waits on a compare and a select, not on
+ * a load (the next-but-one read is clamped to the block). */
 static void pass_low_merge(postings_cursor *a, postings_cursor *b, const struct low_table *t,
                            uint32_t limit)
 {
-    uint32_t ia = a->i, ib = b->i;
+    uint32_t ia = a->i, ib = b->i, last_a = a->count - 1, last_b = b->count - 1;
+    uint32_t da = a->docs[ia], db = b->docs[ib];
+    uint32_t da_next = a->docs[ia < last_a ? ia + 1 : ia], db_next = b->docs[ib < last_b ? ib + 1 : ib];
     for (;;) {
-        uint32_t da = a->docs[ia], db = b->docs[ib], d = da < db ? da : db;
-        uint32_t tf = (da == d ? a->tfs[ia] : 0) + (db == d ? b->tfs[ib] : 0);
+        uint32_t d = da < db ? da : db;
+        uint32_t in_a = da == d, in_b = db == d; /* masks, not branches: docs alternate */
+        uint32_t tf = (a->tfs[ia] & (0u - in_a)) + (b->tfs[ib] & (0u - in_b));
         if (d > limit || may_reach(t, tf, t->norms[d]))
             break;
-        uint32_t na = ia + (da == d), nb = ib + (db == d);
-        if (na == a->count || nb == b->count) /* the next block is the caller's to load */
+        uint32_t na = ia + in_a, nb = ib + in_b;
+        if (na > last_a || nb > last_b) /* the next block is the caller's to load */
             break;
         ia = na, ib = nb;
+        da = (da_next & (0u - in_a)) | (da & (in_a - 1u));
+        db = (db_next & (0u - in_b)) | (db & (in_b - 1u));
+        da_next = a->docs[ia < last_a ? ia + 1 : ia], db_next = b->docs[ib < last_b ? ib + 1 : ib];
     }
     settle_at(a, ia);
     settle_at(b, ib);
