@@ -504,6 +504,16 @@ static void low_table_update(struct matcher *m)
     }
 }
 
+/* Whether a word's low table must be brought to its floor: when the floor
+ * fell below the table's, which would rule out docs that reach it, or rose
+ * more than 1 % above it. A table of a lower floor only lets more docs
+ * through to the exact test; brought up at every new k-th hit, it cost a
+ * common word's query 6 % (2 GB OR p50 0.93-0.97x, AND 0.95x). */
+static int low_table_stale(const struct matcher *m)
+{
+    return !(m->low.floor <= m->floor && m->low.floor >= m->floor * 0.99f);
+}
+
 /* A word that may (pass_low: a required clause, an essential one of MaxScore,
  * a query of one word) moves past the docs whose frequency and norm cannot
  * reach its floor, what it needs with every other clause at its maximum: no
@@ -517,7 +527,7 @@ static void pass_low_docs(struct matcher *m)
     int table = m->bm25->length_rises;
     while (m->doc != CURSOR_END && m->floor > 0 && matcher_word_below(m, m->doc, m->floor)) {
         if (table && m->doc <= m->bound_last && m->bound >= m->floor) { /* blocks that may reach it */
-            if (m->low.floor != m->floor)
+            if (low_table_stale(m))
                 low_table_update(m);
             word_cursor_pass_low(w, &m->low, m->bound_last);
             if (w->doc != m->doc) {

@@ -195,6 +195,46 @@ Test(pass_low, visits_the_docs_the_exact_test_keeps_as_the_floor_rises)
     assert_visits_what_the_exact_test_keeps(0.2f, 0.25f);
 }
 
+/* A floor that falls between two docs (a MaxScore clause's may) makes the
+ * word's table anew: with the table of the higher floor, the docs that reach
+ * only the lower one would be passed over. The floor alternates between 70 %
+ * and 45 % of the word's maximum, doc after doc, and each stop is the first
+ * doc from the last one on that the exact test keeps. */
+Test(pass_low, a_falling_floor_lets_its_docs_back_in)
+{
+    build(BIG, big_text);
+    cari_query *q;
+    cr_assert_eq(cari_query_parse(&q, fix.ix, "layar", 5, 0), 0, "%s", cari_error_last());
+    struct bm25 s;
+    bm25_init(&s, fix.ix, 1.2f, 0.75f);
+    int error = 0;
+    struct matcher *fast, *all;
+    cr_assert_eq(matcher_build(&fast, fix.ix, q->root, &s, &error), 0);
+    cr_assert_eq(matcher_build(&all, fix.ix, q->root, &s, &error), 0);
+    fast->pass_low = 1;
+    float high = fast->max_score * 0.7f, low = fast->max_score * 0.45f;
+    size_t only_low = 0; /* stops under the low floor that the high one rules out */
+    uint32_t target = 0;
+    for (int round = 0; target != CURSOR_END; round++) {
+        float floor = round % 2 ? low : high;
+        matcher_set_floor(fast, floor);
+        matcher_advance(fast, target);
+        for (matcher_advance(all, target);
+             all->doc != CURSOR_END && matcher_word_below(all, all->doc, floor);)
+            matcher_advance(all, all->doc + 1);
+        cr_assert_eq(fast->doc, all->doc, "round %d, floor %g, from %u: at %u, want %u", round,
+                     floor, target, fast->doc, all->doc);
+        only_low += floor == low && all->doc != CURSOR_END &&
+                    matcher_word_below(all, all->doc, high);
+        target = all->doc == CURSOR_END ? CURSOR_END : all->doc + 1;
+    }
+    cr_assert(only_low > 5, "%zu stops only the low floor keeps: it tests little", only_low);
+    matcher_free(fast);
+    matcher_free(all);
+    cari_query_free(q);
+    cr_assert_eq(error, 0);
+}
+
 /* Doc d of the corpus of unlike lists: `layar` once in every doc (three
  * times in doc 7), `berlayar` twice in every tenth, from doc 5: the exact
  * list ten times as dense as the root list. */
