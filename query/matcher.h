@@ -128,6 +128,13 @@ int matcher_excluded(struct matcher *m, uint32_t doc);
 /* Sets max_score once the matcher is built. */
 void matcher_init_bound(struct matcher *m);
 
+/* A score that k docs of the word m reach or pass, from the bests of its
+ * blocks (core/block_best.h): each block's range holds a doc of at least
+ * its best less the rounding, so the k-th largest best, less it, is a floor
+ * the k-th hit will not be under. -INFINITY when m is no word bounded by
+ * its bests or has fewer than k blocks. */
+float matcher_word_floor(const struct matcher *m, size_t k);
+
 /* A score no match in [doc, *last] exceeds; lowers *last to where the blocks
  * it read end (a group leaves it: its bound holds everywhere). */
 float matcher_block_bound(struct matcher *m, uint32_t doc, uint32_t *last);

@@ -265,6 +265,34 @@ static float best_max(const struct matcher *m)
     return m->word_bound == BOUND_BEST_AND_ROOT ? score + m->weight * m->root_best : score;
 }
 
+/* Below this many blocks' bests, matcher_word_floor keeps them in a
+ * sorted array; a larger k gets no floor (it would gain little). */
+enum { FLOOR_MAX_K = 256 };
+
+float matcher_word_floor(const struct matcher *m, size_t k)
+{
+    if (m->kind != M_WORD || m->word_bound != BOUND_BEST || k == 0 || k > FLOOR_MAX_K)
+        return -INFINITY;
+    const postings_cursor *c = &m->words[0].c[m->best_key];
+    if (c->nblocks < k)
+        return -INFINITY;
+    uint32_t top[FLOOR_MAX_K], n = 0, last; /* the k largest bests, largest first */
+    for (uint32_t b = 0; b < c->nblocks; b++) {
+        uint32_t v = postings_block_best(c, b, &last);
+        if (n == k && v <= top[k - 1])
+            continue;
+        uint32_t j = n < k ? n++ : (uint32_t)k - 1;
+        for (; j > 0 && top[j - 1] < v; j--)
+            top[j] = top[j - 1];
+        top[j] = v;
+    }
+    /* a stored best v has a doc of saturation (v - 2) / BLOCK_BEST_ONE or
+     * more in its range (block_best_quantize); one step more for the float
+     * scores' rounding */
+    uint32_t v = top[k - 1] > 3 ? top[k - 1] - 3 : 0;
+    return v > 0 ? m->weight * ((float)v * (1.0f / (float)BLOCK_BEST_ONE)) : -INFINITY;
+}
+
 void matcher_init_bound(struct matcher *m)
 {
     uint32_t tf[FORMAT_MAX_TERM + 1];

@@ -59,8 +59,10 @@ static float cut_of(const struct topk *t)
  * themselves). */
 static int run_single(struct matcher *m, struct topk *t, const int *error)
 {
-    float cut = -INFINITY;
+    float cut = matcher_word_floor(m, t->k);
     m->pass_low = m->kind == M_WORD;
+    if (cut > -INFINITY)
+        matcher_set_floor(m, cut = cut - fabsf(cut) * 1e-5f);
     for (matcher_advance(m, 0); m->doc != CURSOR_END && *error == 0;
          matcher_advance(m, m->doc + 1)) {
         topk_push(t, m->doc, matcher_score(m));
