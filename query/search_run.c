@@ -59,7 +59,7 @@ static float cut_of(const struct topk *t)
  * themselves). */
 static int run_single(struct matcher *m, struct topk *t, const int *error)
 {
-    float cut = matcher_word_floor(m, t->k);
+    float cut = matcher_word_floor(m, t->k); /* rounded down as cut_of rounds */
     m->pass_low = m->kind == M_WORD;
     if (cut > -INFINITY)
         matcher_set_floor(m, cut = cut - fabsf(cut) * 1e-5f);
@@ -72,10 +72,9 @@ static int run_single(struct matcher *m, struct topk *t, const int *error)
     return *error;
 }
 
-/* A new k-th score: more clauses become non-essential, floors rise. */
-static void raise_cut(struct maxscore *s, const struct topk *t)
+/* A higher cut: more clauses become non-essential, floors rise. */
+static void raise_cut_to(struct maxscore *s, float cut)
 {
-    float cut = cut_of(t);
     if (!(cut > s->cut))
         return;
     s->cut = cut;
@@ -93,6 +92,24 @@ static void raise_cut(struct maxscore *s, const struct topk *t)
     for (size_t j = 0; j < s->n; j++)
         s->c[s->order[j]]->pass_low = j >= s->ne;
     matcher_set_floor(s->root, cut);
+}
+
+/* A new k-th score. */
+static void raise_cut(struct maxscore *s, const struct topk *t) { raise_cut_to(s, cut_of(t)); }
+
+/* A cut that the k-th hit will reach, before any: a clause's word floor
+ * (matcher_word_floor), since an optional clause's docs score at least its
+ * own score; none when the group excludes docs, which could be those. */
+static float first_cut(const struct maxscore *s, size_t k)
+{
+    float cut = -INFINITY;
+    if (s->root->nmust_not > 0)
+        return cut;
+    for (size_t i = 0; i < s->n; i++) {
+        float f = matcher_word_floor(s->c[i], k);
+        cut = f > cut ? f : cut;
+    }
+    return cut > -INFINITY ? cut - fabsf(cut) * 1e-5f : cut;
 }
 
 /* The first essential doc at or after target whose blocks can beat the cut. */
@@ -160,6 +177,7 @@ static int score_candidate(struct maxscore *s, uint32_t doc, float *out, uint32_
 static int run_maxscore(struct maxscore *s, struct topk *t, const int *error)
 {
     sort_clauses(s);
+    raise_cut_to(s, first_cut(s, t->k));
     uint32_t target = 0;
     while (*error == 0) {
         uint32_t doc = next_candidate(s, target);

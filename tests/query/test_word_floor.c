@@ -17,21 +17,26 @@ enum { NDOCS = 3000 };
 static int tied(int d) { return d % 600 == 100; } /* docs 100, 700, ..., 2700 */
 
 /* `layar` in every doc, 1 to 6 times (9 in a few), `berlayar` (the root
- * key's other form) in two of three, and filler that varies the length;
- * the tied docs have `layar` 20 times and nothing else, the top score. */
+ * key's other form) in two of three, and filler that varies the length,
+ * `zuka` and `lomi`; the tied docs have `layar` 20 times and nothing else,
+ * the top score; every fiftieth doc is long and has `layar` and `zuka` once
+ * and no `lomi`, a low score. */
+static int long_low(int d) { return d % 50 == 7; }
+
 static char *make_text(int d)
 {
     size_t cap = 8192, n = 0;
     char *t = malloc(cap);
-    unsigned exact = tied(d) ? 20 : 1 + (unsigned)(d * 7 % 6) + (d % 97 == 5 ? 3 : 0);
-    unsigned other = tied(d) ? 0 : d % 3 != 0 ? 1 + (unsigned)(d % 4) : 0;
-    unsigned filler = tied(d) ? 0 : 2 + (unsigned)(d * 31 % 80);
+    unsigned exact = tied(d) ? 20 : long_low(d) ? 1 : 1 + (unsigned)(d * 7 % 6) + (d % 97 == 5 ? 3 : 0);
+    unsigned other = tied(d) || long_low(d) ? 0 : d % 3 != 0 ? 1 + (unsigned)(d % 4) : 0;
+    unsigned filler = tied(d) ? 0 : long_low(d) ? 80 : 2 + (unsigned)(d * 31 % 80);
     for (unsigned i = 0; i < exact; i++)
         n += (size_t)snprintf(t + n, cap - n, "layar ");
     for (unsigned i = 0; i < other; i++)
         n += (size_t)snprintf(t + n, cap - n, "berlayar ");
     for (unsigned i = 0; i < filler; i++)
-        n += (size_t)snprintf(t + n, cap - n, "%s ", i % 2 ? "zuka" : "lomi");
+        n += (size_t)snprintf(t + n, cap - n, "%s ",
+                              long_low(d) ? (i == 0 ? "zuka" : "pelan") : i % 2 ? "zuka" : "lomi");
     return t;
 }
 
@@ -113,12 +118,17 @@ Test(word_floor, none_where_the_bests_cannot_say)
 }
 
 /* k from 1 to 12 cuts through the five tied docs (their score is the top
- * one, by the most `layar` in the shortest text) and what follows them. */
+ * one, by the most `layar` in the shortest text) and what follows them. A
+ * disjunction starts from its words' floors (its docs score at least each
+ * word's own), but not where it excludes docs: under `-lomi` the hits after
+ * the tied docs are the long ones, far under `layar`'s floor. */
 Test(word_floor, pruned_equals_exhaustive_ties_included)
 {
     for (size_t k = 1; k <= 12; k++) {
         assert_same_top(fix.ix, "layar", 0, k, -1, -1);
         assert_same_top(fix.ix, "berlayar", 0, k, -1, -1);
+        assert_same_top(fix.ix, "layar zuka", 0, k, -1, -1);
+        assert_same_top(fix.ix, "layar zuka -lomi", 0, k, -1, -1);
     }
     char *top = test_search(fix.ix, "layar", 0, 3);
     cr_assert_str_eq(top, "f0100,f0700,f1300", "the tied docs by doc number: %s", top);
