@@ -45,13 +45,12 @@ static void sort_clauses(struct maxscore *s)
         s->cum[j] = sum += s->c[s->order[j]]->max_score;
 }
 
-/* What a document must reach to matter: the k-th score, lowered a little
- * because float sums of bounds and of scores differ in their last bits. */
-static float cut_of(const struct topk *t)
-{
-    float threshold = topk_threshold(t);
-    return threshold - fabsf(threshold) * 1e-5f;
-}
+/* A score lowered a little, because float sums of bounds and of scores
+ * differ in their last bits. */
+static float lowered(float score) { return score - fabsf(score) * 1e-5f; }
+
+/* What a document must reach to matter: the k-th score, lowered. */
+static float cut_of(const struct topk *t) { return lowered(topk_threshold(t)); }
 
 /* One clause: its floor does all the skipping. A word passes over its docs
  * whose frequency and norm cannot reach the cut as it advances, unscored, its
@@ -59,10 +58,10 @@ static float cut_of(const struct topk *t)
  * themselves). */
 static int run_single(struct matcher *m, struct topk *t, const int *error)
 {
-    float cut = matcher_word_floor(m, t->k); /* rounded down as cut_of rounds */
+    float cut = lowered(matcher_word_floor(m, t->k));
     m->pass_low = m->kind == M_WORD;
     if (cut > -INFINITY)
-        matcher_set_floor(m, cut = cut - fabsf(cut) * 1e-5f);
+        matcher_set_floor(m, cut);
     for (matcher_advance(m, 0); m->doc != CURSOR_END && *error == 0;
          matcher_advance(m, m->doc + 1)) {
         topk_push(t, m->doc, matcher_score(m));
@@ -109,7 +108,7 @@ static float first_cut(const struct maxscore *s, size_t k)
         float f = matcher_word_floor(s->c[i], k);
         cut = f > cut ? f : cut;
     }
-    return cut > -INFINITY ? cut - fabsf(cut) * 1e-5f : cut;
+    return lowered(cut);
 }
 
 /* The first essential doc at or after target whose blocks can beat the cut. */
