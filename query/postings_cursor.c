@@ -314,14 +314,20 @@ static unsigned doc_k(const postings_cursor *c, uint32_t i)
  * last count stopped. */
 static void count_before(postings_cursor *c)
 {
-    if (c->pos_index > c->i)
-        c->pos_index = 0, c->pos_before = 0, c->pos_low = 0;
-    uint64_t before = c->pos_before, low = c->pos_low; /* in locals, not through c */
-    for (uint32_t j = c->pos_index; j < c->i; j++) {
-        before += c->tfs[j];
-        low += (uint64_t)c->tfs[j] * doc_k(c, j);
+    uint32_t j = c->pos_index, end = c->i;
+    uint64_t before = c->pos_before, low = c->pos_low;
+    if (j > end)
+        j = 0, before = 0, low = 0;
+    /* the block's arrays and the norms in locals: through c, each step
+     * loaded them again (1/9 of a median phrase on 2 GB) */
+    const uint32_t *docs = c->docs, *tfs = c->tfs;
+    const uint8_t *norms = c->ix->norms;
+    for (; j < end; j++) {
+        uint32_t tf = tfs[j];
+        before += tf;
+        low += (uint64_t)tf * rice_doc_k(norms[docs[j]], tf);
     }
-    c->pos_index = c->i, c->pos_before = before, c->pos_low = low;
+    c->pos_index = end, c->pos_before = before, c->pos_low = low;
 }
 
 /* The quotients of the current doc are read from the reader's line on;
