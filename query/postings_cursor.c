@@ -215,10 +215,19 @@ void postings_next(postings_cursor *c)
         c->doc = CURSOR_END;
 }
 
-/* The first block from `lo` on whose last doc is >= target (nblocks if none). */
+/* The first block from `lo` on whose last doc is >= target (nblocks if none).
+ * Galloping: a conjunction's next target is mostly a few blocks on, whose
+ * skip entries share a cache line or two, where a binary search over all
+ * the blocks left would touch a line at each of its steps. */
 static uint32_t find_block(const postings_cursor *c, uint32_t lo, uint32_t target)
 {
-    uint32_t hi = c->nblocks;
+    uint32_t hi = lo, step = 1; /* blocks before lo end below target */
+    while (hi < c->nblocks && skip_last(c, hi) < target) {
+        lo = hi + 1;
+        hi = lo + step;
+        step *= 2;
+    }
+    hi = hi < c->nblocks ? hi : c->nblocks; /* block hi, if any, ends at or past target */
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (skip_last(c, mid) < target)
@@ -240,6 +249,14 @@ void postings_advance_blocks(postings_cursor *c, uint32_t target)
             return;
         }
         load_block(c, b);
+        if (c->count == 0) /* failed */
+            return;
+        uint32_t i = 0; /* the block ends at or past target (check_block) */
+        while (c->docs[i] < target)
+            i++;
+        c->i = i;
+        c->doc = c->docs[i];
+        return;
     }
     while (c->doc < target)
         postings_next(c);
