@@ -249,13 +249,9 @@ void postings_advance_blocks(postings_cursor *c, uint32_t target)
             return;
         }
         load_block(c, b);
-        if (c->count == 0) /* failed */
-            return;
-        uint32_t i = 0; /* the block ends at or past target (check_block) */
-        while (c->docs[i] < target)
-            i++;
-        c->i = i;
-        c->doc = c->docs[i];
+        /* the inline scan: the block ends at or past target (check_block),
+         * and a block that failed reads as ended */
+        postings_advance(c, target);
         return;
     }
     while (c->doc < target)
