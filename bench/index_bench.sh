@@ -37,10 +37,9 @@ if "$CARI_BIN/cari-index" --help | grep -qE -- '(^|[[:space:],])-j([[:space:],=]
     done
 fi
 case $corpus in
-*.zst) cat_corpus() { zstd -dcq -- "$corpus"; } ;;
-*) cat_corpus() { cat -- "$corpus"; } ;;
+*.zst) cat_corpus() { zstd -dcq -- "$corpus"; } && input_bytes=$(cat_corpus | wc -c) ;;
+*) cat_corpus() { cat -- "$corpus"; } && input_bytes=$(stat -L -c %s "$corpus") ;;
 esac
-input_bytes=$(cat_corpus | wc -c)
 stats=$work/cari/stats.log
 inverted=$(($(kv term_dictionary_bytes "$stats") + $(kv postings_bytes "$stats") + $(kv positions_bytes "$stats")))
 
