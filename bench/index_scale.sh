@@ -6,9 +6,13 @@
 # budget, time against the real corpus's). Prints wall s, CPU s, peak RSS MB
 # and index bytes per build, then the ratios.
 #
+# Then one document of DOC_MB MB (the corpus's texts joined) with --memory
+# DOC_BUDGET at -j 1 and -j 2: peak RSS against the budget plus 10 %.
+#
 # Usage: bench/index_scale.sh [SIZE [BUDGET]]    (defaults 2G, 512M; SIZE 0 skips it)
 # env: SHARED (default ../shared beside the repo), WORK (default /tmp/cari-scale;
-#      the grown corpus, SIZE of disk, is written there and removed at the end)
+#      the grown corpus, SIZE of disk, is written there and removed at the end),
+#      DOC_MB (100; 0 skips the one document), DOC_BUDGET (256M)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-$root/../shared}
@@ -22,7 +26,9 @@ corpus="$shared/corpus/id-corpus.jsonl.zst"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCARI_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 mkdir -p "$work"
-trap 'rm -f "$work/grown.jsonl"' EXIT
+doc_mb=${DOC_MB:-100}
+doc_budget=${DOC_BUDGET:-256M}
+trap 'rm -f "$work/grown.jsonl" "$work/one.jsonl"' EXIT
 
 # run NAME ARGS...: one build; appends "NAME wall cpu rss_mb index_bytes" to rows
 run() {
@@ -42,6 +48,22 @@ if [ "$size" != 0 ]; then
     python3 "$shared/corpus/scale.py" --bytes "$size" > "$work/grown.jsonl"
     run "grown-$size-j2-memory-$budget" -j 2 --memory "$budget" "$work/grown.jsonl"
 fi
+if [ "$doc_mb" != 0 ]; then
+    zstd -dc "$corpus" | python3 -c '
+import json, sys
+want, parts, n = int(sys.argv[1]) * 1000 * 1000, [], 0
+for line in sys.stdin:
+    t = json.loads(line)["text"]
+    parts.append(t)
+    n += len(t.encode()) + 1
+    if n >= want:
+        break
+text = "\n".join(parts).encode()[:want].decode("utf-8", "ignore")
+print(json.dumps({"id": "one", "title": "one document", "text": text}, ensure_ascii=False))
+' "$doc_mb" > "$work/one.jsonl"
+    run "one-${doc_mb}MB-doc-j1-memory-$doc_budget" -j 1 --memory "$doc_budget" "$work/one.jsonl"
+    run "one-${doc_mb}MB-doc-j2-memory-$doc_budget" -j 2 --memory "$doc_budget" "$work/one.jsonl"
+fi
 
 printf '%-28s %8s %8s %8s %14s\n' build "wall s" "CPU s" "RSS MB" "index bytes"
 while read -r name wall cpu rss bytes; do
@@ -50,7 +72,16 @@ done < "$work/rows"
 awk '{ wall[NR] = $2; cpu[NR] = $3; rss[NR] = $4 }
      END {
          printf "\n2 threads / 1 thread throughput: %.2fx (wall %s s / %s s)\n", wall[1] / wall[2], wall[1], wall[2]
-         if (NR > 2)
-             printf "grown / real corpus, both -j 2: wall %.1fx, CPU %.1fx; peak RSS %s MB\n",
-                    wall[3] / wall[2], cpu[3] / cpu[2], rss[3]
      }' "$work/rows"
+awk '$1 ~ /^grown-/ { grown = $0 } NR == 2 { wall2 = $2; cpu2 = $3 }
+     END { if (grown != "") { split(grown, g, " ")
+               printf "grown / real corpus, both -j 2: wall %.1fx, CPU %.1fx; peak RSS %s MB\n",
+                      g[2] / wall2, g[3] / cpu2, g[4] } }' "$work/rows"
+# bytes of a --memory SIZE (K, M, G: binary, as cari-index reads them)
+budget_mb() { awk -v s="$1" 'BEGIN { u = toupper(substr(s, length(s))); v = s + 0
+    m = u == "G" ? 1024 : u == "M" ? 1 : u == "K" ? 1 / 1024 : 1 / 1048576; print v * m }'; }
+if [ "$doc_mb" != 0 ]; then
+    limit=$(awk -v b="$(budget_mb "$doc_budget")" 'BEGIN { printf "%.0f", b * 1.1 }')
+    awk -v limit="$limit" '$1 ~ /^one-/ { printf "%s: peak RSS %s MB against %s MB (--memory plus 10%%): %s\n",
+        $1, $4, limit, $4 <= limit ? "within" : "OVER" }' "$work/rows"
+fi

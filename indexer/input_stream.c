@@ -138,7 +138,7 @@ static int too_long(const input_stream *in)
                      in->name, (unsigned long long)in->line_no + 1, INPUT_MAX_DOCUMENT >> 20);
 }
 
-int input_next_line(input_stream *in, const char **line, size_t *len)
+int input_next_line(input_stream *in, char **line, size_t *len)
 {
     size_t scanned = in->line_pos;
     for (;;) {
@@ -156,7 +156,7 @@ int input_next_line(input_stream *in, const char **line, size_t *len)
             if (n > 0 && start[n - 1] == '\r')
                 n--;
             in->line_no++;
-            *line = (const char *)start;
+            *line = (char *)start;
             *len = n;
             return 0;
         }

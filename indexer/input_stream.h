@@ -36,10 +36,11 @@ typedef struct input_stream {
 int input_open(input_stream *in, const char *path);
 void input_close(input_stream *in);
 
-/* The next line without its "\n" (and "\r"); valid until the next call.
- * Returns CARI_ITEROVER at the end, CARI_ELIMIT for a line longer than
+/* The next line without its "\n" (and "\r"), the caller's to read and
+ * change (json_parse_line decodes in place) until the next call. Returns
+ * CARI_ITEROVER at the end, CARI_ELIMIT for a line longer than
  * INPUT_MAX_DOCUMENT. in->line_no is its 1-based number. */
-int input_next_line(input_stream *in, const char **line, size_t *len);
+int input_next_line(input_stream *in, char **line, size_t *len);
 
 /* Reads everything that is left into *out (caller frees with buf_free);
  * CARI_ELIMIT past INPUT_MAX_DOCUMENT bytes. */

@@ -1,4 +1,9 @@
-/* json_line.c - a small recursive-descent JSON parser for one object per line. */
+/* json_line.c - a small recursive-descent JSON parser for one object per
+ * line. Strings are decoded in place, over the line's own bytes: a decoded
+ * string is never longer than its JSON form, and each is written from its
+ * first byte on, behind the parser. A copy of every value (as this parser
+ * made into an arena before) was one more copy of a document of 100 MB in
+ * memory; the line is the caller's to change, and dead once it is parsed. */
 #include "indexer/json_line.h"
 
 #include <stdlib.h>
@@ -8,7 +13,8 @@
 #include "core/unicode.h"
 
 struct parser {
-    const char *s, *p, *end;
+    char *s; /* the line, written behind p */
+    const char *p, *end;
     json_doc *d;
     const char *msg;
     const char *at;
@@ -46,7 +52,9 @@ static int hex4(const char *p, const char *end, unsigned *v)
     return 0;
 }
 
-static int unicode_escape(struct parser *ps, buf *out)
+/* The \u escape at ps->p - 2 (one or a surrogate pair) as UTF-8 at out
+ * (room for 4 bytes, where the escape's 6 or 12 were); *n its bytes. */
+static int unicode_escape(struct parser *ps, char *out, size_t *n)
 {
     const char *at = ps->p - 2;
     unsigned cp;
@@ -65,8 +73,7 @@ static int unicode_escape(struct parser *ps, buf *out)
     } else if (cp >= 0xDC00 && cp < 0xE000) {
         cp = UNICODE_REPLACEMENT;
     }
-    char tmp[4];
-    buf_append(out, tmp, utf8_encode(cp, tmp));
+    *n = utf8_encode(cp, out);
     return 0;
 }
 
@@ -83,23 +90,32 @@ static int special8(const char *p)
     return ((((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & high) != 0;
 }
 
-/* Decodes the string at ps->p (its opening quote) into out (NULL: just skip). */
-static int parse_string(struct parser *ps, buf *out)
+/* The line's byte at the parser's pointer q, to write to. */
+static char *writable(struct parser *ps, const char *q) { return ps->s + (q - ps->s); }
+
+/* Decodes the string at ps->p (its opening quote) in place and sets *value
+ * and *len to it (value NULL: just skip it). Its bytes from the first after
+ * the quote are rewritten, never one the parser has yet to read. */
+static int parse_string(struct parser *ps, const char **value, size_t *len)
 {
     const char *open = ps->p++;
+    char *start = writable(ps, ps->p), *dst = start, spare[4];
     for (;;) {
         const char *q = ps->p;
         while (ps->end - q >= 8 && !special8(q)) /* most of a text: eight bytes at a time */
             q += 8;
         while (q < ps->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
             q++;
-        if (out != NULL)
-            buf_append(out, ps->p, (size_t)(q - ps->p));
+        if (value != NULL && dst != ps->p) /* behind since an escape */
+            memmove(dst, ps->p, (size_t)(q - ps->p));
+        dst += q - ps->p;
         ps->p = q;
         if (q >= ps->end)
             return fail(ps, open, "string not closed before the end of the line");
         if (*q == '"') {
             ps->p++;
+            if (value != NULL)
+                *value = start, *len = (size_t)(dst - start);
             return 0;
         }
         if ((unsigned char)*q < 0x20)
@@ -116,17 +132,18 @@ static int parse_string(struct parser *ps, buf *out)
         case 'r': e = '\r'; break;
         case 't': e = '\t'; break;
         case 'u': {
-            buf scratch = BUF_INIT;
-            int rc = unicode_escape(ps, out != NULL ? out : &scratch);
-            buf_free(&scratch);
+            size_t n;
+            int rc = unicode_escape(ps, value != NULL ? dst : spare, &n);
             if (rc != 0)
                 return rc;
+            dst += n;
             continue;
         }
         default: return fail(ps, q, "unknown escape in a string");
         }
-        if (out != NULL)
-            buf_byte(out, (uint8_t)e);
+        if (value != NULL)
+            *dst = e;
+        dst++;
     }
 }
 
@@ -192,7 +209,7 @@ static int skip_container(struct parser *ps, int depth)
         if (object) {
             if (ps->p >= ps->end || *ps->p != '"')
                 return fail(ps, ps->p, "object key (a string) expected");
-            int rc = parse_string(ps, NULL);
+            int rc = parse_string(ps, NULL, NULL);
             if (rc != 0)
                 return rc;
             skip_ws(ps);
@@ -222,7 +239,7 @@ static int skip_value(struct parser *ps, int depth)
     if (ps->p >= ps->end)
         return fail(ps, ps->p, "value expected before the end of the line");
     switch (*ps->p) {
-    case '"': return parse_string(ps, NULL);
+    case '"': return parse_string(ps, NULL, NULL);
     case '{': case '[': return skip_container(ps, depth);
     case 't': return parse_literal(ps, "true");
     case 'f': return parse_literal(ps, "false");
@@ -237,28 +254,27 @@ static int is_indexed_field(const char *name)
 }
 
 /* Adds or replaces (a repeated key: the last one wins) a string field. */
-static int set_field(json_doc *d, size_t name_off, size_t value_off, size_t value_len)
+static int set_field(json_doc *d, const char *name, const char *value, size_t value_len)
 {
-    const char *name = (const char *)d->arena.data + name_off;
-    for (size_t i = 0; i < d->nrefs; i++) {
-        if (strcmp((const char *)d->arena.data + d->refs[i].name_off, name) == 0) {
-            d->refs[i].value_off = value_off;
-            d->refs[i].value_len = value_len;
+    for (size_t i = 0; i < d->nfields; i++) {
+        if (strcmp(d->fields[i].name, name) == 0) {
+            d->fields[i].value = value;
+            d->fields[i].value_len = value_len;
             return 0;
         }
     }
-    int rc = array_reserve((void **)&d->refs, &d->refs_cap, d->nrefs + 1, sizeof *d->refs);
+    int rc = array_reserve((void **)&d->fields, &d->fields_cap, d->nfields + 1, sizeof *d->fields);
     if (rc != 0)
         return rc;
-    d->refs[d->nrefs++] = (struct json_field_ref){ name_off, value_off, value_len };
+    d->fields[d->nfields++] = (cari_field){ name, value, value_len };
     return 0;
 }
 
 static void drop_field(json_doc *d, const char *name)
 {
-    for (size_t i = 0; i < d->nrefs; i++) {
-        if (strcmp((const char *)d->arena.data + d->refs[i].name_off, name) == 0) {
-            d->refs[i] = d->refs[--d->nrefs];
+    for (size_t i = 0; i < d->nfields; i++) {
+        if (strcmp(d->fields[i].name, name) == 0) {
+            d->fields[i] = d->fields[--d->nfields];
             return;
         }
     }
@@ -266,30 +282,27 @@ static void drop_field(json_doc *d, const char *name)
 
 /* The value of member `name`: strings are kept, the id may be a number,
  * title and text must be strings (or null); other types are skipped. */
-static int parse_member_value(struct parser *ps, size_t name_off)
+static int parse_member_value(struct parser *ps, const char *name)
 {
     json_doc *d = ps->d;
-    const char *name = (const char *)d->arena.data + name_off;
     int is_id = strcmp(name, "id") == 0;
     const char *at = ps->p;
     if (*ps->p == '"') {
-        size_t value_off = d->arena.len;
-        int rc = parse_string(ps, &d->arena);
+        const char *value;
+        size_t len;
+        int rc = parse_string(ps, &value, &len);
         if (rc != 0)
             return rc;
-        size_t value_len = d->arena.len - value_off;
         if (is_id) {
-            d->has_id = 1, d->id_off = value_off, d->id_len = value_len;
+            d->has_id = 1, d->id = value, d->id_len = len;
             return 0;
         }
-        return set_field(d, name_off, value_off, value_len);
+        return set_field(d, name, value, len);
     }
     if (is_id && (*ps->p == '-' || is_digit(*ps->p))) {
         int rc = parse_number(ps);
-        if (rc == 0) {
-            d->has_id = 1, d->id_off = d->arena.len, d->id_len = (size_t)(ps->p - at);
-            buf_append(&d->arena, at, d->id_len);
-        }
+        if (rc == 0)
+            d->has_id = 1, d->id = at, d->id_len = (size_t)(ps->p - at);
         return rc;
     }
     if (*ps->p == 'n') {
@@ -324,11 +337,12 @@ static int parse_object(struct parser *ps)
         skip_ws(ps);
         if (ps->p >= ps->end || *ps->p != '"')
             return fail(ps, ps->p, "object key (a string) expected");
-        size_t name_off = ps->d->arena.len;
-        int rc = parse_string(ps, &ps->d->arena);
+        const char *name;
+        size_t name_len;
+        int rc = parse_string(ps, &name, &name_len);
         if (rc != 0)
             return rc;
-        buf_byte(&ps->d->arena, 0);
+        writable(ps, name)[name_len] = '\0'; /* at most its closing quote, read already */
         skip_ws(ps);
         if (ps->p >= ps->end || *ps->p != ':')
             return fail(ps, ps->p, "':' expected after an object key");
@@ -336,7 +350,7 @@ static int parse_object(struct parser *ps)
         skip_ws(ps);
         if (ps->p >= ps->end)
             return fail(ps, ps->p, "value expected before the end of the line");
-        if ((rc = parse_member_value(ps, name_off)) != 0)
+        if ((rc = parse_member_value(ps, name)) != 0)
             return rc;
         skip_ws(ps);
         if (ps->p < ps->end && *ps->p == ',') {
@@ -351,12 +365,10 @@ static int parse_object(struct parser *ps)
     }
 }
 
-int json_parse_line(json_doc *d, const char *line, size_t len, size_t *error_at,
-                    const char **error_msg)
+int json_parse_line(json_doc *d, char *line, size_t len, size_t *error_at, const char **error_msg)
 {
     struct parser ps = { line, line, line + len, d, NULL, NULL };
-    buf_clear(&d->arena);
-    d->nrefs = 0;
+    d->nfields = 0;
     d->has_id = 0;
     int rc = parse_object(&ps);
     if (rc == 0) {
@@ -364,34 +376,15 @@ int json_parse_line(json_doc *d, const char *line, size_t len, size_t *error_at,
         if (ps.p < ps.end)
             rc = fail(&ps, ps.p, "text after the end of the object");
     }
-    if (rc == 0 && d->arena.rc != 0)
-        return d->arena.rc;
-    if (rc != 0) {
+    if (rc == CARI_EINPUT) {
         *error_at = (size_t)(ps.at - line);
         *error_msg = ps.msg;
     }
     return rc;
 }
 
-const cari_field *json_doc_fields(json_doc *d, size_t *n)
-{
-    if (array_reserve((void **)&d->fields, &d->fields_cap, d->nrefs + 1, sizeof *d->fields) != 0) {
-        *n = 0;
-        return NULL;
-    }
-    for (size_t i = 0; i < d->nrefs; i++) {
-        d->fields[i].name = (const char *)d->arena.data + d->refs[i].name_off;
-        d->fields[i].value = (const char *)d->arena.data + d->refs[i].value_off;
-        d->fields[i].value_len = d->refs[i].value_len;
-    }
-    *n = d->nrefs;
-    return d->fields;
-}
-
 void json_doc_free(json_doc *d)
 {
-    buf_free(&d->arena);
-    free(d->refs);
     free(d->fields);
     memset(d, 0, sizeof *d);
 }

@@ -7,32 +7,31 @@
 #include <stddef.h>
 
 #include "cari.h"
-#include "core/buf.h"
 
 enum { JSON_MAX_DEPTH = 256 };
 
-struct json_field_ref {
-    size_t name_off, value_off, value_len; /* in the arena; names are NUL-terminated */
-};
-
+/* The last parsed line's id and string fields, which point into the line. */
 typedef struct json_doc {
-    buf arena;
-    struct json_field_ref *refs;
-    size_t nrefs, refs_cap;
-    cari_field *fields; /* built from refs once the arena stops moving */
-    size_t fields_cap;
+    cari_field *fields; /* id excluded */
+    size_t nfields, fields_cap;
     int has_id;
-    size_t id_off, id_len;
+    const char *id;
+    size_t id_len;
 } json_doc;
 
 void json_doc_free(json_doc *d);
 
-/* Parses one line. On CARI_EINPUT, *error_at is the 0-based byte of the line
- * where the problem is and *error_msg says what it is. */
-int json_parse_line(json_doc *d, const char *line, size_t len, size_t *error_at,
-                    const char **error_msg);
+/* Parses one line, decoding its strings in place (the line's bytes change;
+ * the fields and id point into it until it is parsed again or freed). On
+ * CARI_EINPUT, *error_at is the 0-based byte of the line where the problem
+ * is and *error_msg says what it is. */
+int json_parse_line(json_doc *d, char *line, size_t len, size_t *error_at, const char **error_msg);
 
-/* The fields of the last parsed line (id excluded); valid until the next parse. */
-const cari_field *json_doc_fields(json_doc *d, size_t *n);
+/* The fields of the last parsed line (id excluded). */
+static inline const cari_field *json_doc_fields(const json_doc *d, size_t *n)
+{
+    *n = d->nfields;
+    return d->fields;
+}
 
 #endif

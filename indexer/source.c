@@ -70,7 +70,7 @@ void cari_source_close(cari_source *s)
 static int next_json(cari_source *s, const char **id, size_t *id_len, const cari_field **fields,
                      size_t *nfields)
 {
-    const char *line;
+    char *line;
     size_t len;
     int rc;
     do { /* blank lines are allowed between documents */
@@ -94,9 +94,7 @@ static int next_json(cari_source *s, const char **id, size_t *id_len, const cari
         return error_set(CARI_EINPUT, "%s: line %llu: the document has no \"id\"", s->in.name,
                          (unsigned long long)s->in.line_no);
     *fields = json_doc_fields(&s->doc, nfields);
-    if (*fields == NULL)
-        return error_oom();
-    *id = (const char *)s->doc.arena.data + s->doc.id_off;
+    *id = s->doc.id;
     *id_len = s->doc.id_len;
     return 0;
 }

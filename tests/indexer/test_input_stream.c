@@ -46,7 +46,7 @@ static void *zstd_frame_checksummed(const void *data, size_t len, size_t *out_le
 /* Asserts the next line is `want` (length `want_len`) with number `line_no`. */
 static void expect_line(input_stream *in, const char *want, size_t want_len, uint64_t line_no)
 {
-    const char *line = NULL;
+    char *line = NULL;
     size_t len = 0;
     int rc = input_next_line(in, &line, &len);
     cr_assert_eq(rc, 0, "line %llu: rc %d (%s)", (unsigned long long)line_no, rc, cari_error_last());
@@ -61,7 +61,7 @@ static void expect_line(input_stream *in, const char *want, size_t want_len, uin
 
 static void expect_end(input_stream *in)
 {
-    const char *line;
+    char *line;
     size_t len;
     cr_assert_eq(input_next_line(in, &line, &len), CARI_ITEROVER);
     /* and it stays over */
@@ -167,7 +167,7 @@ Test(input_stream, three_megabyte_line)
     char *path = write_in(dir, "big.jsonl", data, total);
     input_stream in;
     cr_assert_eq(input_open(&in, path), 0);
-    const char *line;
+    char *line;
     size_t len;
     cr_assert_eq(input_next_line(&in, &line, &len), 0);
     cr_assert_eq(len, big);
@@ -336,7 +336,7 @@ Test(input_stream, zstd_frame_of_nothing)
 /* Reads lines until something else than a line comes; returns that code. */
 static int drain(input_stream *in, size_t *nlines)
 {
-    const char *line;
+    char *line;
     size_t len;
     int rc;
     *nlines = 0;
@@ -591,7 +591,7 @@ Test(input_stream, document_size_limit)
     char *at_limit = write_in(dir, "max.jsonl", data + 1, max + 5); /* a line of max bytes */
     char *over = write_in(dir, "over.jsonl", data, max + 6);
     input_stream in;
-    const char *line;
+    char *line;
     size_t len;
     cr_assert_eq(input_open(&in, at_limit), 0);
     cr_assert_eq(input_next_line(&in, &line, &len), 0, "%s", cari_error_last());
