@@ -7,7 +7,8 @@
 # and index bytes per build, then the ratios.
 #
 # Then one document of DOC_MB MB (the corpus's texts joined) with --memory
-# DOC_BUDGET at -j 1 and -j 2: peak RSS against the budget plus 10 %.
+# DOC_BUDGET at -j 1 and -j 2, and at -j 2 followed by the corpus: peak RSS
+# against the budget plus 10 %.
 #
 # Usage: bench/index_scale.sh [SIZE [BUDGET]]    (defaults 2G, 512M; SIZE 0 skips it)
 # env: SHARED (default ../shared beside the repo), WORK (default /tmp/cari-scale;
@@ -28,7 +29,7 @@ cmake --build "$build" -j"$(nproc)" >/dev/null
 mkdir -p "$work"
 doc_mb=${DOC_MB:-100}
 doc_budget=${DOC_BUDGET:-256M}
-trap 'rm -f "$work/grown.jsonl" "$work/one.jsonl"' EXIT
+trap 'rm -f "$work/grown.jsonl" "$work/one.jsonl" "$work/one-then-corpus.jsonl"' EXIT
 
 # run NAME ARGS...: one build; appends "NAME wall cpu rss_mb index_bytes" to rows
 run() {
@@ -63,11 +64,15 @@ print(json.dumps({"id": "one", "title": "one document", "text": text}, ensure_as
 ' "$doc_mb" > "$work/one.jsonl"
     run "one-${doc_mb}MB-doc-j1-memory-$doc_budget" -j 1 --memory "$doc_budget" "$work/one.jsonl"
     run "one-${doc_mb}MB-doc-j2-memory-$doc_budget" -j 2 --memory "$doc_budget" "$work/one.jsonl"
+    # and the corpus after it: what the document grew must not stay in use
+    { cat "$work/one.jsonl"; zstd -dc "$corpus"; } > "$work/one-then-corpus.jsonl"
+    run "one-${doc_mb}MB-doc-then-corpus-j2-memory-$doc_budget" -j 2 --memory "$doc_budget" \
+        "$work/one-then-corpus.jsonl"
 fi
 
-printf '%-28s %8s %8s %8s %14s\n' build "wall s" "CPU s" "RSS MB" "index bytes"
+printf '%-44s %8s %8s %8s %14s\n' build "wall s" "CPU s" "RSS MB" "index bytes"
 while read -r name wall cpu rss bytes; do
-    printf '%-28s %8s %8s %8s %14s\n' "$name" "$wall" "$cpu" "$rss" "$bytes"
+    printf '%-44s %8s %8s %8s %14s\n' "$name" "$wall" "$cpu" "$rss" "$bytes"
 done < "$work/rows"
 awk '{ wall[NR] = $2; cpu[NR] = $3; rss[NR] = $4 }
      END {

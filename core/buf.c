@@ -34,6 +34,19 @@ int buf_reserve(buf *b, size_t extra)
     return 0;
 }
 
+void buf_shrink(buf *b, size_t cap)
+{
+    if (cap < b->len)
+        cap = b->len;
+    if (cap >= b->cap || cap == 0)
+        return;
+    uint8_t *p = realloc(b->data, cap);
+    if (p != NULL) {
+        b->data = p;
+        b->cap = cap;
+    }
+}
+
 void buf_u32(buf *b, uint32_t v)
 {
     if (buf_reserve(b, 4) == 0) {

@@ -23,6 +23,11 @@ static inline void buf_clear(buf *b) { b->len = 0; }
 /* Makes room for `extra` more bytes; returns 0 or the sticky error. */
 int buf_reserve(buf *b, size_t extra);
 
+/* Gives back the room past max(cap, len): a buffer that grew for one huge
+ * record keeps its pages for the rest of the run otherwise. Keeps the
+ * buffer as it was if the system will not shrink it. */
+void buf_shrink(buf *b, size_t cap);
+
 static inline void buf_append(buf *b, const void *p, size_t n)
 {
     if (n == 0 || buf_reserve(b, n) != 0)

@@ -13,6 +13,10 @@
 
 enum { READ_CHUNK = 1 << 17 };
 
+/* Room for lines kept between them: a line longer than this grows the
+ * buffer for itself alone, and the next lines give the room back. */
+enum { LINES_KEPT = 32 * READ_CHUNK };
+
 static const uint8_t zstd_magic[4] = { 0x28, 0xB5, 0x2F, 0xFD };
 
 int input_open(input_stream *in, const char *path)
@@ -169,6 +173,8 @@ int input_next_line(input_stream *in, char **line, size_t *len)
         in->lines.len = rest;
         in->line_pos = 0;
         scanned = rest;
+        if (in->lines.cap > LINES_KEPT && rest < LINES_KEPT / 2)
+            buf_shrink(&in->lines, LINES_KEPT);
         if (rest > INPUT_MAX_DOCUMENT)
             return too_long(in);
         int rc = fill(in);

@@ -13,8 +13,13 @@
 #include "indexer/run_merge.h"
 
 /* A batch is big enough that handing it over costs little next to analysing
- * it, and small enough that the batches in flight hold little memory. */
-enum { BATCH_TEXT = 256 * 1024, BATCH_DOCS = 512 };
+ * it, and small enough that the batches in flight hold little memory. A
+ * document of BATCH_LENT bytes or more goes in a batch of its own that
+ * points at the caller's values, and the caller waits for it: copied, a
+ * document of 100 MB was in memory once more, and its batch kept the room
+ * for the rest of the build (at -j 2 --memory 200M, a peak of 328 MiB where
+ * the same corpus without it peaks at 149). */
+enum { BATCH_TEXT = 256 * 1024, BATCH_DOCS = 512, BATCH_LENT = 32 * BATCH_TEXT };
 
 /* The final merge reads at most this many run files at once (open files are
  * limited); more are first merged into fewer. */
@@ -29,6 +34,8 @@ struct pool_batch {
     uint32_t *value_end;          /* per doc: one past its last value */
     uint32_t *lengths;            /* per doc: token positions, set by the worker */
     size_t docs_cap;
+    int lent;                     /* one document, its values the caller's */
+    int finished;                 /* analysed: set and read under the lock */
     struct pool_batch *next;
 };
 
@@ -180,7 +187,7 @@ static int after_doc(struct pool_worker *wk)
 static int run_batch(struct pool_worker *wk, struct pool_batch *b)
 {
     uint32_t first = 0;
-    for (size_t i = 0; i < b->nvalues; i++)
+    for (size_t i = 0; i < b->nvalues && !b->lent; i++)
         b->values[i].value = (const char *)b->text.data + b->offsets[i];
     for (uint32_t d = 0; d < b->ndocs; d++) {
         uint32_t end = b->value_end[d];
@@ -242,6 +249,7 @@ static void *worker_main(void *arg)
         int rc = skip ? 0 : run_batch(wk, b);
         pthread_mutex_lock(&p->lock);
         worker_failed(wk, rc);
+        b->finished = 1;
         b->next = p->free_list;
         p->free_list = b;
         pthread_cond_signal(&p->done);
@@ -319,13 +327,17 @@ static int worker_error(inverter_pool *p)
     return 0;
 }
 
-static void collect_lengths(inverter_pool *p, struct pool_batch *b)
+/* Takes the lengths of an analysed batch and empties it for the next. */
+static void recycle_batch(inverter_pool *p, struct pool_batch *b)
 {
     if (b->ndocs > 0)
         memcpy(p->lengths + b->first_record, b->lengths, b->ndocs * sizeof *b->lengths);
     b->ndocs = 0;
     b->nvalues = 0;
+    b->lent = 0;
     buf_clear(&b->text);
+    if (b->text.cap > 4 * BATCH_TEXT) /* grown for a large document: not kept for the next */
+        buf_shrink(&b->text, 2 * BATCH_TEXT);
 }
 
 /* Hands the batch being filled to the workers. Called with the lock held. */
@@ -356,12 +368,14 @@ static int take_batch(inverter_pool *p, uint32_t record)
     pthread_mutex_unlock(&p->lock);
     if (rc != 0)
         return rc;
-    collect_lengths(p, b);
+    recycle_batch(p, b);
     b->first_record = record;
     p->filling = b;
     return 0;
 }
 
+/* Adds a document's title and text to the batch, copied, or (b->lent) as
+ * the caller's own values. */
 static int batch_add(struct pool_batch *b, const struct stored_field *fields, size_t nfields)
 {
     size_t d = b->ndocs, old_cap = b->docs_cap;
@@ -381,9 +395,12 @@ static int batch_add(struct pool_batch *b, const struct stored_field *fields, si
             rc = array_reserve((void **)&b->offsets, &cap, b->nvalues + 1, sizeof *b->offsets);
         if (rc != 0)
             break;
-        b->values[b->nvalues] = (struct stored_field){ fields[i].number, NULL, fields[i].len };
+        b->values[b->nvalues] = (struct stored_field){ fields[i].number,
+                                                       b->lent ? fields[i].value : NULL,
+                                                       fields[i].len };
         b->offsets[b->nvalues++] = b->text.len;
-        buf_append(&b->text, fields[i].value, fields[i].len);
+        if (!b->lent)
+            buf_append(&b->text, fields[i].value, fields[i].len);
         rc = b->text.rc;
     }
     if (rc != 0)
@@ -391,6 +408,43 @@ static int batch_add(struct pool_batch *b, const struct stored_field *fields, si
     b->value_end[d] = (uint32_t)b->nvalues;
     b->ndocs++;
     return 0;
+}
+
+/* Bytes of a document's title and text. */
+static size_t indexed_bytes(const struct stored_field *fields, size_t nfields)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nfields; i++)
+        if (fields[i].number == FORMAT_FIELD_TITLE || fields[i].number == FORMAT_FIELD_TEXT)
+            n += fields[i].len;
+    return n;
+}
+
+/* A large document in a batch of its own, lent: after the batch being
+ * filled, and analysed before the caller may reuse its values. */
+static int add_lent(inverter_pool *p, uint32_t record, const struct stored_field *fields,
+                    size_t nfields)
+{
+    if (p->filling != NULL) {
+        pthread_mutex_lock(&p->lock);
+        submit(p);
+        pthread_mutex_unlock(&p->lock);
+    }
+    int rc = take_batch(p, record);
+    if (rc != 0)
+        return rc;
+    struct pool_batch *b = p->filling;
+    b->lent = 1;
+    if ((rc = batch_add(b, fields, nfields)) != 0)
+        return rc;
+    pthread_mutex_lock(&p->lock);
+    b->finished = 0;
+    submit(p);
+    while (!b->finished)
+        pthread_cond_wait(&p->done, &p->lock);
+    rc = p->failed ? worker_error(p) : 0;
+    pthread_mutex_unlock(&p->lock);
+    return rc;
 }
 
 int inverter_pool_add(inverter_pool *p, uint32_t record, const struct stored_field *fields,
@@ -405,6 +459,8 @@ int inverter_pool_add(inverter_pool *p, uint32_t record, const struct stored_fie
         rc = analyze_doc(wk, record, fields, nfields, &p->lengths[record]);
         return rc == 0 ? after_doc(wk) : rc;
     }
+    if (indexed_bytes(fields, nfields) >= BATCH_LENT)
+        return add_lent(p, record, fields, nfields);
     if (p->filling == NULL && (rc = take_batch(p, record)) != 0)
         return rc;
     if ((rc = batch_add(p->filling, fields, nfields)) != 0)
@@ -487,7 +543,7 @@ int inverter_pool_finish(inverter_pool *p)
 {
     stop_threads(p);
     for (size_t i = 0; i < p->nbatches; i++)
-        collect_lengths(p, &p->batches[i]);
+        recycle_batch(p, &p->batches[i]);
     int rc = worker_error(p);
     if (rc != 0 || p->nruns == 0)
         return rc;

@@ -153,6 +153,29 @@ Test(buf, growth_keeps_content)
     buf_free(&b);
 }
 
+Test(buf, shrink_gives_back_room_past_the_length)
+{
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < 300000; i++)
+        buf_byte(&b, (uint8_t)(i * 13));
+    size_t grown = b.cap;
+    b.len = 1000;
+    buf_shrink(&b, 4096);
+    cr_assert_eq(b.cap, 4096);
+    buf_shrink(&b, 10);
+    cr_assert_eq(b.cap, 1000, "never below the length");
+    buf_shrink(&b, grown);
+    cr_assert_eq(b.cap, 1000, "a larger capacity is no shrink");
+    for (size_t i = 0; i < 1000; i++)
+        cr_assert_eq(b.data[i], (uint8_t)(i * 13), "byte %zu", i);
+    buf_byte(&b, 1);
+    cr_assert_eq(b.len, 1001);
+    cr_assert_eq(b.rc, 0);
+    buf_free(&b);
+    buf_shrink(&b, 0); /* an empty buffer stays empty */
+    cr_assert_null(b.data);
+}
+
 Test(buf, errors_are_sticky)
 {
     buf b = BUF_INIT;

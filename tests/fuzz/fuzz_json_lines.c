@@ -1,7 +1,8 @@
 /* fuzz_json_lines.c - the JSON Lines reader on arbitrary bytes: one line
  * through the parser, then the whole input as a file through cari_source (line
  * splitting, zstd detection, the id rules). Errors must name a byte inside
- * the line; documents must have a non-empty id and NUL-terminated field names. */
+ * the line; documents must have a non-empty id and NUL-terminated field names,
+ * and every name, value and id must lie in the line, which is decoded in place. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,7 +35,9 @@ static void parse_one_line(const uint8_t *data, size_t size)
         FUZZ_CHECK(f != NULL || n == 0);
         for (size_t i = 0; i < n; i++) {
             FUZZ_CHECK(f[i].name != NULL && f[i].value != NULL);
-            FUZZ_CHECK(inside(line, size, f[i].name, strnlen(f[i].name, size) + 1));
+            FUZZ_CHECK(inside(line, size, f[i].name, 1)); /* and its NUL too: */
+            size_t room = size - (size_t)(f[i].name - line);
+            FUZZ_CHECK(strnlen(f[i].name, room) < room);
             FUZZ_CHECK(inside(line, size, f[i].value, f[i].value_len));
         }
         if (d.has_id)

@@ -201,6 +201,37 @@ Test(input_stream, three_megabyte_line)
     free(data);
 }
 
+/* The room a long line took is given back once the lines are short again:
+ * one document of 100 MB kept it for the rest of a build. */
+Test(input_stream, a_long_lines_room_is_given_back)
+{
+    size_t big = 12u << 20, shorts = 100000, total = big + 1 + shorts * 6;
+    char *data = malloc(total);
+    memset(data, 'x', big);
+    data[big] = '\n';
+    for (size_t i = 0; i < shorts; i++)
+        memcpy(data + big + 1 + 6 * i, "kata.\n", 6);
+    char *dir = test_tmpdir();
+    char *path = write_in(dir, "long.jsonl", data, total);
+    input_stream in;
+    cr_assert_eq(input_open(&in, path), 0);
+    char *line;
+    size_t len;
+    cr_assert_eq(input_next_line(&in, &line, &len), 0);
+    cr_assert_eq(len, big);
+    size_t grown = in.lines.cap;
+    cr_assert_geq(grown, big);
+    for (size_t i = 0; i < shorts; i++)
+        EXPECT_LINE(&in, "kata.", i + 2);
+    expect_end(&in);
+    cr_assert_lt(in.lines.cap, grown / 2, "%zu bytes kept after the long line", in.lines.cap);
+    input_close(&in);
+    test_rmtree(dir);
+    free(path);
+    free(dir);
+    free(data);
+}
+
 Test(input_stream, many_lines_across_read_chunks)
 {
     /* ~1 MB of numbered lines: line boundaries fall across every read */

@@ -320,3 +320,79 @@ Test(writer_scale, a_large_document_among_small_ones_is_stored_whole)
     free(path);
     free(dir);
 }
+
+/* Builds small documents around one of `big_len` bytes of words (a rare one
+ * at its end) with `threads` and `memory`, and overwrites the big one's text
+ * as soon as cari_writer_add returns: a writer that still read it afterwards
+ * would index or store the overwritten bytes. Returns the index's bytes. */
+static char *build_around_big(const char *path, size_t big_len, unsigned threads, size_t memory,
+                              size_t *len)
+{
+    char *big = malloc(big_len + 64);
+    cr_assert_not_null(big);
+    size_t n = 0;
+    uint32_t seed = 11;
+    while (n < big_len - 64)
+        append_word(big, &n, &seed);
+    n += (size_t)sprintf(big + n, "ujungnya");
+    cari_writer_opts o = CARI_WRITER_OPTS_INIT;
+    o.threads = threads;
+    o.memory = memory;
+    cari_writer *w = NULL;
+    cr_assert_eq(cari_writer_open(&w, path, &o), 0, "%s", cari_error_last());
+    char text[4096], id[16];
+    for (int d = 0; d < 60; d++) {
+        size_t tn = 0;
+        for (int i = 0; i < 200; i++)
+            append_word(text, &tn, &seed);
+        snprintf(id, sizeof id, d == 30 ? "besar" : "kecil%d", d);
+        cari_field f[] = { { "text", d == 30 ? big : text, d == 30 ? n : tn } };
+        cr_assert_eq(cari_writer_add(w, id, strlen(id), f, 1), 0, "%s", cari_error_last());
+        if (d == 30)
+            memset(big, 'z', n);
+    }
+    cr_assert_eq(cari_writer_commit(w), 0, "%s", cari_error_last());
+    cari_writer_free(w);
+    free(big);
+    char *bytes = test_read_file(path, len);
+    cr_assert_not_null(bytes);
+    return bytes;
+}
+
+/* A document of 8 MiB or more is analysed from the caller's memory, not from
+ * a copy (inverter_pool.c, BATCH_LENT), before cari_writer_add returns. */
+Test(writer_scale, a_document_analysed_from_the_callers_memory_writes_the_same_bytes,
+     .timeout = 240)
+{
+    char *dir = test_tmpdir();
+    char *path = test_path(dir, "ix.cari");
+    size_t n1, n;
+    char *one = build_around_big(path, 9u << 20, 1, 0, &n1);
+    struct { unsigned threads; size_t memory; const char *what; } runs[] = {
+        { 2, 0, "2 threads" },
+        { 3, 4u << 20, "3 threads, spilling" },
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        char *other = build_around_big(path, 9u << 20, runs[i].threads, runs[i].memory, &n);
+        assert_same(one, n1, other, n, runs[i].what);
+        free(other);
+    }
+    cari_index *ix = NULL;
+    cr_assert_eq(cari_index_open(&ix, path, CARI_OPEN_VERIFY), 0, "%s", cari_error_last());
+    char *hits = test_search(ix, "ujungnya", 0, 10);
+    cr_assert_str_eq(hits, "besar");
+    free(hits);
+    cari_document *doc = NULL;
+    cr_assert_eq(cari_document_get(&doc, ix, 30), 0, "%s", cari_error_last());
+    size_t len;
+    const char *text = cari_document_field(doc, "text", &len);
+    cr_assert_gt(len, (9u << 20) - 64);
+    cr_assert_eq(memcmp(text + len - 8, "ujungnya", 8), 0);
+    cr_assert_eq(memchr(text, 'z', len), NULL, "the text stored is the one given, not overwritten");
+    cari_document_free(doc);
+    cari_index_close(ix);
+    test_rmtree(dir);
+    free(one);
+    free(path);
+    free(dir);
+}
