@@ -193,6 +193,12 @@ int input_read_all(input_stream *in, buf *out)
             return error_set(CARI_ELIMIT, "%s is larger than %zu MiB, the limit of one document",
                              in->name, INPUT_MAX_DOCUMENT >> 20);
     }
+    if (out->len == 0 && in->line_pos == 0) { /* all of it: the buffer itself, not a copy */
+        buf_free(out);
+        *out = in->lines;
+        in->lines = (buf)BUF_INIT;
+        return out->rc;
+    }
     if (in->lines.len > in->line_pos) /* lines.data is NULL after an empty input */
         buf_append(out, in->lines.data + in->line_pos, in->lines.len - in->line_pos);
     in->line_pos = in->lines.len;

@@ -43,7 +43,8 @@ void input_close(input_stream *in);
 int input_next_line(input_stream *in, char **line, size_t *len);
 
 /* Reads everything that is left into *out (caller frees with buf_free);
- * CARI_ELIMIT past INPUT_MAX_DOCUMENT bytes. */
+ * CARI_ELIMIT past INPUT_MAX_DOCUMENT bytes. An empty *out given a whole
+ * input takes the stream's own buffer (a text file of 100 MB is not copied). */
 int input_read_all(input_stream *in, buf *out);
 
 #endif

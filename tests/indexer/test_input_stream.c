@@ -523,6 +523,7 @@ Test(input_stream, read_all)
     cr_assert_eq(input_read_all(&in, &out), 0);
     cr_assert_eq(out.len, sizeof data - 1);
     cr_assert_eq(memcmp(out.data, data, out.len), 0);
+    cr_assert_eq(in.lines.cap, 0, "the whole input is handed over, not copied");
     expect_end(&in);
     input_close(&in);
 
