@@ -3,7 +3,10 @@
 # brings; CC=clang works too) and runs the concurrent reader test
 # (tests/query/concurrent_readers.h) as a plain program, since Criterion's
 # runner does not run under TSan: one index of samples/ searched from 8
-# threads. Any data race fails the run.
+# threads; then an index built on 2 and 3 threads from small documents
+# around one of 9 MiB, which the analysers read from the caller's memory
+# (inverter_pool.c), compared with the one-thread build. Any data race
+# fails the run.
 # Usage: scripts/tsan.sh [BUILD_DIR]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,4 +17,17 @@ cmake --build "$build" -j2 --target cari-index tsan_concurrent
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
 "$build/cari-index" -q -o "$build/samples.cari" "$root/samples"
 "$build/tests/tsan_concurrent" "$build/samples.cari"
+python3 - "$root/samples" > "$build/lent.jsonl" <<'PY'
+import json, os, sys
+texts = [open(os.path.join(sys.argv[1], n), encoding="utf-8").read() for n in sorted(os.listdir(sys.argv[1]))]
+big = "\n".join(texts * (9 * 2**20 // sum(len(t) for t in texts) + 1))
+for i in range(60):
+    doc = {"id": "big", "text": big} if i == 30 else {"id": "d%d" % i, "text": texts[i % len(texts)]}
+    print(json.dumps(doc, ensure_ascii=False))
+PY
+"$build/cari-index" -q -j 1 -o "$build/lent-1.cari" "$build/lent.jsonl"
+for j in 2 3; do
+    "$build/cari-index" -q -j $j --memory 8M -o "$build/lent-$j.cari" "$build/lent.jsonl"
+    cmp "$build/lent-1.cari" "$build/lent-$j.cari"
+done
 echo "tsan.sh: no data race reported"
