@@ -17,6 +17,15 @@ static char *write_in(const char *dir, const char *name, const void *data, size_
     return path;
 }
 
+/* Writes `data` to dir/name and opens it as `in`; returns the path. */
+static char *open_written(input_stream *in, const char *dir, const char *name, const void *data,
+                          size_t len)
+{
+    char *path = write_in(dir, name, data, len);
+    cr_assert_eq(input_open(in, path), 0, "%s", cari_error_last());
+    return path;
+}
+
 /* One zstd frame of `data` (caller frees). */
 static void *zstd_frame(const void *data, size_t len, size_t *out_len)
 {
@@ -164,9 +173,8 @@ Test(input_stream, three_megabyte_line)
         data[i] = (char)('a' + (i * 7) % 26);
     memcpy(data + big, "\nkedua\r\nend", 1 + 6 + 1 + 3);
     char *dir = test_tmpdir();
-    char *path = write_in(dir, "big.jsonl", data, total);
     input_stream in;
-    cr_assert_eq(input_open(&in, path), 0);
+    char *path = open_written(&in, dir, "big.jsonl", data, total);
     char *line;
     size_t len;
     cr_assert_eq(input_next_line(&in, &line, &len), 0);
@@ -212,9 +220,8 @@ Test(input_stream, a_long_lines_room_is_given_back)
     for (size_t i = 0; i < shorts; i++)
         memcpy(data + big + 1 + 6 * i, "kata.\n", 6);
     char *dir = test_tmpdir();
-    char *path = write_in(dir, "long.jsonl", data, total);
     input_stream in;
-    cr_assert_eq(input_open(&in, path), 0);
+    char *path = open_written(&in, dir, "long.jsonl", data, total);
     char *line;
     size_t len;
     cr_assert_eq(input_next_line(&in, &line, &len), 0);
