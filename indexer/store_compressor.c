@@ -22,18 +22,18 @@
 enum { OUT_CHUNK = 1 << 17 };
 
 /* Bytes of blocks copied and waiting for the thread before the caller
- * waits. Until the sample is written: enough to ride out the dictionary's
- * training and the compression of the held blocks (the thread's longest
- * stretch, most of a second in which the caller goes on reading for the
- * analysers instead of leaving a processor idle), as much as is held for the
- * sample (with half of it, at -j2 on the corpus, the analysers ran out of
- * documents and stopped for up to a second; with all of it, for a few
- * tenths on a loaded machine). Then the bound comes down by half of every block the thread
- * takes, to the steady one (even when the thread never gets ahead), so that
- * what is left to compress after the last document, while the commit waits
- * for the STORE section, stays a few hundredths of a second. A few emptied
- * copies are kept for reuse. */
-#define QUEUE_BYTES_TRAINING STORE_HELD_BYTES
+ * waits. Until the sample is written, the caller's queue_bytes: enough to
+ * ride out the dictionary's training and the compression of the held blocks
+ * (the thread's longest stretch, most of a second in which the caller goes
+ * on reading for the analysers instead of leaving a processor idle) is as
+ * much as is held for the sample (with half of it, at -j2 on the corpus, the
+ * analysers ran out of documents and stopped for up to a second; with all of
+ * it, for a few tenths on a loaded machine), which the writer gives unless
+ * its memory budget is small. Then the bound comes down by half of every
+ * block the thread takes, to the steady one (even when the thread never
+ * gets ahead), so that what is left to compress after the last document,
+ * while the commit waits for the STORE section, stays a few hundredths of a
+ * second. A few emptied copies are kept for reuse. */
 #define QUEUE_BYTES_STEADY ((size_t)4 << 20)
 enum { QUEUE_SPARES = 4 };
 
@@ -347,7 +347,7 @@ static int start_thread(store_compressor *sc)
     pthread_cond_init(&sc->work, NULL);
     pthread_cond_init(&sc->done, NULL);
     sc->locks_ready = 1;
-    sc->queue_bound = QUEUE_BYTES_TRAINING;
+    sc->queue_bound = sc->queue_training;
     if (pthread_create(&sc->thread, NULL, compressor_main, sc) != 0)
         return error_set(CARI_ENOMEM, "cannot start the compression thread");
     sc->started = 1;
@@ -401,13 +401,15 @@ static int new_cctx(int level, void **out)
     return 0;
 }
 
-int store_compressor_init(store_compressor *sc, int level, size_t block_hint, int threaded,
+int store_compressor_init(store_compressor *sc, int level, size_t block_hint, size_t queue_bytes,
                           file_writer *fw)
 {
-    *sc = (store_compressor){ .level = level, .block_hint = block_hint, .threaded = threaded,
-                              .fw = fw };
+    *sc = (store_compressor){
+        .level = level, .block_hint = block_hint, .threaded = queue_bytes > 0, .fw = fw,
+        .queue_training = queue_bytes > QUEUE_BYTES_STEADY ? queue_bytes : QUEUE_BYTES_STEADY
+    };
     int rc = new_cctx(level, &sc->cctx);
-    return rc != 0 ? rc : threaded ? start_thread(sc) : 0;
+    return rc != 0 ? rc : sc->threaded ? start_thread(sc) : 0;
 }
 
 void store_compressor_free(store_compressor *sc)

@@ -6,11 +6,12 @@
  * over them are the sample a zstd dictionary is trained on, and every frame,
  * those first ones included, is then compressed with that dictionary. The sample
  * depends on the documents only, so the bytes are the same for any thread
- * count. With `threaded`, blocks are compressed on a thread of their own (one
+ * count. With a queue, blocks are compressed on a thread of their own (one
  * thread writes, so the frames stay in order) while the caller reads on; up
- * to STORE_HELD_BYTES of copied blocks wait for it, so the caller is not held
- * up while the thread trains the dictionary and compresses the held blocks;
- * then the bound comes down to 4 MiB. Once the dictionary is trained, a
+ * to the queue's bytes of copied blocks wait for it (STORE_HELD_BYTES when
+ * the memory budget allows), so the caller is not held up while the thread
+ * trains the dictionary and compresses the held blocks; then the bound comes
+ * down to 4 MiB. Once the dictionary is trained, a
  * caller that finds the queue full compresses its block into a frame itself
  * (the same calls, the same bytes) and queues that for the thread to write,
  * so that at -j2 the compression of the store is not one thread's work. */
@@ -65,6 +66,7 @@ typedef struct store_compressor {
     size_t nspares;      /* on free_list */
     size_t queued_bytes; /* of the blocks in the queue and the one being taken */
     size_t queue_bound;  /* the caller waits while queued_bytes is this much or more */
+    size_t queue_training; /* the bound until the sample is written */
     int help_ready;      /* the thread is past the sample: the caller may compress */
     void *help_cctx;     /* the caller's ZSTD_CCtx for the frames it compresses */
     buf help_scratch;    /* its output, a piece at a time */
@@ -85,8 +87,10 @@ struct store_params {
 void store_block_params(int level, size_t block, size_t dict, struct store_params *out);
 
 /* `block_hint`: the usual size of a block, which the dictionary's
- * compression parameters are chosen for. */
-int store_compressor_init(store_compressor *sc, int level, size_t block_hint, int threaded,
+ * compression parameters are chosen for. `queue_bytes` > 0: blocks are
+ * compressed on a thread, with about that many bytes of copies (at least
+ * 4 MiB) waiting for it while the dictionary is trained; 0: no thread. */
+int store_compressor_init(store_compressor *sc, int level, size_t block_hint, size_t queue_bytes,
                           file_writer *fw);
 void store_compressor_free(store_compressor *sc);
 

@@ -68,10 +68,11 @@ struct queue_peaks {
     size_t helped; /* frames the caller compressed */
 };
 
-/* Writes `nblocks` blocks through a compressor, threaded or not, as fast as
- * they are made (faster than the thread compresses them), and returns the
- * file's bytes and the most bytes that waited in the queue. */
-static char *compress_blocks(const char *path, unsigned nblocks, int threaded, int help_always,
+/* Writes `nblocks` blocks through a compressor, with a queue of that many
+ * bytes for its thread or none (0), as fast as they are made (faster than
+ * the thread compresses them), and returns the file's bytes and the most
+ * bytes that waited in the queue. */
+static char *compress_blocks(const char *path, unsigned nblocks, size_t queue, int help_always,
                              size_t *len, struct queue_peaks *peaks)
 {
     static uint8_t block[BLOCK_BYTES];
@@ -79,7 +80,7 @@ static char *compress_blocks(const char *path, unsigned nblocks, int threaded, i
     store_compressor sc;
     cr_assert_eq(file_writer_open(&fw, path), 0, "%s", cari_error_last());
     file_writer_begin(&fw, SECTION_STORE);
-    cr_assert_eq(store_compressor_init(&sc, 3, sizeof block, threaded, &fw), 0);
+    cr_assert_eq(store_compressor_init(&sc, 3, sizeof block, queue, &fw), 0);
     sc.help_always = help_always;
     for (unsigned b = 0; b < nblocks; b++) {
         size_t n = make_block(b, block);
@@ -111,7 +112,7 @@ Test(store_queue, the_caller_goes_on_while_the_thread_trains_then_the_bound_come
     size_t n1, n2;
     struct queue_peaks p1, p2;
     char *alone = compress_blocks(path, nblocks, 0, 0, &n1, &p1);
-    char *threaded = compress_blocks(path, nblocks, 1, 0, &n2, &p2);
+    char *threaded = compress_blocks(path, nblocks, STORE_HELD_BYTES, 0, &n2, &p2);
     cr_assert_eq(p1.training + p1.steady, 0, "nothing is queued without the thread");
     /* while the thread trained, more than the steady bound waited: the
      * caller went on under the training bound (how much more depends on how
@@ -138,6 +139,27 @@ Test(store_queue, the_caller_goes_on_while_the_thread_trains_then_the_bound_come
     free(dir);
 }
 
+/* A smaller queue (the writer's under a small memory budget) bounds what
+ * waits while the thread trains, and the bytes stay those of one thread. */
+Test(store_queue, a_smaller_queue_bounds_the_training_wait_with_the_same_bytes, .timeout = 120)
+{
+    char *dir = test_tmpdir(), *path = test_path(dir, "s.cari");
+    size_t block = BLOCK_BYTES, queue = (size_t)8 << 20;
+    unsigned nblocks = (unsigned)(2 * STORE_HELD_BYTES / block);
+    size_t n1, n2;
+    struct queue_peaks p1, p2;
+    char *alone = compress_blocks(path, nblocks, 0, 0, &n1, &p1);
+    char *small = compress_blocks(path, nblocks, queue, 0, &n2, &p2);
+    cr_assert_leq(p2.training, queue + queue / 4 + block, "%zu bytes waited", p2.training);
+    cr_assert_eq(n1, n2, "%zu bytes with the small queue, %zu alone", n2, n1);
+    cr_assert_eq(memcmp(alone, small, n1), 0, "the bytes differ");
+    free(alone);
+    free(small);
+    test_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
 /* A caller that compresses every block it may once the dictionary is
  * trained (help_always; otherwise only when the queue is full, which depends
  * on who is faster) writes, through the thread, the bytes of a single
@@ -151,7 +173,7 @@ Test(store_queue, frames_the_caller_compresses_are_the_bytes_of_one_thread, .tim
     size_t n1, n2;
     struct queue_peaks p1, p2;
     char *alone = compress_blocks(path, nblocks, 0, 0, &n1, &p1);
-    char *helped = compress_blocks(path, nblocks, 1, 1, &n2, &p2);
+    char *helped = compress_blocks(path, nblocks, STORE_HELD_BYTES, 1, &n2, &p2);
     cr_assert_eq(p1.helped, 0);
     cr_assert_geq(p2.helped, nblocks - 2 * STORE_HELD_BYTES / block - 2, "%zu of %u blocks",
                   p2.helped, nblocks);
