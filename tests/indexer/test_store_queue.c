@@ -100,6 +100,19 @@ static char *compress_blocks(const char *path, unsigned nblocks, size_t queue, i
     return bytes;
 }
 
+/* Asserts the two files' bytes are the same, then frees them and the folder. */
+static void assert_same_and_free(char *alone, size_t n1, char *other, size_t n2, const char *what,
+                                 char *dir, char *path)
+{
+    cr_assert_eq(n1, n2, "%zu bytes %s, %zu alone", n2, what, n1);
+    cr_assert_eq(memcmp(alone, other, n1), 0, "the bytes differ (%s)", what);
+    free(alone);
+    free(other);
+    test_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
 Test(store_queue, the_caller_goes_on_while_the_thread_trains_then_the_bound_comes_down,
      .timeout = 120)
 {
@@ -130,13 +143,7 @@ Test(store_queue, the_caller_goes_on_while_the_thread_trains_then_the_bound_come
     cr_assert(p2.came_down);
     cr_assert_leq(p2.steady, ((size_t)5 << 20) + block, "%zu bytes waited", p2.steady);
     cr_assert_eq(p1.helped, 0);
-    cr_assert_eq(n1, n2, "%zu bytes threaded, %zu alone", n2, n1);
-    cr_assert_eq(memcmp(alone, threaded, n1), 0, "the bytes differ");
-    free(alone);
-    free(threaded);
-    test_rmtree(dir);
-    free(path);
-    free(dir);
+    assert_same_and_free(alone, n1, threaded, n2, "threaded", dir, path);
 }
 
 /* A smaller queue (the writer's under a small memory budget) bounds what
@@ -151,13 +158,7 @@ Test(store_queue, a_smaller_queue_bounds_the_training_wait_with_the_same_bytes, 
     char *alone = compress_blocks(path, nblocks, 0, 0, &n1, &p1);
     char *small = compress_blocks(path, nblocks, queue, 0, &n2, &p2);
     cr_assert_leq(p2.training, queue + queue / 4 + block, "%zu bytes waited", p2.training);
-    cr_assert_eq(n1, n2, "%zu bytes with the small queue, %zu alone", n2, n1);
-    cr_assert_eq(memcmp(alone, small, n1), 0, "the bytes differ");
-    free(alone);
-    free(small);
-    test_rmtree(dir);
-    free(path);
-    free(dir);
+    assert_same_and_free(alone, n1, small, n2, "with the small queue", dir, path);
 }
 
 /* A caller that compresses every block it may once the dictionary is
@@ -177,13 +178,7 @@ Test(store_queue, frames_the_caller_compresses_are_the_bytes_of_one_thread, .tim
     cr_assert_eq(p1.helped, 0);
     cr_assert_geq(p2.helped, nblocks - 2 * STORE_HELD_BYTES / block - 2, "%zu of %u blocks",
                   p2.helped, nblocks);
-    cr_assert_eq(n1, n2, "%zu bytes helped, %zu alone", n2, n1);
-    cr_assert_eq(memcmp(alone, helped, n1), 0, "the bytes differ");
-    free(alone);
-    free(helped);
-    test_rmtree(dir);
-    free(path);
-    free(dir);
+    assert_same_and_free(alone, n1, helped, n2, "helped", dir, path);
 }
 
 /* The search for a block and a dictionary: greedy at level 4, not zstd's
