@@ -22,18 +22,18 @@
 enum { OUT_CHUNK = 1 << 17 };
 
 /* Bytes of blocks copied and waiting for the thread before the caller
- * waits. Until the sample is written, the caller's queue_bytes: enough to
- * ride out the dictionary's training and the compression of the held blocks
- * (the thread's longest stretch, most of a second in which the caller goes
- * on reading for the analysers instead of leaving a processor idle) is as
+ * waits. Until the sample is written, the caller's queue_bytes. Riding out
+ * the dictionary's training and the compression of the held blocks (the
+ * thread's longest stretch, most of a second in which the caller goes on
+ * reading for the analysers instead of leaving a processor idle) takes as
  * much as is held for the sample (with half of it, at -j2 on the corpus, the
  * analysers ran out of documents and stopped for up to a second; with all of
- * it, for a few tenths on a loaded machine), which the writer gives unless
- * its memory budget is small. Then the bound comes down by half of every
- * block the thread takes, to the steady one (even when the thread never
- * gets ahead), so that what is left to compress after the last document,
- * while the commit waits for the STORE section, stays a few hundredths of a
- * second. A few emptied copies are kept for reuse. */
+ * it, for a few tenths on a loaded machine): the writer gives that much
+ * unless its memory budget is small. Then the bound comes down by half of
+ * every block the thread takes, to the steady one (even when the thread
+ * never gets ahead), so that what is left to compress after the last
+ * document, while the commit waits for the STORE section, stays a few
+ * hundredths of a second. A few emptied copies are kept for reuse. */
 #define QUEUE_BYTES_STEADY ((size_t)4 << 20)
 enum { QUEUE_SPARES = 4 };
 

@@ -11,10 +11,10 @@
  * to the queue's bytes of copied blocks wait for it (STORE_HELD_BYTES when
  * the memory budget allows), so the caller is not held up while the thread
  * trains the dictionary and compresses the held blocks; then the bound comes
- * down to 4 MiB. Once the dictionary is trained, a
- * caller that finds the queue full compresses its block into a frame itself
- * (the same calls, the same bytes) and queues that for the thread to write,
- * so that at -j2 the compression of the store is not one thread's work. */
+ * down to 4 MiB. Once the dictionary is trained, a caller that finds the
+ * queue full compresses its block into a frame itself (the same calls, the
+ * same bytes) and queues that for the thread to write, so that at -j2 the
+ * compression of the store is not one thread's work. */
 #ifndef CARI_INDEXER_STORE_COMPRESSOR_H
 #define CARI_INDEXER_STORE_COMPRESSOR_H
 
