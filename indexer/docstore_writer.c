@@ -16,11 +16,11 @@
  * compressed on the store's thread. */
 #define NOCOPY_BYTES ((size_t)4 << 20)
 
-int docstore_writer_init(docstore_writer *dw, int level, size_t block_target, size_t queue_bytes,
-                         file_writer *fw)
+int docstore_writer_init(docstore_writer *dw, int level, size_t block_target, int threaded,
+                         size_t memory, file_writer *fw)
 {
     *dw = (docstore_writer){ .block_target = block_target };
-    return store_compressor_init(&dw->compressor, level, block_target, queue_bytes, fw);
+    return store_compressor_init(&dw->compressor, level, block_target, threaded, memory, fw);
 }
 
 void docstore_writer_free(docstore_writer *dw)

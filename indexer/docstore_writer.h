@@ -26,12 +26,12 @@ typedef struct docstore_writer {
     uint32_t block_records, added_records;
 } docstore_writer;
 
-/* With `queue_bytes` > 0, blocks are compressed on a thread of their own
- * (store_compressor_init); the STORE section's bytes are the same either
- * way. The store writes to `fw` (inside its STORE section) until
- * docstore_writer_finish. */
-int docstore_writer_init(docstore_writer *dw, int level, size_t block_target, size_t queue_bytes,
-                         file_writer *fw);
+/* With `threaded`, blocks are compressed on a thread of their own, and the
+ * store's buffers keep within `memory` (store_compressor_init); the STORE
+ * section's bytes are the same either way. The store writes to `fw`
+ * (inside its STORE section) until docstore_writer_finish. */
+int docstore_writer_init(docstore_writer *dw, int level, size_t block_target, int threaded,
+                         size_t memory, file_writer *fw);
 void docstore_writer_free(docstore_writer *dw);
 
 /* Appends one record (the fields of one document); may end a block. */

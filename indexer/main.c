@@ -44,7 +44,7 @@ static const char usage[] =
     "      --memory SIZE     memory budget, such as 512M or 2G (K, M, G: powers of 1024;\n"
     "                        default 1G, at least 1M); past it, inverted data goes to\n"
     "                        temporary files beside INDEX, merged at the end. Below\n"
-    "                        about 80M (-j 1) or 112M (-j 2) the fixed buffers alone,\n"
+    "                        about 64M (-j 1) or 96M (-j 2) the fixed buffers alone,\n"
     "                        the store's dictionary sample first, pass the budget\n"
     "      --verify INDEX    check every checksum and structure of INDEX\n"
     "      --analyze TEXT    show how TEXT is analysed, one token per line:\n"

@@ -22,20 +22,25 @@
 enum { OUT_CHUNK = 1 << 17 };
 
 /* Bytes of blocks copied and waiting for the thread before the caller
- * waits. Until the sample is written, the caller's queue_bytes. Riding out
+ * waits. Until the sample is written, queue_training. Riding out
  * the dictionary's training and the compression of the held blocks (the
  * thread's longest stretch, most of a second in which the caller goes on
  * reading for the analysers instead of leaving a processor idle) takes as
  * much as is held for the sample (with half of it, at -j2 on the corpus, the
  * analysers ran out of documents and stopped for up to a second; with all of
- * it, for a few tenths on a loaded machine): the writer gives that much
- * unless its memory budget is small. Then the bound comes down by half of
+ * it, for a few tenths on a loaded machine): that much unless the memory
+ * budget is small (SMALL_BUDGET). Then the bound comes down by half of
  * every block the thread takes, to the steady one (even when the thread
  * never gets ahead), so that what is left to compress after the last
  * document, while the commit waits for the STORE section, stays a few
  * hundredths of a second. A few emptied copies are kept for reuse. */
 #define QUEUE_BYTES_STEADY ((size_t)4 << 20)
 enum { QUEUE_SPARES = 4 };
+
+/* Under a budget this small, the held blocks are packed and the queue is
+ * an eighth of it (store_compressor_init): the two took 64 MiB, which a
+ * budget of 96M at -j 2 could not spare. */
+#define SMALL_BUDGET ((size_t)256 << 20)
 
 /* Below this much sample, a dictionary would cost more than it saves. */
 #define MIN_SAMPLE_BYTES ((size_t)64 << 10)
@@ -125,14 +130,15 @@ static int write_helped(store_compressor *sc, const struct store_queued *q)
 
 /* The sample: every `stride`-th record of the held blocks, copied back to
  * back into `sample`, each one a sample of its own. */
-static int gather_sample(const store_compressor *sc, size_t stride, buf *sample, size_t **out,
+static int gather_sample(store_compressor *sc, size_t stride, buf *sample, size_t **out,
                          unsigned *count)
 {
-    size_t nheld = sc->held_lens.len / 8, n = 0, cap = 0, k = 0;
+    size_t n = 0, cap = 0, k = 0, len;
     size_t *sizes = NULL;
-    const uint8_t *at = sc->held.data;
-    int rc = 0;
-    for (size_t b = 0; b < nheld && rc == 0; b++) {
+    const uint8_t *at;
+    int rc;
+    store_held_rewind(&sc->held);
+    while ((rc = store_held_next(&sc->held, &at, &len)) == 0) {
         uint32_t nrec = le32_load(at);
         const uint8_t *base = at + 4 + 4 * ((size_t)nrec + 1);
         for (uint32_t r = 0; r < nrec && rc == 0; r++, k++) {
@@ -145,8 +151,10 @@ static int gather_sample(const store_compressor *sc, size_t stride, buf *sample,
                 rc = sample->rc;
             }
         }
-        at += le64_load(sc->held_lens.data + 8 * b);
+        if (rc != 0)
+            break;
     }
+    rc = rc == CARI_ITEROVER ? 0 : rc;
     if (rc != 0) {
         free(sizes);
         return rc;
@@ -198,12 +206,13 @@ void store_block_params(int level, size_t block, size_t dict, struct store_param
  * the store works without one. */
 static int train(store_compressor *sc)
 {
-    if (sc->held.len < MIN_SAMPLE_BYTES)
+    if (sc->held.raw < MIN_SAMPLE_BYTES)
         return 0;
     buf sample = BUF_INIT;
     size_t *sizes = NULL;
     unsigned nsamples = 0;
-    int rc = gather_sample(sc, sc->held.len / STORE_SAMPLE_BYTES + 1, &sample, &sizes, &nsamples);
+    int rc = gather_sample(sc, (size_t)(sc->held.raw / STORE_SAMPLE_BYTES) + 1, &sample, &sizes,
+                           &nsamples);
     size_t cap = sample.len / 16 < STORE_DICT_BYTES ? sample.len / 16 : STORE_DICT_BYTES;
     if (rc == 0)
         rc = buf_reserve(&sc->dict, cap);
@@ -236,23 +245,22 @@ static int train(store_compressor *sc)
 static int end_sample(store_compressor *sc)
 {
     sc->sampled = 1;
-    int rc = sc->held.rc != 0 ? sc->held.rc : sc->held_lens.rc != 0 ? sc->held_lens.rc : train(sc);
+    int rc = sc->held.rc != 0 ? sc->held.rc : train(sc);
     if (rc == 0 && sc->locks_ready) { /* the caller may compress from now on */
         pthread_mutex_lock(&sc->lock);
         sc->help_ready = 1;
         pthread_cond_broadcast(&sc->done);
         pthread_mutex_unlock(&sc->lock);
     }
-    const uint8_t *at = sc->held.data;
-    for (size_t b = 0; rc == 0 && b < sc->held_lens.len / 8; b++) {
-        size_t len = (size_t)le64_load(sc->held_lens.data + 8 * b);
+    const uint8_t *at;
+    size_t len;
+    store_held_rewind(&sc->held);
+    while (rc == 0 && (rc = store_held_next(&sc->held, &at, &len)) == 0) {
         struct store_piece whole = { at, len };
         rc = write_frame(sc, &whole, 1, len);
-        at += len;
     }
-    buf_free(&sc->held);
-    buf_free(&sc->held_lens);
-    return rc;
+    store_held_free(&sc->held);
+    return rc == CARI_ITEROVER ? 0 : rc;
 }
 
 /* A block, in order: held while the sample fills, a frame afterwards. */
@@ -261,10 +269,8 @@ static int take_block(store_compressor *sc, const struct store_piece *pieces, si
 {
     if (sc->sampled)
         return write_frame(sc, pieces, n, total);
-    for (size_t i = 0; i < n; i++)
-        buf_append(&sc->held, pieces[i].data, pieces[i].len);
-    buf_u64(&sc->held_lens, total);
-    return sc->held.len >= STORE_HELD_BYTES ? end_sample(sc) : sc->held.rc;
+    int rc = store_held_add(&sc->held, pieces, n, total);
+    return rc == 0 && sc->held.raw >= STORE_HELD_BYTES ? end_sample(sc) : rc;
 }
 
 /* ---- the thread ---- */
@@ -401,13 +407,15 @@ static int new_cctx(int level, void **out)
     return 0;
 }
 
-int store_compressor_init(store_compressor *sc, int level, size_t block_hint, size_t queue_bytes,
-                          file_writer *fw)
+int store_compressor_init(store_compressor *sc, int level, size_t block_hint, int threaded,
+                          size_t memory, file_writer *fw)
 {
+    size_t queue = memory < SMALL_BUDGET ? memory / 8 : STORE_HELD_BYTES;
     *sc = (store_compressor){
-        .level = level, .block_hint = block_hint, .threaded = queue_bytes > 0, .fw = fw,
-        .queue_training = queue_bytes > QUEUE_BYTES_STEADY ? queue_bytes : QUEUE_BYTES_STEADY
+        .level = level, .block_hint = block_hint, .threaded = threaded, .fw = fw,
+        .queue_training = queue > QUEUE_BYTES_STEADY ? queue : QUEUE_BYTES_STEADY
     };
+    store_held_init(&sc->held, memory < SMALL_BUDGET);
     int rc = new_cctx(level, &sc->cctx);
     return rc != 0 ? rc : sc->threaded ? start_thread(sc) : 0;
 }
@@ -430,8 +438,7 @@ void store_compressor_free(store_compressor *sc)
     sc->cctx = sc->help_cctx = sc->cdict = NULL;
     buf_free(&sc->help_scratch);
     buf_free(&sc->dict);
-    buf_free(&sc->held);
-    buf_free(&sc->held_lens);
+    store_held_free(&sc->held);
     buf_free(&sc->frame);
     buf_free(&sc->index);
 }

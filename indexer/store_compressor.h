@@ -6,10 +6,10 @@
  * over them are the sample a zstd dictionary is trained on, and every frame,
  * those first ones included, is then compressed with that dictionary. The sample
  * depends on the documents only, so the bytes are the same for any thread
- * count. With a queue, blocks are compressed on a thread of their own (one
+ * count. With `threaded`, blocks are compressed on a thread of their own (one
  * thread writes, so the frames stay in order) while the caller reads on; up
- * to the queue's bytes of copied blocks wait for it (STORE_HELD_BYTES when
- * the memory budget allows), so the caller is not held up while the thread
+ * to STORE_HELD_BYTES of copied blocks wait for it (less under a small
+ * memory budget), so the caller is not held up while the thread
  * trains the dictionary and compresses the held blocks; then the bound comes
  * down to 4 MiB. Once the dictionary is trained, a caller that finds the
  * queue full compresses its block into a frame itself (the same calls, the
@@ -24,6 +24,7 @@
 
 #include "core/buf.h"
 #include "indexer/file_writer.h"
+#include "indexer/store_held.h"
 
 /* Blocks held back for the dictionary, the sample taken from them, and the
  * dictionary's size: zstd's own advice is a sample of about 100 times the
@@ -32,13 +33,6 @@
 #define STORE_HELD_BYTES ((size_t)32 << 20)
 #define STORE_SAMPLE_BYTES ((size_t)8 << 20)
 #define STORE_DICT_BYTES ((size_t)256 << 10)
-
-/* A part of a block, compressed in order with the others (so that a large
- * record need not be copied into one buffer first). */
-struct store_piece {
-    const void *data;
-    size_t len;
-};
 
 struct store_queued; /* a block waiting for the thread */
 
@@ -49,8 +43,7 @@ typedef struct store_compressor {
     void *cdict; /* ZSTD_CDict, once trained (NULL: none, or not yet) */
     buf dict;    /* the dictionary's bytes, for STORE_DICT */
     int sampled; /* the sample is complete: frames are written from now on */
-    buf held;    /* blocks held back for the sample, back to back */
-    buf held_lens; /* u64 length of each held block */
+    store_held held; /* blocks held back for the sample */
     buf frame;   /* compressed output, a piece at a time */
     buf index;   /* STORE_INDEX entries so far */
     uint32_t nblocks, total_records, max_block_bytes;
@@ -87,11 +80,12 @@ struct store_params {
 void store_block_params(int level, size_t block, size_t dict, struct store_params *out);
 
 /* `block_hint`: the usual size of a block, which the dictionary's
- * compression parameters are chosen for. `queue_bytes` > 0: blocks are
- * compressed on a thread, with about that many bytes of copies (at least
- * 4 MiB) waiting for it while the dictionary is trained; 0: no thread. */
-int store_compressor_init(store_compressor *sc, int level, size_t block_hint, size_t queue_bytes,
-                          file_writer *fw);
+ * compression parameters are chosen for. `memory`: the writer's budget,
+ * which the held blocks and the queue keep within (STORE_HELD_BYTES each
+ * from 256 MiB; below, the held blocks packed and an eighth of it queued:
+ * more time, the same bytes). */
+int store_compressor_init(store_compressor *sc, int level, size_t block_hint, int threaded,
+                          size_t memory, file_writer *fw);
 void store_compressor_free(store_compressor *sc);
 
 /* Takes the block made of `pieces` (copied, or compressed before returning). */

@@ -27,15 +27,6 @@ enum { STORE_LEVEL_DEFAULT = 4, STORE_BLOCK_DEFAULT = 128 * 1024, MAX_THREADS = 
 #define MEMORY_PER_THREAD ((size_t)64 << 20)
 #define MEMORY_FIXED ((size_t)120 << 20)
 
-/* The bytes of store blocks that may wait for the store's thread while its
- * dictionary is trained: what is held for the sample, or an eighth of a
- * budget too small for that (a shorter queue makes the readers wait
- * sooner, the bytes are the same). */
-static size_t store_queue_bytes(size_t memory)
-{
-    return memory / 8 < STORE_HELD_BYTES ? memory / 8 : STORE_HELD_BYTES;
-}
-
 /* The inverters' share of the budget: what the rest leaves, less a margin
  * for the allocator's slack; a budget too small for that still bounds them. */
 static size_t inverter_budget(size_t memory, unsigned threads)
@@ -94,8 +85,8 @@ static int writer_setup(cari_writer *w, const char *path, const cari_writer_opts
         file_writer_begin(&w->file, SECTION_STORE);
     /* With threads to analyse, the store is compressed on one more. */
     if (rc == 0)
-        rc = docstore_writer_init(&w->store, o.store_level, o.store_block_size,
-                                  o.threads > 1 ? store_queue_bytes(o.memory) : 0, &w->file);
+        rc = docstore_writer_init(&w->store, o.store_level, o.store_block_size, o.threads > 1,
+                                  o.memory, &w->file);
     return rc;
 }
 

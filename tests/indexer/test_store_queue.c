@@ -68,19 +68,22 @@ struct queue_peaks {
     size_t helped; /* frames the caller compressed */
 };
 
-/* Writes `nblocks` blocks through a compressor, with a queue of that many
- * bytes for its thread or none (0), as fast as they are made (faster than
- * the thread compresses them), and returns the file's bytes and the most
- * bytes that waited in the queue. */
-static char *compress_blocks(const char *path, unsigned nblocks, size_t queue, int help_always,
-                             size_t *len, struct queue_peaks *peaks)
+/* The budget of a writer that gives the store all it asks for. */
+#define LARGE_BUDGET ((size_t)1 << 30)
+
+/* Writes `nblocks` blocks through a compressor, threaded or not, under a
+ * writer's memory budget, as fast as they are made (faster than the thread
+ * compresses them), and returns the file's bytes and the most bytes that
+ * waited in the queue. */
+static char *compress_blocks(const char *path, unsigned nblocks, int threaded, size_t memory,
+                             int help_always, size_t *len, struct queue_peaks *peaks)
 {
     static uint8_t block[BLOCK_BYTES];
     file_writer fw;
     store_compressor sc;
     cr_assert_eq(file_writer_open(&fw, path), 0, "%s", cari_error_last());
     file_writer_begin(&fw, SECTION_STORE);
-    cr_assert_eq(store_compressor_init(&sc, 3, sizeof block, queue, &fw), 0);
+    cr_assert_eq(store_compressor_init(&sc, 3, sizeof block, threaded, memory, &fw), 0);
     sc.help_always = help_always;
     for (unsigned b = 0; b < nblocks; b++) {
         size_t n = make_block(b, block);
@@ -124,8 +127,8 @@ Test(store_queue, the_caller_goes_on_while_the_thread_trains_then_the_bound_come
     unsigned nblocks = (unsigned)(3 * STORE_HELD_BYTES / block);
     size_t n1, n2;
     struct queue_peaks p1, p2;
-    char *alone = compress_blocks(path, nblocks, 0, 0, &n1, &p1);
-    char *threaded = compress_blocks(path, nblocks, STORE_HELD_BYTES, 0, &n2, &p2);
+    char *alone = compress_blocks(path, nblocks, 0, LARGE_BUDGET, 0, &n1, &p1);
+    char *threaded = compress_blocks(path, nblocks, 1, LARGE_BUDGET, 0, &n2, &p2);
     cr_assert_eq(p1.training + p1.steady, 0, "nothing is queued without the thread");
     /* while the thread trained, more than the steady bound waited: the
      * caller went on under the training bound (how much more depends on how
@@ -146,19 +149,25 @@ Test(store_queue, the_caller_goes_on_while_the_thread_trains_then_the_bound_come
     assert_same_and_free(alone, n1, threaded, n2, "threaded", dir, path);
 }
 
-/* A smaller queue (the writer's under a small memory budget) bounds what
- * waits while the thread trains, and the bytes stay those of one thread. */
-Test(store_queue, a_smaller_queue_bounds_the_training_wait_with_the_same_bytes, .timeout = 120)
+/* Under a small memory budget the held blocks are packed and an eighth of
+ * the budget is queued while the thread trains, on one thread or two; the
+ * bytes stay those of a large budget. */
+Test(store_queue, a_small_budget_packs_the_held_blocks_and_bounds_the_queue_same_bytes,
+     .timeout = 120)
 {
     char *dir = test_tmpdir(), *path = test_path(dir, "s.cari");
-    size_t block = BLOCK_BYTES, queue = (size_t)8 << 20;
+    size_t block = BLOCK_BYTES, budget = (size_t)64 << 20;
     unsigned nblocks = (unsigned)(2 * STORE_HELD_BYTES / block);
-    size_t n1, n2;
-    struct queue_peaks p1, p2;
-    char *alone = compress_blocks(path, nblocks, 0, 0, &n1, &p1);
-    char *small = compress_blocks(path, nblocks, queue, 0, &n2, &p2);
-    cr_assert_leq(p2.training, queue + queue / 4 + block, "%zu bytes waited", p2.training);
-    assert_same_and_free(alone, n1, small, n2, "with the small queue", dir, path);
+    size_t n1, n2, n3;
+    struct queue_peaks p1, p2, p3;
+    char *alone = compress_blocks(path, nblocks, 0, LARGE_BUDGET, 0, &n1, &p1);
+    char *packed = compress_blocks(path, nblocks, 0, budget, 0, &n2, &p2);
+    char *small = compress_blocks(path, nblocks, 1, budget, 0, &n3, &p3);
+    cr_assert_leq(p3.training, budget / 8 + budget / 32 + block, "%zu bytes waited", p3.training);
+    cr_assert_eq(n1, n2, "%zu bytes packed, %zu not", n2, n1);
+    cr_assert_eq(memcmp(alone, packed, n1), 0, "packing the held blocks changed the bytes");
+    free(packed);
+    assert_same_and_free(alone, n1, small, n3, "threaded under a small budget", dir, path);
 }
 
 /* A caller that compresses every block it may once the dictionary is
@@ -173,8 +182,8 @@ Test(store_queue, frames_the_caller_compresses_are_the_bytes_of_one_thread, .tim
     unsigned nblocks = (unsigned)(3 * STORE_HELD_BYTES / block);
     size_t n1, n2;
     struct queue_peaks p1, p2;
-    char *alone = compress_blocks(path, nblocks, 0, 0, &n1, &p1);
-    char *helped = compress_blocks(path, nblocks, STORE_HELD_BYTES, 1, &n2, &p2);
+    char *alone = compress_blocks(path, nblocks, 0, LARGE_BUDGET, 0, &n1, &p1);
+    char *helped = compress_blocks(path, nblocks, 1, LARGE_BUDGET, 1, &n2, &p2);
     cr_assert_eq(p1.helped, 0);
     cr_assert_geq(p2.helped, nblocks - 2 * STORE_HELD_BYTES / block - 2, "%zu of %u blocks",
                   p2.helped, nblocks);
@@ -239,7 +248,7 @@ Test(store_queue, a_varied_sample_gives_a_dictionary_of_full_size, .timeout = 12
     store_compressor sc;
     cr_assert_eq(file_writer_open(&fw, path), 0, "%s", cari_error_last());
     file_writer_begin(&fw, SECTION_STORE);
-    cr_assert_eq(store_compressor_init(&sc, 4, sizeof block, 0, &fw), 0);
+    cr_assert_eq(store_compressor_init(&sc, 4, sizeof block, 0, LARGE_BUDGET, &fw), 0);
     for (unsigned b = 0; b <= STORE_HELD_BYTES / sizeof block; b++) {
         size_t n = make_varied_block(b, block);
         struct store_piece whole = { block, n };
