@@ -20,10 +20,11 @@ enum { STORE_LEVEL_DEFAULT = 4, STORE_BLOCK_DEFAULT = 128 * 1024, MAX_THREADS = 
 #define MEMORY_DEFAULT ((size_t)1 << 30)
 /* What the budget must leave beside the inverters: per thread, a full stem
  * memo (2^21 slots and their words); once, input and output buffers, the
- * store's blocks (32 MiB of them held for the dictionary, its sample and training,
- * up to 32 MiB waiting for the store's thread, and 8 MiB of the frames and the
- * context of a caller that compresses when the queue is full), the batches in
- * flight and the record tables. */
+ * store's blocks (32 MiB of them held for the dictionary, its sample and
+ * training, up to 32 MiB waiting for the store's thread, and 8 MiB of the
+ * frames and the context of a caller that compresses when the queue is
+ * full; under 256M, fewer: store_compressor_init), the batches in flight and
+ * the record tables. */
 #define MEMORY_PER_THREAD ((size_t)64 << 20)
 #define MEMORY_FIXED ((size_t)120 << 20)
 
