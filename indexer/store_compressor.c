@@ -16,11 +16,6 @@
 #include "core/error.h"
 #include "core/format.h"
 
-/* Compressed output is written to the file in pieces of this size, so that
- * no buffer the size of a block (which one large document can make huge) is
- * needed besides the records themselves. */
-enum { OUT_CHUNK = 1 << 17 };
-
 /* Bytes of blocks copied and waiting for the thread before the caller
  * waits. Until the sample is written, queue_training. Riding out
  * the dictionary's training and the compression of the held blocks (the
@@ -60,41 +55,6 @@ struct store_queued {
 
 /* ---- frames ---- */
 
-/* Compresses the pieces, `total` bytes, as one frame, in pieces of
- * OUT_CHUNK through `scratch`, to the file or (fw NULL) appended to `to`;
- * sets *written to the frame's bytes. The caller's frames and the thread's
- * come from these same calls, so they are the same bytes. */
-static int compress_frame(ZSTD_CCtx *c, const struct store_piece *pieces, size_t n, size_t total,
-                          buf *scratch, file_writer *fw, buf *to, uint64_t *written)
-{
-    *written = 0;
-    if (buf_reserve(scratch, OUT_CHUNK) != 0)
-        return scratch->rc;
-    /* one piece stays put until the frame ends: zstd then reads it where it
-     * is instead of copying it into its own window first (the same bytes) */
-    if (ZSTD_isError(ZSTD_CCtx_reset(c, ZSTD_reset_session_only)) ||
-        ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_stableInBuffer, n == 1)) ||
-        ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(c, total)))
-        return error_set(CARI_EINVAL, "zstd refuses a block of %zu bytes", total);
-    for (size_t i = 0; i < n; i++) {
-        ZSTD_EndDirective mode = i + 1 == n ? ZSTD_e_end : ZSTD_e_continue;
-        ZSTD_inBuffer in = { pieces[i].data, pieces[i].len, 0 };
-        size_t left;
-        do {
-            ZSTD_outBuffer out = { scratch->data, OUT_CHUNK, 0 };
-            left = ZSTD_compressStream2(c, &out, &in, mode);
-            if (ZSTD_isError(left))
-                return error_set(CARI_ENOMEM, "zstd: %s", ZSTD_getErrorName(left));
-            if (fw != NULL)
-                file_writer_write(fw, out.dst, out.pos);
-            else
-                buf_append(to, out.dst, out.pos);
-            *written += out.pos;
-        } while (mode == ZSTD_e_end ? left != 0 : in.pos < in.size);
-    }
-    return fw != NULL ? fw->rc : to->rc;
-}
-
 /* Adds the STORE_INDEX entry of a frame of `written` bytes just written. */
 static int note_frame(store_compressor *sc, uint64_t written, size_t total, uint32_t records)
 {
@@ -115,7 +75,7 @@ static int write_frame(store_compressor *sc, const struct store_piece *pieces, s
                        size_t total)
 {
     uint64_t written;
-    int rc = compress_frame(sc->cctx, pieces, n, total, &sc->frame, sc->fw, NULL, &written);
+    int rc = store_frame_compress(sc->cctx, pieces, n, total, &sc->frame, sc->fw, NULL, &written);
     return rc != 0 ? rc : note_frame(sc, written, total, le32_load(pieces[0].data));
 }
 
@@ -493,7 +453,7 @@ static int help_compress(store_compressor *sc, struct store_queued *q,
     uint64_t written;
     buf_clear(&q->frame);
     q->records = le32_load(pieces[0].data);
-    return compress_frame(sc->help_cctx, pieces, n, total, &sc->help_scratch, NULL, &q->frame,
+    return store_frame_compress(sc->help_cctx, pieces, n, total, &sc->help_scratch, NULL, &q->frame,
                           &written);
 }
 

@@ -16,39 +16,28 @@ void store_held_free(store_held *h)
 {
     buf_free(&h->bytes);
     buf_free(&h->lens);
+    buf_free(&h->scratch);
     buf_free(&h->unpacked);
     ZSTD_freeCCtx(h->cctx);
     ZSTD_freeDCtx(h->dctx);
     h->cctx = h->dctx = NULL;
 }
 
-/* The pieces as one zstd frame at the end of h->bytes; its length in *len. */
+/* The pieces as one frame at the end of h->bytes; its length in *len. */
 static int pack(store_held *h, const struct store_piece *pieces, size_t n, size_t total,
                 size_t *len)
 {
-    if (h->cctx == NULL && (h->cctx = ZSTD_createCCtx()) == NULL)
-        return error_oom();
-    size_t bound = ZSTD_compressBound(total);
-    if (buf_reserve(&h->bytes, bound) != 0)
-        return h->bytes.rc;
-    if (ZSTD_isError(ZSTD_CCtx_reset(h->cctx, ZSTD_reset_session_only)) ||
-        ZSTD_isError(ZSTD_CCtx_setParameter(h->cctx, ZSTD_c_compressionLevel, PACK_LEVEL)))
-        return error_set(CARI_EINVAL, "zstd refuses to pack a held block");
-    ZSTD_outBuffer out = { h->bytes.data + h->bytes.len, bound, 0 };
-    for (size_t i = 0; i < n; i++) {
-        ZSTD_inBuffer in = { pieces[i].data, pieces[i].len, 0 };
-        ZSTD_EndDirective mode = i + 1 == n ? ZSTD_e_end : ZSTD_e_continue;
-        size_t left;
-        do /* the output has the bound's room: zstd never stops for want of it */
-            left = ZSTD_compressStream2(h->cctx, &out, &in, mode);
-        while (!ZSTD_isError(left) && (in.pos < in.size || (mode == ZSTD_e_end && left > 0)));
-        if (ZSTD_isError(left))
-            return error_set(CARI_EINVAL, "zstd cannot pack a held block (%s)",
-                             ZSTD_getErrorName(left));
+    if (h->cctx == NULL) {
+        if ((h->cctx = ZSTD_createCCtx()) == NULL)
+            return error_oom();
+        if (ZSTD_isError(ZSTD_CCtx_setParameter(h->cctx, ZSTD_c_compressionLevel, PACK_LEVEL)))
+            return error_set(CARI_EINVAL, "zstd refuses level %d", PACK_LEVEL);
     }
-    h->bytes.len += out.pos;
-    *len = out.pos;
-    return 0;
+    uint64_t written;
+    int rc = store_frame_compress(h->cctx, pieces, n, total, &h->scratch, NULL, &h->bytes,
+                                  &written);
+    *len = (size_t)written;
+    return rc;
 }
 
 int store_held_add(store_held *h, const struct store_piece *pieces, size_t n, size_t total)

@@ -11,13 +11,7 @@
 
 #include "cari.h"
 #include "core/buf.h"
-
-/* A part of a block, compressed in order with the others (so that a large
- * record need not be copied into one buffer first). */
-struct store_piece {
-    const void *data;
-    size_t len;
-};
+#include "indexer/store_frame.h"
 
 typedef struct store_held {
     int packed;
@@ -26,6 +20,7 @@ typedef struct store_held {
     uint64_t raw; /* the bytes of all the blocks as they are */
     int rc;       /* the first failure; adds then do nothing */
     void *cctx, *dctx; /* ZSTD_CCtx and ZSTD_DCtx, packed */
+    buf scratch;  /* packing's output, a piece at a time */
     buf unpacked; /* the block read last, packed */
     size_t next, at; /* the reader: the next block, and where it is in `bytes` */
 } store_held;
