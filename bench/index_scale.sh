@@ -8,12 +8,16 @@
 #
 # Then one document of DOC_MB MB (the corpus's texts joined) with --memory
 # DOC_BUDGET at -j 1 and -j 2, and at -j 2 followed by the corpus: peak RSS
-# against the budget plus 10 %.
+# against the budget plus 10 %. Then LARGE_DOCS documents of LARGE_MB MB each
+# at -j 1 and -j 2 with --memory LARGE_BUDGET: the throughput ratio of large
+# documents, which go to the analysers copied while they fit in a sixteenth
+# of the budget (inverter_pool.c), and their peaks against the budget.
 #
 # Usage: bench/index_scale.sh [SIZE [BUDGET]]    (defaults 2G, 512M; SIZE 0 skips it)
 # env: SHARED (default ../shared beside the repo), WORK (default /tmp/cari-scale;
 #      the grown corpus, SIZE of disk, is written there and removed at the end),
-#      DOC_MB (100; 0 skips the one document), DOC_BUDGET (256M)
+#      DOC_MB (100; 0 skips the one document), DOC_BUDGET (256M),
+#      LARGE_DOCS (12; 0 skips them), LARGE_MB (10), LARGE_BUDGET (512M)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-$root/../shared}
@@ -29,7 +33,10 @@ cmake --build "$build" -j"$(nproc)" >/dev/null
 mkdir -p "$work"
 doc_mb=${DOC_MB:-100}
 doc_budget=${DOC_BUDGET:-256M}
-trap 'rm -f "$work/grown.jsonl" "$work/one.jsonl" "$work/one-then-corpus.jsonl"' EXIT
+large_docs=${LARGE_DOCS:-12}
+large_mb=${LARGE_MB:-10}
+large_budget=${LARGE_BUDGET:-512M}
+trap 'rm -f "$work/grown.jsonl" "$work/one.jsonl" "$work/one-then-corpus.jsonl" "$work/large.jsonl"' EXIT
 
 # run NAME ARGS...: one build; appends "NAME wall cpu rss_mb index_bytes" to rows
 run() {
@@ -69,6 +76,25 @@ print(json.dumps({"id": "one", "title": "one document", "text": text}, ensure_as
     run "one-${doc_mb}MB-doc-then-corpus-j2-memory-$doc_budget" -j 2 --memory "$doc_budget" \
         "$work/one-then-corpus.jsonl"
 fi
+if [ "$large_docs" != 0 ]; then
+    zstd -dc "$corpus" | python3 -c '
+import json, sys
+count, want = int(sys.argv[1]), int(sys.argv[2]) * 1000 * 1000
+parts, n, made = [], 0, 0
+for line in sys.stdin:
+    t = json.loads(line)["text"]
+    parts.append(t)
+    n += len(t.encode()) + 1
+    if n >= want:
+        text = "\n".join(parts).encode()[:want].decode("utf-8", "ignore")
+        print(json.dumps({"id": "large%d" % made, "text": text}, ensure_ascii=False))
+        parts, n, made = [], 0, made + 1
+        if made == count:
+            break
+' "$large_docs" "$large_mb" > "$work/large.jsonl"
+    run "large-${large_docs}x${large_mb}MB-j1-memory-$large_budget" -j 1 --memory "$large_budget" "$work/large.jsonl"
+    run "large-${large_docs}x${large_mb}MB-j2-memory-$large_budget" -j 2 --memory "$large_budget" "$work/large.jsonl"
+fi
 
 printf '%-44s %8s %8s %8s %14s\n' build "wall s" "CPU s" "RSS MB" "index bytes"
 while read -r name wall cpu rss bytes; do
@@ -85,8 +111,16 @@ awk '$1 ~ /^grown-/ { grown = $0 } NR == 2 { wall2 = $2; cpu2 = $3 }
 # bytes of a --memory SIZE (K, M, G: binary, as cari-index reads them)
 budget_mb() { awk -v s="$1" 'BEGIN { u = toupper(substr(s, length(s))); v = s + 0
     m = u == "G" ? 1024 : u == "M" ? 1 : u == "K" ? 1 / 1024 : 1 / 1048576; print v * m }'; }
-if [ "$doc_mb" != 0 ]; then
-    limit=$(awk -v b="$(budget_mb "$doc_budget")" 'BEGIN { printf "%.0f", b * 1.1 }')
-    awk -v limit="$limit" '$1 ~ /^one-/ { printf "%s: peak RSS %s MB against %s MB (--memory plus 10%%): %s\n",
-        $1, $4, limit, $4 <= limit ? "within" : "OVER" }' "$work/rows"
+# peak_check PREFIX BUDGET: the peaks of the builds named PREFIX* against BUDGET plus 10 %
+peak_check() {
+    limit=$(awk -v b="$(budget_mb "$2")" 'BEGIN { printf "%.0f", b * 1.1 }')
+    awk -v limit="$limit" -v prefix="$1" 'index($1, prefix) == 1 {
+        printf "%s: peak RSS %s MB against %s MB (--memory plus 10%%): %s\n",
+            $1, $4, limit, $4 <= limit ? "within" : "OVER" }' "$work/rows"
+}
+[ "$doc_mb" = 0 ] || peak_check one- "$doc_budget"
+if [ "$large_docs" != 0 ]; then
+    awk '$1 ~ /^large-.*-j1-/ { w1 = $2 } $1 ~ /^large-.*-j2-/ { w2 = $2 }
+         END { printf "large documents, 2 threads / 1 thread throughput: %.2fx (wall %s s / %s s)\n", w1 / w2, w1, w2 }' "$work/rows"
+    peak_check large- "$large_budget"
 fi

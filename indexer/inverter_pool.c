@@ -14,11 +14,16 @@
 
 /* A batch is big enough that handing it over costs little next to analysing
  * it, and small enough that the batches in flight hold little memory. A
- * document of BATCH_LENT bytes or more goes in a batch of its own that
- * points at the caller's values, and the caller waits for it: copied, a
- * document of 100 MB was in memory once more, and its batch kept the room
+ * document of BATCH_LENT bytes or more goes in a batch of its own. It is
+ * copied when it fits in large_cap beside the large documents still being
+ * analysed (the caller waits for room), and its room is given back as soon
+ * as it is analysed: the caller reads the next one meanwhile, and both
+ * threads analyse. One that does not fit is lent: the batch points at the
+ * caller's values, and the caller waits until it is analysed. Always copied,
+ * a document of 100 MB was in memory once more, and its batch kept the room
  * for the rest of the build (at -j 2 --memory 200M, a peak of 328 MiB where
- * the same corpus without it peaks at 149). */
+ * the same corpus without it peaks at 149); always lent, documents of 10 MB
+ * were analysed one at a time, -j 2 no faster than -j 1. */
 enum { BATCH_TEXT = 256 * 1024, BATCH_DOCS = 512, BATCH_LENT = 32 * BATCH_TEXT };
 
 /* The final merge reads at most this many run files at once (open files are
@@ -35,6 +40,7 @@ struct pool_batch {
     uint32_t *lengths;            /* per doc: token positions, set by the worker */
     size_t docs_cap;
     int lent;                     /* one document, its values the caller's */
+    size_t large;                 /* one document copied: its bytes in large_in_flight */
     int finished;                 /* analysed: set and read under the lock */
     struct pool_batch *next;
 };
@@ -247,8 +253,14 @@ static void *worker_main(void *arg)
         int skip = p->failed;
         pthread_mutex_unlock(&p->lock);
         int rc = skip ? 0 : run_batch(wk, b);
+        if (b->large > 0) { /* its room back now, not when the batch is taken again */
+            buf_clear(&b->text);
+            buf_shrink(&b->text, 2 * BATCH_TEXT);
+        }
         pthread_mutex_lock(&p->lock);
         worker_failed(wk, rc);
+        p->large_in_flight -= b->large;
+        b->large = 0;
         b->finished = 1;
         b->next = p->free_list;
         p->free_list = b;
@@ -293,11 +305,13 @@ static int start_threads(inverter_pool *p)
     return 0;
 }
 
-int inverter_pool_init(inverter_pool *p, const char *index_path, unsigned threads, size_t budget)
+int inverter_pool_init(inverter_pool *p, const char *index_path, unsigned threads, size_t budget,
+                       size_t large_cap)
 {
     memset(p, 0, sizeof *p);
     p->nworkers = threads ? threads : 1;
     p->worker_budget = budget / p->nworkers;
+    p->large_cap = large_cap;
     size_t n = strlen(index_path) + 32;
     p->run_prefix = malloc(n);
     p->workers = calloc(p->nworkers, sizeof *p->workers);
@@ -420,27 +434,49 @@ static size_t indexed_bytes(const struct stored_field *fields, size_t nfields)
     return n;
 }
 
-/* A large document in a batch of its own, lent: after the batch being
- * filled, and analysed before the caller may reuse its values. */
-static int add_lent(inverter_pool *p, uint32_t record, const struct stored_field *fields,
-                    size_t nfields)
+/* Waits until `bytes` more of large documents fit in large_cap. */
+static int wait_for_room(inverter_pool *p, size_t bytes)
+{
+    pthread_mutex_lock(&p->lock);
+    while (p->large_in_flight + bytes > p->large_cap && !p->failed)
+        pthread_cond_wait(&p->done, &p->lock);
+    int rc = p->failed ? worker_error(p) : 0;
+    pthread_mutex_unlock(&p->lock);
+    return rc;
+}
+
+/* A large document in a batch of its own, after the batch being filled:
+ * copied when it fits in large_cap, else lent and analysed before this
+ * returns, the caller's values then free to reuse. */
+static int add_large(inverter_pool *p, uint32_t record, const struct stored_field *fields,
+                     size_t nfields, size_t bytes)
 {
     if (p->filling != NULL) {
         pthread_mutex_lock(&p->lock);
         submit(p);
         pthread_mutex_unlock(&p->lock);
     }
-    int rc = take_batch(p, record);
+    int copy = bytes <= p->large_cap, rc = copy ? wait_for_room(p, bytes) : 0;
+    if (rc == 0)
+        rc = take_batch(p, record);
     if (rc != 0)
         return rc;
     struct pool_batch *b = p->filling;
-    b->lent = 1;
+    b->lent = !copy;
     if ((rc = batch_add(b, fields, nfields)) != 0)
         return rc;
+    if (copy)
+        p->large_copied++;
+    else
+        p->large_lent++;
     pthread_mutex_lock(&p->lock);
     b->finished = 0;
+    b->large = copy ? bytes : 0;
+    p->large_in_flight += b->large;
+    if (p->large_in_flight > p->large_peak)
+        p->large_peak = p->large_in_flight;
     submit(p);
-    while (!b->finished)
+    while (!copy && !b->finished)
         pthread_cond_wait(&p->done, &p->lock);
     rc = p->failed ? worker_error(p) : 0;
     pthread_mutex_unlock(&p->lock);
@@ -459,8 +495,9 @@ int inverter_pool_add(inverter_pool *p, uint32_t record, const struct stored_fie
         rc = analyze_doc(wk, record, fields, nfields, &p->lengths[record]);
         return rc == 0 ? after_doc(wk) : rc;
     }
-    if (indexed_bytes(fields, nfields) >= BATCH_LENT)
-        return add_lent(p, record, fields, nfields);
+    size_t bytes = indexed_bytes(fields, nfields);
+    if (bytes >= BATCH_LENT)
+        return add_large(p, record, fields, nfields, bytes);
     if (p->filling == NULL && (rc = take_batch(p, record)) != 0)
         return rc;
     if ((rc = batch_add(p->filling, fields, nfields)) != 0)

@@ -45,6 +45,13 @@ typedef struct inverter_pool {
     uint32_t *lengths; /* per record: token positions (valid after finish) */
     size_t lengths_cap;
 
+    /* Documents of BATCH_LENT bytes or more (inverter_pool.c): the bytes of
+     * the copies that may wait or be analysed at once, and those now (under
+     * the lock); for the tests, how many were copied and how many lent, and
+     * the most bytes of copies at once. */
+    size_t large_cap, large_in_flight;
+    size_t large_copied, large_lent, large_peak;
+
     pthread_mutex_t lock;
     pthread_cond_t work, done;
     int locks_ready, stopping, failed;
@@ -53,8 +60,10 @@ typedef struct inverter_pool {
     size_t nbatches;
 } inverter_pool;
 
-/* `threads` >= 1; `budget` is the memory all inverters may hold together. */
-int inverter_pool_init(inverter_pool *p, const char *index_path, unsigned threads, size_t budget);
+/* `threads` >= 1; `budget` is the memory all inverters may hold together,
+ * `large_cap` what copies of large documents may hold beside them. */
+int inverter_pool_init(inverter_pool *p, const char *index_path, unsigned threads, size_t budget,
+                       size_t large_cap);
 
 /* Inverts the title and text fields of record `record` (records come in
  * order 0, 1, 2...). The fields may be reused when this returns. */

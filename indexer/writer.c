@@ -38,6 +38,12 @@ static size_t inverter_budget(size_t memory, unsigned threads)
     return (memory - reserve) / 10 * 8;
 }
 
+/* What copies of large documents (inverter_pool.c) may hold while they wait
+ * for the analysers or are analysed: a sixteenth of the budget, beside the
+ * inverters' share (the margin above covers it). At -j 2, two 10 MB
+ * documents in flight keep both threads busy from 320M up. */
+#define LARGE_DOCS_SHARE 16
+
 /* The options of any known version, defaults filled in. */
 static cari_writer_opts writer_options(const cari_writer_opts *given)
 {
@@ -71,7 +77,8 @@ static int writer_setup(cari_writer *w, const char *path, const cari_writer_opts
     stale_files_remove(path);
     int rc = cari_analyzer_new(&w->analyzer);
     if (rc == 0)
-        rc = inverter_pool_init(&w->pool, path, o.threads, inverter_budget(o.memory, o.threads));
+        rc = inverter_pool_init(&w->pool, path, o.threads, inverter_budget(o.memory, o.threads),
+                                o.memory / LARGE_DOCS_SHARE);
     if (rc != 0)
         return rc;
     w->id_table_cap = 1024;

@@ -12,6 +12,7 @@
 
 #include "cari.h"
 #include "indexer/stale_files.h"
+#include "indexer/writer_internal.h"
 #include "tests/common/test_util.h"
 
 /* Pseudo-Indonesian words: stems from syllables, with affixes the stemmer
@@ -321,20 +322,22 @@ Test(writer_scale, a_large_document_among_small_ones_is_stored_whole)
     free(dir);
 }
 
-/* Builds small documents around one of `big_len` bytes of words (a rare one
- * at its end) with `threads` and `memory`, and overwrites the big one's text
- * as soon as cari_writer_add returns: a writer that still read it afterwards
- * would index or store the overwritten bytes. Returns the index's bytes. */
+/* How a build handled its large documents (inverter_pool.c). */
+struct large_docs {
+    size_t copied, lent, peak, cap;
+};
+
+/* Builds small documents around two of `big_len` bytes of words (a rare
+ * one at their end) with `threads` and `memory`, and overwrites each big
+ * one's text as soon as cari_writer_add returns: a writer that still read
+ * it afterwards would index or store the overwritten bytes. Returns the
+ * index's bytes; *large, how the pool took the big ones. */
 static char *build_around_big(const char *path, size_t big_len, unsigned threads, size_t memory,
-                              size_t *len)
+                              size_t *len, struct large_docs *large)
 {
     char *big = malloc(big_len + 64);
     cr_assert_not_null(big);
-    size_t n = 0;
     uint32_t seed = 11;
-    while (n < big_len - 64)
-        append_word(big, &n, &seed);
-    n += (size_t)sprintf(big + n, "ujungnya");
     cari_writer_opts o = CARI_WRITER_OPTS_INIT;
     o.threads = threads;
     o.memory = memory;
@@ -342,15 +345,22 @@ static char *build_around_big(const char *path, size_t big_len, unsigned threads
     cr_assert_eq(cari_writer_open(&w, path, &o), 0, "%s", cari_error_last());
     char text[4096], id[16];
     for (int d = 0; d < 60; d++) {
-        size_t tn = 0;
+        int is_big = d == 20 || d == 40;
+        size_t n = 0, tn = 0;
+        while (is_big && n < big_len - 64)
+            append_word(big, &n, &seed);
+        if (is_big)
+            n += (size_t)sprintf(big + n, "ujungnya");
         for (int i = 0; i < 200; i++)
             append_word(text, &tn, &seed);
-        snprintf(id, sizeof id, d == 30 ? "besar" : "kecil%d", d);
-        cari_field f[] = { { "text", d == 30 ? big : text, d == 30 ? n : tn } };
+        snprintf(id, sizeof id, is_big ? "besar%d" : "kecil%d", d);
+        cari_field f[] = { { "text", is_big ? big : text, is_big ? n : tn } };
         cr_assert_eq(cari_writer_add(w, id, strlen(id), f, 1), 0, "%s", cari_error_last());
-        if (d == 30)
+        if (is_big)
             memset(big, 'z', n);
     }
+    *large = (struct large_docs){ w->pool.large_copied, w->pool.large_lent, w->pool.large_peak,
+                                  w->pool.large_cap };
     cr_assert_eq(cari_writer_commit(w), 0, "%s", cari_error_last());
     cari_writer_free(w);
     free(big);
@@ -359,37 +369,53 @@ static char *build_around_big(const char *path, size_t big_len, unsigned threads
     return bytes;
 }
 
-/* A document of 8 MiB or more is analysed from the caller's memory, not from
- * a copy (inverter_pool.c, BATCH_LENT), before cari_writer_add returns. */
-Test(writer_scale, a_document_analysed_from_the_callers_memory_writes_the_same_bytes,
-     .timeout = 240)
+/* A document of 8 MiB or more (inverter_pool.c, BATCH_LENT) is copied for
+ * the analysers when it fits in a sixteenth of the budget beside the other
+ * copies still being analysed (one at a time at 160M), else analysed from
+ * the caller's memory before cari_writer_add returns; both give the bytes
+ * of one thread. */
+Test(writer_scale, a_large_document_copied_or_lent_writes_the_same_bytes, .timeout = 240)
 {
     char *dir = test_tmpdir();
     char *path = test_path(dir, "ix.cari");
-    size_t n1, n;
-    char *one = build_around_big(path, 9u << 20, 1, 0, &n1);
-    struct { unsigned threads; size_t memory; const char *what; } runs[] = {
-        { 2, 0, "2 threads" },
-        { 3, 4u << 20, "3 threads, spilling" },
+    size_t n1, n, big = 9u << 20;
+    struct large_docs large;
+    char *one = build_around_big(path, big, 1, 0, &n1, &large);
+    cr_assert_eq(large.copied + large.lent, 0, "one thread analyses every document itself");
+    struct {
+        unsigned threads;
+        size_t memory, copied, peak_at_most;
+        const char *what;
+    } runs[] = {
+        { 2, 0, 2, 2 * big, "2 threads, copied" },
+        { 2, 160u << 20, 2, big, "2 threads, room for one copy" },
+        { 3, 4u << 20, 0, 0, "3 threads, lent, spilling" },
     };
     for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
-        char *other = build_around_big(path, 9u << 20, runs[i].threads, runs[i].memory, &n);
+        char *other = build_around_big(path, big, runs[i].threads, runs[i].memory, &n, &large);
         assert_same(one, n1, other, n, runs[i].what);
+        cr_assert_eq(large.copied, runs[i].copied, "%s", runs[i].what);
+        cr_assert_eq(large.lent, 2 - runs[i].copied, "%s", runs[i].what);
+        cr_assert_leq(large.peak, runs[i].peak_at_most, "%s", runs[i].what);
+        cr_assert_leq(large.peak, large.cap, "%s", runs[i].what);
+        cr_assert(runs[i].copied == 0 || large.peak > big - 64, "%s", runs[i].what);
         free(other);
     }
     cari_index *ix = NULL;
     cr_assert_eq(cari_index_open(&ix, path, CARI_OPEN_VERIFY), 0, "%s", cari_error_last());
-    char *hits = test_search(ix, "ujungnya", 0, 10);
-    cr_assert_str_eq(hits, "besar");
+    char *hits = test_search_sorted(ix, "ujungnya", 0, 10);
+    cr_assert_str_eq(hits, "besar20,besar40");
     free(hits);
-    cari_document *doc = NULL;
-    cr_assert_eq(cari_document_get(&doc, ix, 30), 0, "%s", cari_error_last());
-    size_t len;
-    const char *text = cari_document_field(doc, "text", &len);
-    cr_assert_gt(len, (9u << 20) - 64);
-    cr_assert_eq(memcmp(text + len - 8, "ujungnya", 8), 0);
-    cr_assert_eq(memchr(text, 'z', len), NULL, "the text stored is the one given, not overwritten");
-    cari_document_free(doc);
+    for (uint32_t d = 20; d <= 40; d += 20) {
+        cari_document *doc = NULL;
+        cr_assert_eq(cari_document_get(&doc, ix, d), 0, "%s", cari_error_last());
+        size_t len;
+        const char *text = cari_document_field(doc, "text", &len);
+        cr_assert_gt(len, big - 64);
+        cr_assert_eq(memcmp(text + len - 8, "ujungnya", 8), 0);
+        cr_assert_eq(memchr(text, 'z', len), NULL, "the text stored is the one given");
+        cari_document_free(doc);
+    }
     cari_index_close(ix);
     test_rmtree(dir);
     free(one);
