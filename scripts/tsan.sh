@@ -29,7 +29,7 @@ PY
 "$build/cari-index" -q -j 1 -o "$build/lent-1.cari" "$build/lent.jsonl"
 for run in "2 8M" "3 8M" "2 160M" "2 1G" "3 1G"; do
     set -- $run
-    "$build/cari-index" -q -j $1 --memory $2 -o "$build/lent-$1.cari" "$build/lent.jsonl"
-    cmp "$build/lent-1.cari" "$build/lent-$1.cari"
+    "$build/cari-index" -q -j $1 --memory $2 -o "$build/lent-$1-$2.cari" "$build/lent.jsonl"
+    cmp "$build/lent-1.cari" "$build/lent-$1-$2.cari"
 done
 echo "tsan.sh: no data race reported"
