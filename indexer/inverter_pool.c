@@ -253,7 +253,7 @@ static void *worker_main(void *arg)
         int skip = p->failed;
         pthread_mutex_unlock(&p->lock);
         int rc = skip ? 0 : run_batch(wk, b);
-        if (b->large > 0) { /* its room back now, not when the batch is taken again */
+        if (b->text.cap > 4 * BATCH_TEXT) { /* grown for a large document: its room back now */
             buf_clear(&b->text);
             buf_shrink(&b->text, 2 * BATCH_TEXT);
         }
@@ -349,9 +349,7 @@ static void recycle_batch(inverter_pool *p, struct pool_batch *b)
     b->ndocs = 0;
     b->nvalues = 0;
     b->lent = 0;
-    buf_clear(&b->text);
-    if (b->text.cap > 4 * BATCH_TEXT) /* grown for a large document: not kept for the next */
-        buf_shrink(&b->text, 2 * BATCH_TEXT);
+    buf_clear(&b->text); /* a grown one was shrunk by its worker */
 }
 
 /* Hands the batch being filled to the workers. Called with the lock held. */
