@@ -1,5 +1,4 @@
 /* store_frame.c - see store_frame.h. */
-#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_c_stableInBuffer */
 #include "indexer/store_frame.h"
 
 #include <zstd.h>
@@ -18,10 +17,12 @@ int store_frame_compress(void *cctx, const struct store_piece *pieces, size_t n,
     *written = 0;
     if (buf_reserve(scratch, OUT_CHUNK) != 0)
         return scratch->rc;
-    /* one piece stays put until the frame ends: zstd then reads it where it
-     * is instead of copying it into its own window first (the same bytes) */
+    /* Always streamed, even one piece that could stay put (zstd's stable
+     * input): with a dictionary, a frame of a few MiB read in place came out
+     * other bytes than streamed, so a block's bytes depended on whether it
+     * came whole or in pieces, and so on the threads (test_store_queue.c).
+     * Streaming copies the input into zstd's window: no cost to see. */
     if (ZSTD_isError(ZSTD_CCtx_reset(c, ZSTD_reset_session_only)) ||
-        ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_stableInBuffer, n == 1)) ||
         ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(c, total)))
         return error_set(CARI_EINVAL, "zstd refuses a block of %zu bytes", total);
     for (size_t i = 0; i < n; i++) {
