@@ -7,7 +7,9 @@
  * (per core, and steady on a machine other processes share).
  * With an INDEX, instead: the full blocks of its POSTINGS (docs/FORMAT.md),
  * their exceptions counted, then decoded as the query side decodes them, in
- * windows of 256 KiB each decoded over and over (hot, as above).
+ * windows of 256 KiB each decoded over and over (hot, as above); last, the
+ * fastest decoder over the same blocks in index order and grouped by widths,
+ * which shows what choosing a routine per block costs.
  * Usage: decode_bench [MILLISECONDS_PER_MEASURE [INDEX]]   (default 200) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,6 +284,66 @@ static double measure_real(const struct real_blocks *r, struct real_decoder d, d
     return (double)r->n * REPEAT * 2 * BITPACK_BLOCK / best;
 }
 
+
+/* A block and its length, as group_by_widths sorts them. */
+struct placed_block {
+    struct real_block block;
+    size_t len;
+};
+
+static int by_widths(const void *a, const void *b)
+{
+    const struct real_block *x = &((const struct placed_block *)a)->block;
+    const struct real_block *y = &((const struct placed_block *)b)->block;
+    int kx = x->widths[0] << 8 | x->widths[1], ky = y->widths[0] << 8 | y->widths[1];
+    return kx != ky ? kx - ky : (x->at > y->at) - (x->at < y->at);
+}
+
+/* A copy of r's blocks ordered by their two width bytes, so that one pair of
+ * routines decodes block after block: beside r, it shows what choosing a
+ * routine per block costs (an indirect call the CPU cannot predict: the
+ * widths of one posting list change from block to block). Returns -1 when
+ * out of memory. */
+static int group_by_widths(const struct real_blocks *r, struct real_blocks *g)
+{
+    struct placed_block *order = malloc(r->n * sizeof *order);
+    *g = (struct real_blocks){ .bytes = malloc(r->len), .block = malloc((r->n + 1) * sizeof *r->block) };
+    if (order == NULL || g->bytes == NULL || g->block == NULL) {
+        free(order), free(g->bytes), free(g->block);
+        return -1;
+    }
+    for (size_t i = 0; i < r->n; i++)
+        order[i] = (struct placed_block){ r->block[i], r->block[i + 1].at - r->block[i].at };
+    qsort(order, r->n, sizeof *order, by_widths);
+    for (size_t i = 0; i < r->n; i++) {
+        memcpy(g->bytes + g->len, r->bytes + order[i].block.at, order[i].len);
+        g->block[i] = order[i].block;
+        g->block[i].at = g->len;
+        g->len += order[i].len;
+    }
+    g->block[r->n].at = g->len;
+    g->n = r->n;
+    free(order);
+    return 0;
+}
+
+/* The fastest decoder over the index's order and over the same blocks
+ * grouped by widths, alternated `rounds` times. */
+static void dispatch_report(const struct real_blocks *r, double ms, uint32_t *sink)
+{
+    struct real_blocks g;
+    if (group_by_widths(r, &g) != 0)
+        return;
+    struct real_decoder full = { full_block_decoder(), NULL };
+    printf("fastest full block decoder, index order against grouped by widths "
+           "(billions of integers per second):\n");
+    for (int round = 0; round < 3; round++) {
+        double in_order = measure_real(r, full, ms, sink), grouped = measure_real(&g, full, ms, sink);
+        printf("%.2f\t%.2f\t(%.2fx)\n", in_order / 1e9, grouped / 1e9, grouped / in_order);
+    }
+    free(g.bytes), free(g.block);
+}
+
 static int real_report(const char *path, double ms)
 {
     struct real_blocks r = { 0 };
@@ -302,6 +364,7 @@ static int real_report(const char *path, double ms)
         printf("%s\t%.2f", names[isa], measure_real(&r, pfor, ms, &sink) / 1e9);
         printf("\t%.2f\n", measure_real(&r, full, ms, &sink) / 1e9);
     }
+    dispatch_report(&r, ms, &sink);
     printf("(checksum %u)\n", sink);
     free(r.bytes), free(r.block);
     return 0;
