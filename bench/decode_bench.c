@@ -284,7 +284,6 @@ static double measure_real(const struct real_blocks *r, struct real_decoder d, d
     return (double)r->n * REPEAT * 2 * BITPACK_BLOCK / best;
 }
 
-
 /* A block and its length, as group_by_widths sorts them. */
 struct placed_block {
     struct real_block block;
@@ -328,12 +327,15 @@ static int group_by_widths(const struct real_blocks *r, struct real_blocks *g)
 }
 
 /* The fastest decoder over the index's order and over the same blocks
- * grouped by widths, alternated `rounds` times. */
+ * grouped by widths, alternated three times: minutes apart, the host's speed
+ * moves more than the ratio. */
 static void dispatch_report(const struct real_blocks *r, double ms, uint32_t *sink)
 {
     struct real_blocks g;
-    if (group_by_widths(r, &g) != 0)
+    if (group_by_widths(r, &g) != 0) {
+        fprintf(stderr, "decode_bench: no memory for the blocks grouped by widths\n");
         return;
+    }
     struct real_decoder full = { full_block_decoder(), NULL };
     printf("fastest full block decoder, index order against grouped by widths "
            "(billions of integers per second):\n");
