@@ -49,6 +49,28 @@ run() {
     rm -f "$work/$name.cari"
 }
 
+# joined_docs COUNT MB PREFIX: COUNT documents of MB MB each (ids PREFIX0,
+# PREFIX1...), the corpus's texts joined in order, as JSON Lines on stdout
+joined_docs() {
+    zstd -dc "$corpus" | python3 -c '
+import json, sys
+count, want, prefix = int(sys.argv[1]), int(sys.argv[2]) * 1000 * 1000, sys.argv[3]
+parts, n, made = [], 0, 0
+for line in sys.stdin:
+    t = json.loads(line)["text"]
+    parts.append(t)
+    n += len(t.encode()) + 1
+    if n >= want:
+        text = "\n".join(parts).encode()[:want].decode("utf-8", "ignore")
+        print(json.dumps({"id": "%s%d" % (prefix, made), "text": text}, ensure_ascii=False))
+        parts, n, made = [], 0, made + 1
+        if made == count:
+            break
+if parts and made < count:  # the corpus ran out: a shorter last one
+    print(json.dumps({"id": "%s%d" % (prefix, made), "text": "\n".join(parts)}, ensure_ascii=False))
+' "$1" "$2" "$3"
+}
+
 : > "$work/rows"
 run corpus-j1 -j 1 "$corpus"
 run corpus-j2 -j 2 "$corpus"
@@ -57,18 +79,7 @@ if [ "$size" != 0 ]; then
     run "grown-$size-j2-memory-$budget" -j 2 --memory "$budget" "$work/grown.jsonl"
 fi
 if [ "$doc_mb" != 0 ]; then
-    zstd -dc "$corpus" | python3 -c '
-import json, sys
-want, parts, n = int(sys.argv[1]) * 1000 * 1000, [], 0
-for line in sys.stdin:
-    t = json.loads(line)["text"]
-    parts.append(t)
-    n += len(t.encode()) + 1
-    if n >= want:
-        break
-text = "\n".join(parts).encode()[:want].decode("utf-8", "ignore")
-print(json.dumps({"id": "one", "title": "one document", "text": text}, ensure_ascii=False))
-' "$doc_mb" > "$work/one.jsonl"
+    joined_docs 1 "$doc_mb" one > "$work/one.jsonl"
     run "one-${doc_mb}MB-doc-j1-memory-$doc_budget" -j 1 --memory "$doc_budget" "$work/one.jsonl"
     run "one-${doc_mb}MB-doc-j2-memory-$doc_budget" -j 2 --memory "$doc_budget" "$work/one.jsonl"
     # and the corpus after it: what the document grew must not stay in use
@@ -77,21 +88,7 @@ print(json.dumps({"id": "one", "title": "one document", "text": text}, ensure_as
         "$work/one-then-corpus.jsonl"
 fi
 if [ "$large_docs" != 0 ]; then
-    zstd -dc "$corpus" | python3 -c '
-import json, sys
-count, want = int(sys.argv[1]), int(sys.argv[2]) * 1000 * 1000
-parts, n, made = [], 0, 0
-for line in sys.stdin:
-    t = json.loads(line)["text"]
-    parts.append(t)
-    n += len(t.encode()) + 1
-    if n >= want:
-        text = "\n".join(parts).encode()[:want].decode("utf-8", "ignore")
-        print(json.dumps({"id": "large%d" % made, "text": text}, ensure_ascii=False))
-        parts, n, made = [], 0, made + 1
-        if made == count:
-            break
-' "$large_docs" "$large_mb" > "$work/large.jsonl"
+    joined_docs "$large_docs" "$large_mb" large > "$work/large.jsonl"
     run "large-${large_docs}x${large_mb}MB-j1-memory-$large_budget" -j 1 --memory "$large_budget" "$work/large.jsonl"
     run "large-${large_docs}x${large_mb}MB-j2-memory-$large_budget" -j 2 --memory "$large_budget" "$work/large.jsonl"
 fi
